@@ -1,0 +1,31 @@
+/** The commands the executable understands, whichever name it was called by. */
+export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
+export const DEFAULT_RUNTIME_DIR = '/run/halb';
+
+export interface RunOptions {
+  readonly configFile: string;
+  readonly foreground: boolean;
+  readonly logConsole: boolean;
+  readonly logDetail: boolean;
+  readonly vrrp: boolean;
+  readonly check: boolean;
+  readonly pidFile: string | undefined;
+  readonly runtimeDir: string;
+  readonly boardFile: string | undefined;
+  readonly dontRespawn: boolean;
+  readonly configMustExist: boolean;
+}
+
+export type Command =
+  | { readonly kind: 'run'; readonly options: RunOptions }
+  | {
+      readonly kind: 'check';
+      readonly configFile: string;
+      readonly json: boolean;
+      readonly logFile: string | undefined;
+      readonly configMustExist: boolean;
+      readonly keepalivedExitCodes: boolean;
+    }
+  | { readonly kind: 'status'; readonly json: boolean; readonly runtimeDir: string }
+  | { readonly kind: 'version'; readonly json: boolean }
+  | { readonly kind: 'help'; readonly text: string };

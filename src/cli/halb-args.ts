@@ -1,0 +1,98 @@
+/** `halb <command> [options]`: the appliance's own command line. */
+import { parseOptions, type OptionSpec, UsageError } from './argv';
+import { DEFAULT_CONFIG, DEFAULT_RUNTIME_DIR, type Command } from './commands';
+
+export const HALB_USAGE = `usage: halb <command> [options]
+
+commands:
+  run      [-f FILE] [-n] [-l] [-D] [-P|-C] [-p PIDFILE] [--runtime-dir DIR] [--board FILE]
+           run the appliance daemon (keepalived.conf from FILE, default ${DEFAULT_CONFIG})
+  check    [-f FILE] [--json]   check a keepalived.conf; exit 0 when it is valid
+  status   [--json] [--runtime-dir DIR]   show the running daemon's state
+  version  [--json]             show version, build and native addons
+  help                          this text
+
+Called through a link named 'keepalived', halb takes keepalived's own flags
+(-f, -t, -n, -l, -D, -P, -C, -p, -v, -h ...).`;
+
+const file: OptionSpec = { key: 'file', short: 'f', long: 'use-file', value: 'required' };
+const json: OptionSpec = { key: 'json', long: 'json', value: 'none' };
+const runtimeDir: OptionSpec = { key: 'runtimeDir', long: 'runtime-dir', value: 'required' };
+
+const RUN_SPECS: OptionSpec[] = [
+  file,
+  runtimeDir,
+  { key: 'foreground', short: 'n', long: 'dont-fork', value: 'none' },
+  { key: 'logConsole', short: 'l', long: 'log-console', value: 'none' },
+  { key: 'logDetail', short: 'D', long: 'log-detail', value: 'none' },
+  { key: 'vrrp', short: 'P', long: 'vrrp', value: 'none' },
+  { key: 'check', short: 'C', long: 'check', value: 'none' },
+  { key: 'pid', short: 'p', long: 'pid', value: 'required' },
+  { key: 'board', long: 'board', value: 'required' },
+  { key: 'dontRespawn', short: 'R', long: 'dont-respawn', value: 'none' },
+  { key: 'allConfig', short: 'e', long: 'all-config', value: 'none' },
+];
+
+function str(v: string | true | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Command {
+  const [command, ...rest] = argv;
+  const defaultRuntime = env.HALB_RUNTIME_DIR ?? DEFAULT_RUNTIME_DIR;
+  switch (command) {
+    case 'run': {
+      const { options: o, positionals } = parseOptions(rest, RUN_SPECS, "'halb run'");
+      if (positionals.length > 0) throw new UsageError(`'halb run' takes no argument '${positionals[0]}'`);
+      const onlyVrrp = o.vrrp === true;
+      const onlyCheck = o.check === true;
+      return {
+        kind: 'run',
+        options: {
+          configFile: str(o.file) ?? DEFAULT_CONFIG,
+          // The appliance's own command runs in the foreground: init supervises it.
+          foreground: true,
+          logConsole: o.logConsole === true,
+          logDetail: o.logDetail === true,
+          vrrp: onlyVrrp || !onlyCheck,
+          check: onlyCheck || !onlyVrrp,
+          pidFile: str(o.pid),
+          runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
+          boardFile: str(o.board),
+          dontRespawn: o.dontRespawn === true,
+          configMustExist: o.allConfig === true,
+        },
+      };
+    }
+    case 'check': {
+      const { options: o, positionals } = parseOptions(rest, [file, json], "'halb check'");
+      const configFile = str(o.file) ?? positionals[0] ?? DEFAULT_CONFIG;
+      return {
+        kind: 'check',
+        configFile,
+        json: o.json === true,
+        logFile: undefined,
+        configMustExist: true,
+        keepalivedExitCodes: false,
+      };
+    }
+    case 'status': {
+      const { options: o } = parseOptions(rest, [json, runtimeDir], "'halb status'");
+      return { kind: 'status', json: o.json === true, runtimeDir: str(o.runtimeDir) ?? defaultRuntime };
+    }
+    case 'version': {
+      const { options: o } = parseOptions(rest, [json], "'halb version'");
+      return { kind: 'version', json: o.json === true };
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { kind: 'help', text: HALB_USAGE };
+    case '--version':
+    case '-v':
+      return { kind: 'version', json: false };
+    default:
+      throw new UsageError(`unknown command '${command}'; try 'halb help'`);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * keepalived-style log lines ("Sun Nov 22 01:02:03 2026: Starting ..."), to the
+ * console when asked (-l, or always for the appliance's own command) and to a
+ * sink the tests can replace. Detail lines (-D) are dropped unless enabled.
+ */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  detail(message: string): void;
+}
+
+export type Sink = (line: string) => void;
+
+export function createLogger(opts: { ident: string; detail: boolean; sink: Sink; now?: () => Date }): Logger {
+  const now = opts.now ?? (() => new Date());
+  const emit = (message: string): void => {
+    const stamp = now().toString().slice(0, 24);
+    opts.sink(`${stamp}: ${opts.ident}: ${message}`);
+  };
+  return {
+    info: emit,
+    warn: (m) => emit(`WARNING - ${m}`),
+    error: (m) => emit(`ERROR - ${m}`),
+    detail: (m) => {
+      if (opts.detail) emit(m);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** The daemon's state as data: the same object behind `halb status`, its --json and the demo. */
+import { PATTERN_LOOK, type LedPattern, type Role } from '../leds/patterns';
+
+export interface InstanceStatus {
+  readonly name: string;
+  readonly state: Role;
+  readonly priority: number;
+  readonly effectivePriority: number;
+  readonly masterAddress: string | null;
+  readonly vips: readonly string[];
+}
+
+export interface DaemonStatus {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly uptimeS: number;
+  readonly configFile: string;
+  readonly configGeneration: number;
+  /** Count of each top-level block in the running config (vrrp_instance: 2 ...). */
+  readonly configBlocks: Readonly<Record<string, number>>;
+  readonly lastReloadError: string | null;
+  readonly board: string | null;
+  readonly subsystems: { readonly vrrp: boolean; readonly check: boolean };
+  readonly instances: readonly InstanceStatus[];
+  readonly led: { readonly pattern: LedPattern; readonly look: string };
+}
+
+export function ledView(pattern: LedPattern): DaemonStatus['led'] {
+  return { pattern, look: PATTERN_LOOK[pattern] };
+}
+
+export function formatStatus(s: DaemonStatus): string {
+  const lines = [
+    `halb ${s.version}  pid ${s.pid}  up ${s.uptimeS}s  board ${s.board ?? '-'}`,
+    `config ${s.configFile} (generation ${s.configGeneration})` +
+      (s.lastReloadError ? `  last reload refused: ${s.lastReloadError}` : ''),
+    `front panel: ${s.led.pattern} (${s.led.look})`,
+  ];
+  if (s.instances.length === 0) {
+    lines.push('no VRRP instances running');
+  } else {
+    lines.push('INSTANCE         STATE   PRIO  EFF  MASTER           VIPS');
+    for (const i of s.instances) {
+      lines.push(
+        [
+          i.name.padEnd(16),
+          i.state.toUpperCase().padEnd(7),
+          String(i.priority).padStart(4),
+          String(i.effectivePriority).padStart(4),
+          (i.masterAddress ?? '-').padEnd(16),
+          i.vips.join(','),
+        ].join(' '),
+      );
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,133 @@
+/**
+ * The daemon's life cycle: load the board and the config, serve the control
+ * socket, reload on request (keeping the running config when the new one has
+ * errors), stop cleanly. The VRRP and checker engines plug in here as their
+ * issues land; until then it reports no instances.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
+import { formatDiagnostic, hasErrors } from '../config/diagnostics';
+import { loadConfig, type LoadedConfig } from '../config/load';
+import { startControlServer, type ControlServer } from '../control/server';
+import { socketPath } from '../control/protocol';
+import { buildInfo } from '../core/build-info';
+import type { Logger } from '../core/log';
+import { ledView, type DaemonStatus } from '../core/status';
+import { ledPatternFor } from '../leds/patterns';
+import type { RunOptions } from '../cli/commands';
+
+export class ConfigRefused extends Error {
+  override readonly name = 'ConfigRefused';
+}
+
+export class Daemon {
+  private config: LoadedConfig | undefined;
+  private generation = 0;
+  private lastReloadError: string | null = null;
+  private board: Board | null = null;
+  private control: ControlServer | undefined;
+  private readonly startedAt = new Date();
+  private stopped = false;
+
+  constructor(
+    private readonly opts: RunOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const info = buildInfo();
+    this.log.info(`Starting halb v${info.version} (${info.commit}), keepalived-compatible`);
+    this.board = this.loadBoardFile();
+    const first = this.readConfig();
+    if (hasErrors(first.diagnostics) && !first.missing) {
+      throw new ConfigRefused(`configuration ${first.file} has errors; not starting (run 'halb check -f ${first.file}')`);
+    }
+    this.config = first;
+    this.generation = 1;
+    fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
+    this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
+    if (this.opts.pidFile) writePidFile(this.opts.pidFile);
+    this.log.info(`Control socket ${this.control.path}`);
+    this.log.info('Startup complete');
+  }
+
+  /** SIGHUP: a config with errors is refused and the running one stays. */
+  reload(): void {
+    this.log.info('Reloading');
+    const next = this.readConfig();
+    if (hasErrors(next.diagnostics)) {
+      this.lastReloadError = `${next.diagnostics.filter((d) => d.severity === 'error').length} error(s) in ${next.file}`;
+      this.log.error(`Reload refused, keeping configuration generation ${this.generation}: ${this.lastReloadError}`);
+      return;
+    }
+    this.config = next;
+    this.generation++;
+    this.lastReloadError = null;
+    this.log.info(`Reload complete (configuration generation ${this.generation})`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.info('Stopping');
+    await this.control?.dispose();
+    if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
+    this.log.info(`Stopped halb v${buildInfo().version}`);
+  }
+
+  status(): DaemonStatus {
+    return {
+      version: buildInfo().version,
+      pid: process.pid,
+      startedAt: this.startedAt.toISOString(),
+      uptimeS: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      configFile: this.opts.configFile,
+      configGeneration: this.generation,
+      configBlocks: countBlocks(this.config),
+      lastReloadError: this.lastReloadError,
+      board: this.board?.name ?? null,
+      subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
+      instances: [],
+      led: ledView(
+        ledPatternFor({
+          starting: this.generation === 0,
+          configError: this.lastReloadError !== null,
+          roles: [],
+          realServersDown: 0,
+        }),
+      ),
+    };
+  }
+
+  private readConfig(): LoadedConfig {
+    const loaded = loadConfig(this.opts.configFile);
+    if (loaded.missing) {
+      this.log.warn(`Configuration file ${this.opts.configFile} missing; running with no instances`);
+      return { ...loaded, diagnostics: this.opts.configMustExist ? loaded.diagnostics : [] };
+    }
+    for (const d of loaded.diagnostics) this.log.info(formatDiagnostic(d));
+    return loaded;
+  }
+
+  private loadBoardFile(): Board | null {
+    const file = this.opts.boardFile ?? DEFAULT_BOARD_FILE;
+    if (!this.opts.boardFile && !fs.existsSync(file)) return null;
+    const board = loadBoard(file);
+    this.log.info(`Board ${board.name} (${board.arch}), console ${board.console.device}`);
+    return board;
+  }
+}
+
+function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of config?.statements ?? []) counts[s.keyword] = (counts[s.keyword] ?? 0) + 1;
+  return counts;
+}
+
+function writePidFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, `${process.pid}\n`);
+  fs.renameSync(tmp, file);
+}
