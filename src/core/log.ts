@@ -12,10 +12,19 @@ export interface Logger {
 
 export type Sink = (line: string) => void;
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** ctime(3) without the newline, in local time: "Sun Nov 22 01:02:03 2026". */
+export function ctime(d: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
+}
+
 export function createLogger(opts: { ident: string; detail: boolean; sink: Sink; now?: () => Date }): Logger {
   const now = opts.now ?? (() => new Date());
   const emit = (message: string): void => {
-    const stamp = now().toString().slice(0, 24);
+    const stamp = ctime(now());
     opts.sink(`${stamp}: ${opts.ident}: ${message}`);
   };
   return {

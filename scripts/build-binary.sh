@@ -1,0 +1,52 @@
+#!/bin/sh
+# Builds dist/halb-linux-ARCH: one file, Node's single-executable support on the
+# official Node binary (from npm), with the native addons embedded as SEA assets
+# and also copied to dist/addons/ARCH/ for images that install them beside it.
+set -eu
+ARCH=${1:?usage: build-binary.sh x64|arm64}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+case "$ARCH" in
+  x64) CC=gcc; STRIP=strip; NODE_DIR=linux-x64; SP_GLOB='*.glibc.node' ;;
+  arm64) CC=aarch64-linux-gnu-gcc; STRIP=aarch64-linux-gnu-strip; NODE_DIR=linux-arm64; SP_GLOB='*armv8.glibc.node' ;;
+  *) echo "build-binary: unknown ARCH '$ARCH' (x64 or arm64)" >&2; exit 2 ;;
+esac
+base=$(scripts/node-base.sh "$ARCH")
+host_node=$(scripts/node-base.sh x64)   # same version: the blob must come from an identical Node
+
+addons="build/addons/$ARCH"
+mkdir -p "$addons" build/sea dist "dist/addons/$ARCH"
+$CC -O2 -Wall -Wextra -Werror -shared -fPIC -DNODE_GYP_MODULE_NAME=halb_sys \
+  -I"$(dirname "$base")/../include/node" native/halb_sys.c -o "$addons/halb_sys.node"
+mkdir -p "build/native/$ARCH" && cp "$addons/halb_sys.node" "build/native/$ARCH/halb_sys.node"
+cp "node_modules/netlink/prebuilds/$NODE_DIR/node.napi.node" "$addons/netlink.node"
+cp node_modules/@serialport/bindings-cpp/prebuilds/$NODE_DIR/$SP_GLOB "$addons/serialport.node"
+
+node scripts/bundle.mjs build/sea/halb.js
+cat > "build/sea/sea-config-$ARCH.json" <<JSON
+{
+  "main": "build/sea/halb.js",
+  "output": "build/sea/halb-$ARCH.blob",
+  "disableExperimentalSEAWarning": true,
+  "useSnapshot": false,
+  "useCodeCache": false,
+  "assets": {
+    "addons/netlink.node": "$addons/netlink.node",
+    "addons/serialport.node": "$addons/serialport.node",
+    "addons/halb_sys.node": "$addons/halb_sys.node"
+  }
+}
+JSON
+"$host_node" --experimental-sea-config "build/sea/sea-config-$ARCH.json" >build/sea/blob-$ARCH.log 2>&1 || { cat build/sea/blob-$ARCH.log >&2; exit 1; }
+
+out="dist/halb-linux-$ARCH"
+tmp="$out.tmp"
+cp "$base" "$tmp"
+chmod u+w "$tmp"
+$STRIP "$tmp"
+node node_modules/postject/dist/cli.js "$tmp" NODE_SEA_BLOB "build/sea/halb-$ARCH.blob" \
+  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 2>&1 | grep -v -e "Can't find string offset" -e '^$' -e 'Start injection' -e 'Injection done' || true
+chmod 755 "$tmp"
+mv "$tmp" "$out"
+cp "$addons"/*.node "dist/addons/$ARCH/"
+echo "build-binary: $out ($(du -h "$out" | cut -f1))"
