@@ -13,6 +13,8 @@ export interface Board {
   readonly leds: Readonly<Record<string, string>>;
   readonly nics: readonly string[];
   readonly modules: readonly string[];
+  readonly bootModules: readonly string[];
+  readonly storage: { readonly root: string; readonly data: string };
   readonly kernel: { readonly debPackage: string; readonly image: string; readonly cmdline: string };
   readonly qemu: { readonly system: string; readonly args: readonly string[] } | null;
 }
@@ -54,6 +56,12 @@ export function parseBoard(text: string): Board {
   );
   const nics = need<string[]>(isStrArray(j.nics), j.nics, 'nics', 'a list of interface names');
   const modules = need<string[]>(isStrArray(j.modules), j.modules, 'modules', 'a list of kernel module names');
+  const bootModules = need<string[]>(isStrArray(j.bootModules), j.bootModules, 'bootModules', 'a list of kernel module names');
+  const st = need<Json>(isObj(j.storage), j.storage, 'storage', 'an object');
+  const storage = {
+    root: need<string>(typeof st.root === 'string', st.root, 'storage.root', 'a block device path'),
+    data: need<string>(typeof st.data === 'string', st.data, 'storage.data', 'a block device path'),
+  };
   const k = need<Json>(isObj(j.kernel), j.kernel, 'kernel', 'an object');
   const kernel = {
     debPackage: need<string>(typeof k.debPackage === 'string', k.debPackage, 'kernel.debPackage', 'a Debian package name'),
@@ -67,7 +75,7 @@ export function parseBoard(text: string): Board {
       args: need<string[]>(isStrArray(j.qemu.args), j.qemu.args, 'qemu.args', 'a list of arguments'),
     };
   }
-  return { name, arch, console: { device: consoleDev, baud }, watchdog, leds, nics, modules, kernel, qemu };
+  return { name, arch, console: { device: consoleDev, baud }, watchdog, leds, nics, modules, bootModules, storage, kernel, qemu };
 }
 
 export function loadBoard(file: string): Board {

@@ -2,11 +2,11 @@
  * The executable's entry. `halb <command>` or, through a link named
  * `keepalived`, keepalived's command line.
  */
-import * as path from 'node:path';
 import { UsageError } from './argv';
 import type { Command } from './commands';
 import { parseHalbArgs } from './halb-args';
 import { parseKeepalivedArgs } from './keepalived-args';
+import { personality } from './personality';
 import { checkCommand } from './cmd/check';
 import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
@@ -26,11 +26,6 @@ function selfEntry(): string[] {
     }
   })();
   return isSea ? [process.execPath] : [process.execPath, process.argv[1] as string];
-}
-
-export function personality(argv0: string, env: NodeJS.ProcessEnv): 'halb' | 'keepalived' {
-  if (env.HALB_PERSONALITY === 'keepalived') return 'keepalived';
-  return path.basename(argv0) === 'keepalived' ? 'keepalived' : 'halb';
 }
 
 async function main(): Promise<number> {
