@@ -161,7 +161,7 @@ export class Lab {
   /** Starts tcpdump on a host's interface; stop() returns the packets as tshark JSON. */
   async capture(name: string, filter = ''): Promise<Capture> {
     const file = path.join(this.dir, `${name}-${Date.now()}-${crypto.randomBytes(2).toString('hex')}.pcap`);
-    const args = ['tcpdump', '-i', 'eth0', '-U', '-n', '-w', file];
+    const args = ['tcpdump', '-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', file];
     if (filter) args.push(...filter.split(/\s+/));
     const proc = this.spawn(name, args);
     await proc.waitFor(/listening on/, 10000, 'tcpdump to start');

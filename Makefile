@@ -1,0 +1,49 @@
+# halb: the two commands of the README are `make demo` and `make test`; both
+# install what they need first (scripts/setup.sh, idempotent).
+ARCH ?= x64
+BOARD ?= qemu-x86_64
+TEST_TIERS ?= unit binary netns vm
+SHELL := /bin/sh
+
+.PHONY: all deps build lint binary binaries firmware firmwares test demo bench clean
+
+all: build
+
+deps:
+	@scripts/setup.sh
+
+build: deps
+	@npx --no-install tsc -p tsconfig.json
+
+lint: build
+	@npx --no-install eslint --max-warnings 0 src test scripts bench
+	@npx --no-install prettier --check --log-level warn src test scripts bench
+
+binary: deps
+	@scripts/build-binary.sh $(ARCH)
+
+binaries: deps
+	@scripts/build-binary.sh x64
+	@scripts/build-binary.sh arm64
+
+firmware: deps
+	@scripts/build-binary.sh $$(node -p "require('./board/$(BOARD)/board.json').arch")
+	@firmware/build.sh $(BOARD)
+
+firmwares: binaries
+	@firmware/build.sh qemu-x86_64
+	@firmware/build.sh qemu-arm64
+
+test: lint binaries firmwares
+	@scripts/lab-clean.sh
+	@node --test --test-concurrency=1 $$(for t in $(TEST_TIERS); do find build/test/$$t -name '*.test.js'; done | sort)
+
+demo: build
+	@scripts/build-binary.sh x64
+	@node build/scripts/demo.js
+
+bench: build firmwares
+	@node build/bench/run.js
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,70 @@
+/**
+ * The single executables: both architectures answer `halb version` with their
+ * addons loaded from the embedded copies, and a `keepalived` link speaks
+ * keepalived's command line with its -t exit codes.
+ */
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from '../rigs/exec';
+import { binaryPath, runBinary } from '../rigs/binary';
+
+const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
+
+describe('single executable', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-bin-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const arch of ['x64', 'arm64'] as const) {
+    it(`${arch}: answers halb version with every addon loaded`, async () => {
+      const addonDir = path.join(dir, `addons-${arch}`);
+      const r = await runBinary(arch, ['version', '--json'], { HALB_ADDON_DIR: addonDir });
+      assert.equal(r.code, 0, r.stderr);
+      const v = JSON.parse(r.stdout) as { arch: string; node: string; addons: Array<{ name: string; source?: string; path?: string }> };
+      assert.equal(v.arch, arch);
+      assert.match(v.node, /^v22\./);
+      assert.deepEqual(v.addons.map((a) => [a.name, a.source]), [
+        ['netlink', 'embedded'],
+        ['serialport', 'embedded'],
+        ['halb_sys', 'embedded'],
+      ]);
+      for (const a of v.addons) assert.ok(a.path?.startsWith(addonDir), a.path);
+    });
+  }
+
+  it('is one self-contained file', () => {
+    const st = fs.statSync(binaryPath('x64'));
+    assert.ok(st.isFile() && (st.mode & 0o111) !== 0);
+  });
+
+  it('speaks keepalived through a link named keepalived', async () => {
+    const link = path.join(dir, 'keepalived');
+    fs.symlinkSync(binaryPath('x64'), link);
+    const v = await run([link, '-v']);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^halb \d+\.\d+\.\d+/);
+
+    const ok = await run([link, '-t', '-f', path.join(SAMPLES, 'keepalived.conf.vrrp')]);
+    assert.equal(ok.code, 0, ok.stderr);
+
+    const bad = path.join(dir, 'bad.conf');
+    fs.writeFileSync(bad, 'global_defs {\n  router_id x\n}\n}\n');
+    const r = await run([link, '-t', '-f', bad]);
+    assert.equal(r.code, 5, 'keepalived -t exits 5 on errors');
+    assert.match(r.stderr, new RegExp(`${bad.replace(/[/.]/g, '\\$&')}:4:1: error: '}' closes no block`));
+
+    const missing = await run([link, '-t', '-e', '-f', path.join(dir, 'nope.conf')]);
+    assert.equal(missing.code, 4, 'missing file with -e exits 4');
+    const lenient = await run([link, '-t', '-f', path.join(dir, 'nope.conf')]);
+    assert.equal(lenient.code, 0, 'missing file without -e exits 0, as keepalived');
+
+    const usage = await run([link, '--bogus']);
+    assert.equal(usage.code, 64);
+    assert.match(usage.stderr, /unknown option '--bogus' for keepalived/);
+  });
+});
