@@ -12,7 +12,10 @@ const out = process.argv[2] ?? path.join(top, 'build/sea/halb.js');
 const pkg = JSON.parse(readFileSync(path.join(top, 'package.json'), 'utf8'));
 let commit = 'unknown';
 try {
-  commit = execSync('git describe --always --dirty', { cwd: top, stdio: ['ignore', 'pipe', 'ignore'] })
+  commit = execSync('git describe --always --dirty', {
+    cwd: top,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
     .toString()
     .trim();
 } catch {
@@ -54,7 +57,11 @@ await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   define: {
-    __HALB_BUILD__: JSON.stringify({ version: pkg.version, commit, builtAt: new Date().toISOString() }),
+    __HALB_BUILD__: JSON.stringify({
+      version: pkg.version,
+      commit,
+      builtAt: new Date().toISOString(),
+    }),
   },
   plugins: [nativeAddons],
 });

@@ -48,7 +48,9 @@ function start(lab: Lab, n: Node): void {
 async function row(lab: Lab, n: Node): Promise<string> {
   const head = `${n.name.padEnd(5)} prio ${String(n.priority).padStart(3)}`;
   if (!n.proc?.running) return `${head}  DOWN (killed)                       LED off`;
-  const r = await lab.exec(n.name, [BIN, 'status', '--json', '--runtime-dir', n.runtime], { timeoutMs: 5000 });
+  const r = await lab.exec(n.name, [BIN, 'status', '--json', '--runtime-dir', n.runtime], {
+    timeoutMs: 5000,
+  });
   if (r.code !== 0) return `${head}  starting...`;
   const s = JSON.parse(r.stdout) as {
     pid: number;
@@ -76,12 +78,26 @@ async function main(): Promise<void> {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} missing: run 'make binary'`);
   const lab = await Lab.create({ hosts: ['lb1', 'lb2', 'client'] });
   const nodes: Node[] = [
-    { name: 'lb1', priority: 150, conf: path.join(lab.dir, 'lb1.conf'), runtime: path.join(lab.dir, 'lb1'), proc: undefined },
-    { name: 'lb2', priority: 100, conf: path.join(lab.dir, 'lb2.conf'), runtime: path.join(lab.dir, 'lb2'), proc: undefined },
+    {
+      name: 'lb1',
+      priority: 150,
+      conf: path.join(lab.dir, 'lb1.conf'),
+      runtime: path.join(lab.dir, 'lb1'),
+      proc: undefined,
+    },
+    {
+      name: 'lb2',
+      priority: 100,
+      conf: path.join(lab.dir, 'lb2.conf'),
+      runtime: path.join(lab.dir, 'lb2'),
+      proc: undefined,
+    },
   ];
   try {
     console.log(`halb demo: ${BIN}`);
-    console.log(`LAN 192.0.2.0/24 in namespaces ${lab.id}-*; lb1 ${lab.host('lb1').ipv4}, lb2 ${lab.host('lb2').ipv4}, client ${lab.host('client').ipv4}, VIP ${VIP}`);
+    console.log(
+      `LAN 192.0.2.0/24 in namespaces ${lab.id}-*; lb1 ${lab.host('lb1').ipv4}, lb2 ${lab.host('lb2').ipv4}, client ${lab.host('client').ipv4}, VIP ${VIP}`,
+    );
     for (const n of nodes) {
       fs.writeFileSync(n.conf, config(n.name, n.priority));
       start(lab, n);

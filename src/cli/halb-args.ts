@@ -43,7 +43,8 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   switch (command) {
     case 'run': {
       const { options: o, positionals } = parseOptions(rest, RUN_SPECS, "'halb run'");
-      if (positionals.length > 0) throw new UsageError(`'halb run' takes no argument '${positionals[0]}'`);
+      if (positionals.length > 0)
+        throw new UsageError(`'halb run' takes no argument '${positionals[0]}'`);
       const onlyVrrp = o.vrrp === true;
       const onlyCheck = o.check === true;
       return {
@@ -78,7 +79,11 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     }
     case 'status': {
       const { options: o } = parseOptions(rest, [json, runtimeDir], "'halb status'");
-      return { kind: 'status', json: o.json === true, runtimeDir: str(o.runtimeDir) ?? defaultRuntime };
+      return {
+        kind: 'status',
+        json: o.json === true,
+        runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
+      };
     }
     case 'version': {
       const { options: o } = parseOptions(rest, [json], "'halb version'");

@@ -58,7 +58,8 @@ const SPECS: OptionSpec[] = [
 
 export function parseKeepalivedArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Command {
   const { options: o, positionals } = parseOptions(argv, SPECS, 'keepalived');
-  if (positionals.length > 0) throw new UsageError(`keepalived takes no argument '${positionals[0]}'`);
+  if (positionals.length > 0)
+    throw new UsageError(`keepalived takes no argument '${positionals[0]}'`);
   if (o.help === true) return { kind: 'help', text: KEEPALIVED_USAGE };
   if (o.version === true) return { kind: 'version', json: false };
   const configFile = typeof o.file === 'string' ? o.file : DEFAULT_CONFIG;

@@ -33,7 +33,10 @@ async function main(): Promise<number> {
   const who = personality(process.argv0, process.env);
   let cmd: Command;
   try {
-    cmd = who === 'keepalived' ? parseKeepalivedArgs(args, process.env) : parseHalbArgs(args, process.env);
+    cmd =
+      who === 'keepalived'
+        ? parseKeepalivedArgs(args, process.env)
+        : parseHalbArgs(args, process.env);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`${who}: ${e.message}`);

@@ -16,7 +16,10 @@ export interface Line {
   readonly line: number;
 }
 
-export function lexLines(file: string, source: string): { lines: Line[]; diagnostics: Diagnostic[] } {
+export function lexLines(
+  file: string,
+  source: string,
+): { lines: Line[]; diagnostics: Diagnostic[] } {
   const lines: Line[] = [];
   const diagnostics: Diagnostic[] = [];
   const raw = source.split(/\r?\n/);
@@ -49,7 +52,11 @@ export function lexLines(file: string, source: string): { lines: Line[]; diagnos
       if (ch === '"') {
         const end = text.indexOf('"', i + 1);
         if (end < 0) {
-          diagnostics.push({ pos, severity: 'error', message: 'unterminated quoted string; add the closing "' });
+          diagnostics.push({
+            pos,
+            severity: 'error',
+            message: 'unterminated quoted string; add the closing "',
+          });
           words.push({ text: text.slice(i + 1), quoted: true, pos });
           i = text.length;
         } else {

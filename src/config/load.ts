@@ -9,11 +9,32 @@ import { parseTree, type Statement } from './tree';
 
 /** Root-level keywords of keepalived 2.2 (install_keyword_root). */
 export const ROOT_KEYWORDS: readonly string[] = [
-  'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance',
-  'child_wait_time', 'linkbeat_use_polling', 'global_defs', 'track_group', 'static_ipaddress',
-  'static_routes', 'static_rules', 'vrrp_sync_group', 'garp_group', 'linkbeat_interfaces',
-  'vrrp_instance', 'vrrp_script', 'vrrp_track_process', 'interface_up_down_delays', 'track_file',
-  'vrrp_track_file', 'bfd_instance', 'SSL', 'virtual_server_group', 'virtual_server', 'include',
+  'net_namespace',
+  'net_namespace_ipvs',
+  'namespace_with_ipsets',
+  'use_pid_dir',
+  'instance',
+  'child_wait_time',
+  'linkbeat_use_polling',
+  'global_defs',
+  'track_group',
+  'static_ipaddress',
+  'static_routes',
+  'static_rules',
+  'vrrp_sync_group',
+  'garp_group',
+  'linkbeat_interfaces',
+  'vrrp_instance',
+  'vrrp_script',
+  'vrrp_track_process',
+  'interface_up_down_delays',
+  'track_file',
+  'vrrp_track_file',
+  'bfd_instance',
+  'SSL',
+  'virtual_server_group',
+  'virtual_server',
+  'include',
 ];
 
 export interface LoadedConfig {
@@ -28,9 +49,17 @@ export function checkRoot(statements: readonly Statement[]): Diagnostic[] {
   for (const s of statements) {
     if (s.keyword.startsWith('@') || s.keyword.startsWith('$')) continue;
     if (s.keyword === 'include') {
-      out.push({ pos: s.pos, severity: 'warning', message: `include '${s.args.join(' ')}' is not followed yet by this build` });
+      out.push({
+        pos: s.pos,
+        severity: 'warning',
+        message: `include '${s.args.join(' ')}' is not followed yet by this build`,
+      });
     } else if (!ROOT_KEYWORDS.includes(s.keyword)) {
-      out.push({ pos: s.pos, severity: 'error', message: `unknown top-level keyword '${s.keyword}'` });
+      out.push({
+        pos: s.pos,
+        severity: 'error',
+        message: `unknown top-level keyword '${s.keyword}'`,
+      });
     }
   }
   return out;
@@ -47,10 +76,19 @@ export function loadConfig(file: string): LoadedConfig {
       statements: [],
       missing: code === 'ENOENT',
       diagnostics: [
-        { pos: { file, line: 0, col: 0 }, severity: 'error', message: `cannot read the configuration (${code})` },
+        {
+          pos: { file, line: 0, col: 0 },
+          severity: 'error',
+          message: `cannot read the configuration (${code})`,
+        },
       ],
     };
   }
   const tree = parseTree(file, source);
-  return { file, statements: tree.statements, missing: false, diagnostics: [...tree.diagnostics, ...checkRoot(tree.statements)] };
+  return {
+    file,
+    statements: tree.statements,
+    missing: false,
+    diagnostics: [...tree.diagnostics, ...checkRoot(tree.statements)],
+  };
 }

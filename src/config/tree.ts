@@ -19,7 +19,10 @@ interface Frame {
   readonly body: Statement[];
 }
 
-export function parseTree(file: string, source: string): { statements: Statement[]; diagnostics: Diagnostic[] } {
+export function parseTree(
+  file: string,
+  source: string,
+): { statements: Statement[]; diagnostics: Diagnostic[] } {
   const { lines, diagnostics } = lexLines(file, source);
   const root: Frame = { owner: undefined, open: undefined, body: [] };
   const stack: Frame[] = [root];
@@ -27,7 +30,11 @@ export function parseTree(file: string, source: string): { statements: Statement
 
   const openBlock = (owner: Statement | undefined, brace: Word): void => {
     if (!owner) {
-      diagnostics.push({ pos: brace.pos, severity: 'error', message: "'{' without a keyword before it" });
+      diagnostics.push({
+        pos: brace.pos,
+        severity: 'error',
+        message: "'{' without a keyword before it",
+      });
       stack.push({ owner: undefined, open: brace.pos, body: [] });
       return;
     }
@@ -47,7 +54,11 @@ export function parseTree(file: string, source: string): { statements: Statement
       }
       if (!word.quoted && word.text === '}') {
         if (stack.length === 1) {
-          diagnostics.push({ pos: word.pos, severity: 'error', message: "'}' closes no block; remove it" });
+          diagnostics.push({
+            pos: word.pos,
+            severity: 'error',
+            message: "'}' closes no block; remove it",
+          });
         } else stack.pop();
         current = undefined;
         continue;

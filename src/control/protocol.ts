@@ -12,7 +12,8 @@ export function socketPath(runtimeDir: string): string {
 
 export type Request = { readonly op: 'status' } | { readonly op: 'ping' };
 
-export type Response = { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly error: string };
+export type Response =
+  { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly error: string };
 
 export function parseRequest(line: string): Request | { error: string } {
   let v: unknown;

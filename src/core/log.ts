@@ -21,7 +21,12 @@ export function ctime(d: Date): string {
   return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
 }
 
-export function createLogger(opts: { ident: string; detail: boolean; sink: Sink; now?: () => Date }): Logger {
+export function createLogger(opts: {
+  ident: string;
+  detail: boolean;
+  sink: Sink;
+  now?: () => Date;
+}): Logger {
   const now = opts.now ?? (() => new Date());
   const emit = (message: string): void => {
     const stamp = ctime(now());

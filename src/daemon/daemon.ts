@@ -41,7 +41,9 @@ export class Daemon {
     this.board = this.loadBoardFile();
     const first = this.readConfig();
     if (hasErrors(first.diagnostics) && !first.missing) {
-      throw new ConfigRefused(`configuration ${first.file} has errors; not starting (run 'halb check -f ${first.file}')`);
+      throw new ConfigRefused(
+        `configuration ${first.file} has errors; not starting (run 'halb check -f ${first.file}')`,
+      );
     }
     this.config = first;
     this.generation = 1;
@@ -58,7 +60,9 @@ export class Daemon {
     const next = this.readConfig();
     if (hasErrors(next.diagnostics)) {
       this.lastReloadError = `${next.diagnostics.filter((d) => d.severity === 'error').length} error(s) in ${next.file}`;
-      this.log.error(`Reload refused, keeping configuration generation ${this.generation}: ${this.lastReloadError}`);
+      this.log.error(
+        `Reload refused, keeping configuration generation ${this.generation}: ${this.lastReloadError}`,
+      );
       return;
     }
     this.config = next;
@@ -103,7 +107,9 @@ export class Daemon {
   private readConfig(): LoadedConfig {
     const loaded = loadConfig(this.opts.configFile);
     if (loaded.missing) {
-      this.log.warn(`Configuration file ${this.opts.configFile} missing; running with no instances`);
+      this.log.warn(
+        `Configuration file ${this.opts.configFile} missing; running with no instances`,
+      );
       return { ...loaded, diagnostics: this.opts.configMustExist ? loaded.diagnostics : [] };
     }
     for (const d of loaded.diagnostics) this.log.info(formatDiagnostic(d));

@@ -4,7 +4,8 @@
  */
 export type Role = 'master' | 'backup' | 'fault' | 'init';
 
-export type LedPattern = 'booting' | 'master' | 'backup' | 'fault' | 'degraded' | 'config-error' | 'idle';
+export type LedPattern =
+  'booting' | 'master' | 'backup' | 'fault' | 'degraded' | 'config-error' | 'idle';
 
 export const PATTERN_LOOK: Readonly<Record<LedPattern, string>> = {
   booting: 'amber, blinking',

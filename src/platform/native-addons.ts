@@ -84,9 +84,23 @@ function developmentPath(name: AddonName): string {
     case 'halb_sys':
       return path.join(root, 'build', 'native', arch, 'halb_sys.node');
     case 'netlink':
-      return path.join(root, 'node_modules', 'netlink', 'prebuilds', `linux-${arch}`, 'node.napi.node');
+      return path.join(
+        root,
+        'node_modules',
+        'netlink',
+        'prebuilds',
+        `linux-${arch}`,
+        'node.napi.node',
+      );
     case 'serialport': {
-      const dir = path.join(root, 'node_modules', '@serialport', 'bindings-cpp', 'prebuilds', `linux-${arch}`);
+      const dir = path.join(
+        root,
+        'node_modules',
+        '@serialport',
+        'bindings-cpp',
+        'prebuilds',
+        `linux-${arch}`,
+      );
       const file = fs.readdirSync(dir).find((f) => f.endsWith('.glibc.node'));
       return path.join(dir, file ?? 'missing.node');
     }
@@ -94,7 +108,14 @@ function developmentPath(name: AddonName): string {
 }
 
 function locate(name: AddonName): { file: string; source: AddonLoad['source'] } {
-  const installed = path.join(path.dirname(process.execPath), '..', 'lib', 'halb', 'addons', `${name}.node`);
+  const installed = path.join(
+    path.dirname(process.execPath),
+    '..',
+    'lib',
+    'halb',
+    'addons',
+    `${name}.node`,
+  );
   const sea = seaApi();
   if (sea) {
     if (fs.existsSync(installed)) return { file: installed, source: 'installed' };

@@ -25,14 +25,21 @@ describe('single executable', () => {
       const addonDir = path.join(dir, `addons-${arch}`);
       const r = await runBinary(arch, ['version', '--json'], { HALB_ADDON_DIR: addonDir });
       assert.equal(r.code, 0, r.stderr);
-      const v = JSON.parse(r.stdout) as { arch: string; node: string; addons: Array<{ name: string; source?: string; path?: string }> };
+      const v = JSON.parse(r.stdout) as {
+        arch: string;
+        node: string;
+        addons: Array<{ name: string; source?: string; path?: string }>;
+      };
       assert.equal(v.arch, arch);
       assert.match(v.node, /^v22\./);
-      assert.deepEqual(v.addons.map((a) => [a.name, a.source]), [
-        ['netlink', 'embedded'],
-        ['serialport', 'embedded'],
-        ['halb_sys', 'embedded'],
-      ]);
+      assert.deepEqual(
+        v.addons.map((a) => [a.name, a.source]),
+        [
+          ['netlink', 'embedded'],
+          ['serialport', 'embedded'],
+          ['halb_sys', 'embedded'],
+        ],
+      );
       for (const a of v.addons) assert.ok(a.path?.startsWith(addonDir), a.path);
     });
   }
@@ -56,7 +63,10 @@ describe('single executable', () => {
     fs.writeFileSync(bad, 'global_defs {\n  router_id x\n}\n}\n');
     const r = await run([link, '-t', '-f', bad]);
     assert.equal(r.code, 5, 'keepalived -t exits 5 on errors');
-    assert.match(r.stderr, new RegExp(`${bad.replace(/[/.]/g, '\\$&')}:4:1: error: '}' closes no block`));
+    assert.match(
+      r.stderr,
+      new RegExp(`${bad.replace(/[/.]/g, '\\$&')}:4:1: error: '}' closes no block`),
+    );
 
     const missing = await run([link, '-t', '-e', '-f', path.join(dir, 'nope.conf')]);
     assert.equal(missing.code, 4, 'missing file with -e exits 4');

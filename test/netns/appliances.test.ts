@@ -18,13 +18,20 @@ describe('two appliances on one LAN', () => {
   const nodes: Array<{ name: string; proc: Proc; conf: string; runtime: string }> = [];
   before(async () => {
     lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
-    for (const [name, prio] of [['lb1', 150], ['lb2', 100]] as const) {
+    for (const [name, prio] of [
+      ['lb1', 150],
+      ['lb2', 100],
+    ] as const) {
       const conf = path.join(lab.dir, `${name}.conf`);
       const runtime = path.join(lab.dir, `${name}-run`);
       fs.writeFileSync(conf, CONF.replace('NODE', name).replace('PRIO', String(prio)));
-      const proc = lab.spawn(name, [binaryPath('x64'), 'run', '-f', conf, '--runtime-dir', runtime, '-l'], {
-        env: { ...process.env, HALB_ADDON_DIR: path.join(lab.dir, 'addons') },
-      });
+      const proc = lab.spawn(
+        name,
+        [binaryPath('x64'), 'run', '-f', conf, '--runtime-dir', runtime, '-l'],
+        {
+          env: { ...process.env, HALB_ADDON_DIR: path.join(lab.dir, 'addons') },
+        },
+      );
       nodes.push({ name, proc, conf, runtime });
     }
     for (const n of nodes) await n.proc.waitFor('Startup complete', 60000);
@@ -34,7 +41,13 @@ describe('two appliances on one LAN', () => {
   });
 
   const status = async (name: string, runtime: string): Promise<Record<string, unknown>> => {
-    const r = await lab.exec(name, [binaryPath('x64'), 'status', '--json', '--runtime-dir', runtime]);
+    const r = await lab.exec(name, [
+      binaryPath('x64'),
+      'status',
+      '--json',
+      '--runtime-dir',
+      runtime,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
@@ -75,5 +88,4 @@ describe('two appliances on one LAN', () => {
     assert.match(n.proc.output, /Stopping[\s\S]*Stopped halb v/);
     assert.equal(fs.existsSync(path.join(n.runtime, 'halb.sock')), false);
   });
-
 });

@@ -6,7 +6,10 @@ import { Lab } from '../rigs/netns-lab';
 
 async function namespaces(): Promise<string[]> {
   const r = await run(['ip', 'netns', 'list']);
-  return r.stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter(Boolean);
 }
 
 describe('netns lab', () => {
@@ -21,7 +24,9 @@ describe('netns lab', () => {
       const p6 = await lab.exec('b', ['ping', '-6', '-c', '1', '-W', '5', lab.host('c').ipv6]);
       assert.equal(p6.code, 0, p6.stdout + p6.stderr);
       const packets = await cap.stop();
-      const protos = packets.map((p) => Object.keys(p).filter((k) => k === 'icmp' || k === 'icmpv6')).flat();
+      const protos = packets
+        .map((p) => Object.keys(p).filter((k) => k === 'icmp' || k === 'icmpv6'))
+        .flat();
       assert.ok(protos.includes('icmp'), 'captured the IPv4 echo');
       assert.ok(protos.includes('icmpv6'), 'captured the IPv6 echo');
       await lab.linkSet('c', false);
@@ -30,7 +35,10 @@ describe('netns lab', () => {
     } finally {
       await lab.dispose();
     }
-    assert.deepEqual((await namespaces()).filter((n) => n.startsWith(lab.id)), []);
+    assert.deepEqual(
+      (await namespaces()).filter((n) => n.startsWith(lab.id)),
+      [],
+    );
   });
 
   it('kills what it started and deletes its namespaces even when the test fails', async () => {
@@ -48,7 +56,10 @@ describe('netns lab', () => {
     }, /the test body failed/);
     assert.ok(pid);
     assert.throws(() => process.kill(pid as number, 0), /ESRCH/);
-    assert.deepEqual((await namespaces()).filter((n) => n.startsWith(lab!.id)), []);
+    assert.deepEqual(
+      (await namespaces()).filter((n) => n.startsWith(lab!.id)),
+      [],
+    );
   });
 
   it('refuses addresses outside the documentation ranges', async () => {

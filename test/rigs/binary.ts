@@ -13,9 +13,16 @@ export function binaryPath(arch: 'x64' | 'arm64' = 'x64'): string {
 /** The arm64 sysroot: Debian's cross C libraries (libc6-arm64-cross, libstdc++6-arm64-cross). */
 export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 
-export function runBinary(arch: 'x64' | 'arm64', args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ExecResult> {
+export function runBinary(
+  arch: 'x64' | 'arm64',
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ExecResult> {
   const bin = binaryPath(arch);
-  const argv = arch === 'arm64' ? ['env', `QEMU_LD_PREFIX=${ARM64_SYSROOT}`, 'qemu-aarch64-static', bin, ...args] : [bin, ...args];
+  const argv =
+    arch === 'arm64'
+      ? ['env', `QEMU_LD_PREFIX=${ARM64_SYSROOT}`, 'qemu-aarch64-static', bin, ...args]
+      : [bin, ...args];
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
   return run(envArgs.length > 0 ? ['env', ...envArgs, ...argv] : argv, { timeoutMs: 120000 });
 }

@@ -7,7 +7,10 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
-export function run(argv: readonly string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+export function run(
+  argv: readonly string[],
+  opts: { timeoutMs?: number; input?: string } = {},
+): Promise<ExecResult> {
   return new Promise((resolve) => {
     const child = execFile(
       argv[0] as string,
@@ -22,8 +25,12 @@ export function run(argv: readonly string[], opts: { timeoutMs?: number; input?:
   });
 }
 
-export async function mustRun(argv: readonly string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<string> {
+export async function mustRun(
+  argv: readonly string[],
+  opts: { timeoutMs?: number; input?: string } = {},
+): Promise<string> {
   const r = await run(argv, opts);
-  if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.code !== 0)
+    throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
   return r.stdout;
 }

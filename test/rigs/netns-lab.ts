@@ -88,24 +88,62 @@ export class Lab {
     this.namespaces.push(name);
     await mustRun(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
     // Addresses are usable at once: no duplicate address detection delay.
-    await run(['ip', 'netns', 'exec', name, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+    await run([
+      'ip',
+      'netns',
+      'exec',
+      name,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.accept_dad=0',
+      'net.ipv6.conf.default.accept_dad=0',
+    ]);
   }
 
   private async build(opts: LabOptions): Promise<void> {
     const lan4 = opts.lan4 ?? '192.0.2';
     const lan6 = opts.lan6 ?? '2001:db8::';
-    if (!lan6.toLowerCase().startsWith('2001:db8:')) throw new Error(`lab: ${lan6} is outside 2001:db8::/32`);
+    if (!lan6.toLowerCase().startsWith('2001:db8:'))
+      throw new Error(`lab: ${lan6} is outside 2001:db8::/32`);
     await this.addNs(this.switchNs);
-    await mustRun(['ip', '-n', this.switchNs, 'link', 'add', 'br0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+    await mustRun([
+      'ip',
+      '-n',
+      this.switchNs,
+      'link',
+      'add',
+      'br0',
+      'type',
+      'bridge',
+      'stp_state',
+      '0',
+      'forward_delay',
+      '0',
+    ]);
     await mustRun(['ip', '-n', this.switchNs, 'link', 'set', 'br0', 'up']);
     let i = 0;
     for (const name of opts.hosts) {
       i++;
-      if (!/^[a-z0-9]{1,12}$/.test(name)) throw new Error(`lab: host name '${name}' must be 1-12 lowercase letters/digits`);
+      if (!/^[a-z0-9]{1,12}$/.test(name))
+        throw new Error(`lab: host name '${name}' must be 1-12 lowercase letters/digits`);
       const ns = `${this.id}-${name}`;
       await this.addNs(ns);
       const port = `p${i}`;
-      await mustRun(['ip', '-n', this.switchNs, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      await mustRun([
+        'ip',
+        '-n',
+        this.switchNs,
+        'link',
+        'add',
+        port,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        ns,
+      ]);
       await mustRun(['ip', '-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up']);
       const host: LabHost = {
         name,
@@ -130,7 +168,11 @@ export class Lab {
   }
 
   /** Runs a command in a host's namespace and waits for it. */
-  exec(name: string, argv: readonly string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+  exec(
+    name: string,
+    argv: readonly string[],
+    opts: { timeoutMs?: number; input?: string } = {},
+  ): Promise<ExecResult> {
     return run(['ip', 'netns', 'exec', this.host(name).ns, ...argv], opts);
   }
 
@@ -160,7 +202,10 @@ export class Lab {
 
   /** Starts tcpdump on a host's interface; stop() returns the packets as tshark JSON. */
   async capture(name: string, filter = ''): Promise<Capture> {
-    const file = path.join(this.dir, `${name}-${Date.now()}-${crypto.randomBytes(2).toString('hex')}.pcap`);
+    const file = path.join(
+      this.dir,
+      `${name}-${Date.now()}-${crypto.randomBytes(2).toString('hex')}.pcap`,
+    );
     const args = ['tcpdump', '-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', file];
     if (filter) args.push(...filter.split(/\s+/));
     const proc = this.spawn(name, args);
@@ -214,7 +259,9 @@ export class Capture {
     await this.proc.kill('SIGINT', 3000);
     const r = await run(['tshark', '-r', this.file, '-T', 'json'], { timeoutMs: 60000 });
     if (r.code !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-    const packets = JSON.parse(r.stdout || '[]') as Array<{ _source: { layers: Record<string, unknown> } }>;
+    const packets = JSON.parse(r.stdout || '[]') as Array<{
+      _source: { layers: Record<string, unknown> };
+    }>;
     return packets.map((p) => p._source.layers);
   }
 }

@@ -18,7 +18,10 @@ export class Proc {
   private done: Exited | undefined;
 
   constructor(argv: readonly string[], opts: SpawnOptions = {}) {
-    this.child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    this.child = spawn(argv[0] as string, argv.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...opts,
+    });
     const take = (chunk: Buffer): void => {
       this.out += chunk.toString('utf8');
       for (const w of [...this.waiters]) w();
@@ -58,7 +61,11 @@ export class Proc {
   }
 
   /** Waits for a match after the cursor, then moves the cursor past it. */
-  waitFor(pattern: RegExp | string, timeoutMs: number, what = String(pattern)): Promise<RegExpExecArray> {
+  waitFor(
+    pattern: RegExp | string,
+    timeoutMs: number,
+    what = String(pattern),
+  ): Promise<RegExpExecArray> {
     const re = typeof pattern === 'string' ? new RegExp(escapeRe(pattern)) : pattern;
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
@@ -72,14 +79,22 @@ export class Proc {
         }
         if (this.done) {
           finish();
-          reject(new Error(`process exited (${JSON.stringify(this.done)}) before ${what}; last output:\n${tail(this.out)}`));
+          reject(
+            new Error(
+              `process exited (${JSON.stringify(this.done)}) before ${what}; last output:\n${tail(this.out)}`,
+            ),
+          );
           return true;
         }
         return false;
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last output:\n${tail(this.out)}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; last output:\n${tail(this.out)}`,
+          ),
+        );
       }, timeoutMs);
       const finish = (): void => {
         clearTimeout(timer);

@@ -54,7 +54,8 @@ export class Vm {
     }
     this.board = JSON.parse(fs.readFileSync(path.join(fw, 'board.json'), 'utf8')) as BoardQemu;
     this.ownsData = !opts.dataImage;
-    this.dataImage = opts.dataImage ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'halb-vm-')), 'data.img');
+    this.dataImage =
+      opts.dataImage ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'halb-vm-')), 'data.img');
     if (!fs.existsSync(this.dataImage)) fs.copyFileSync(path.join(fw, 'data.img'), this.dataImage);
   }
 
@@ -74,19 +75,44 @@ export class Vm {
     const q = this.board.qemu;
     const cmdline = [this.board.kernel.cmdline, this.opts.appendCmdline].filter(Boolean).join(' ');
     const argv = [
-      q.system, ...q.args,
-      '-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'stdio', '-monitor', 'none',
-      '-kernel', path.join(fw, 'kernel'), '-initrd', path.join(fw, 'initramfs.cpio.gz'), '-append', cmdline,
-      '-drive', `file=${path.join(fw, 'rootfs.squashfs')},if=none,id=root,format=raw,readonly=on`,
-      '-device', `${q.disk},drive=root`,
+      q.system,
+      ...q.args,
+      '-nodefaults',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-serial',
+      'stdio',
+      '-monitor',
+      'none',
+      '-kernel',
+      path.join(fw, 'kernel'),
+      '-initrd',
+      path.join(fw, 'initramfs.cpio.gz'),
+      '-append',
+      cmdline,
+      '-drive',
+      `file=${path.join(fw, 'rootfs.squashfs')},if=none,id=root,format=raw,readonly=on`,
+      '-device',
+      `${q.disk},drive=root`,
     ];
     if (!this.opts.noDataDisk) {
-      argv.push('-drive', `file=${this.dataImage},if=none,id=data,format=raw`, '-device', `${q.disk},drive=data`);
+      argv.push(
+        '-drive',
+        `file=${this.dataImage},if=none,id=data,format=raw`,
+        '-device',
+        `${q.disk},drive=data`,
+      );
     }
     this.taps.forEach((tap, i) => {
       const hex = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
       const mac = `52:54:00:${hex(process.pid >> 8)}:${hex(process.pid + this.index)}:${hex(i + 1)}`;
-      argv.push('-netdev', `tap,id=n${i},ifname=${tap},script=no,downscript=no`, '-device', `${q.nic},netdev=n${i},mac=${mac}`);
+      argv.push(
+        '-netdev',
+        `tap,id=n${i},ifname=${tap},script=no,downscript=no`,
+        '-device',
+        `${q.nic},netdev=n${i},mac=${mac}`,
+      );
     });
     return argv;
   }
@@ -130,7 +156,11 @@ export class Vm {
     this.proc.skip();
     const start = this.proc.output.length;
     this.proc.write(`${cmd}\necho "@@rc-${n}-$?@@"\n`);
-    const m = await this.proc.waitFor(new RegExp(`@@rc-${n}-(\\d+)@@`), timeoutMs, `'${cmd}' to finish`);
+    const m = await this.proc.waitFor(
+      new RegExp(`@@rc-${n}-(\\d+)@@`),
+      timeoutMs,
+      `'${cmd}' to finish`,
+    );
     const all = this.proc.output.slice(start);
     const output = all.slice(0, all.indexOf(`@@rc-${n}-`)).replace(/\r/g, '');
     return { code: Number(m[1]), output };

@@ -18,10 +18,21 @@ describe('board files', () => {
     }
   });
   it('names the field that is wrong', () => {
-    const good = JSON.parse(fs.readFileSync(path.join(BOARDS, 'qemu-x86_64', 'board.json'), 'utf8'));
-    assert.throws(() => parseBoard(JSON.stringify({ ...good, arch: 'mips' })), /'arch' must be 'x64' or 'arm64'/);
-    assert.throws(() => parseBoard(JSON.stringify({ ...good, console: { device: '/dev/ttyS0', baud: -1 } })), /'console.baud'/);
-    assert.throws(() => parseBoard(JSON.stringify({ ...good, storage: { root: '/dev/vda' } })), /'storage.data'/);
+    const good = JSON.parse(
+      fs.readFileSync(path.join(BOARDS, 'qemu-x86_64', 'board.json'), 'utf8'),
+    );
+    assert.throws(
+      () => parseBoard(JSON.stringify({ ...good, arch: 'mips' })),
+      /'arch' must be 'x64' or 'arm64'/,
+    );
+    assert.throws(
+      () => parseBoard(JSON.stringify({ ...good, console: { device: '/dev/ttyS0', baud: -1 } })),
+      /'console.baud'/,
+    );
+    assert.throws(
+      () => parseBoard(JSON.stringify({ ...good, storage: { root: '/dev/vda' } })),
+      /'storage.data'/,
+    );
   });
 });
 
@@ -43,11 +54,19 @@ describe('log lines', () => {
     const d = new Date(2026, 10, 2, 3, 4, 5);
     assert.equal(ctime(d), 'Mon Nov  2 03:04:05 2026');
     const lines: string[] = [];
-    const log = createLogger({ ident: 'halb', detail: false, sink: (l) => lines.push(l), now: () => d });
+    const log = createLogger({
+      ident: 'halb',
+      detail: false,
+      sink: (l) => lines.push(l),
+      now: () => d,
+    });
     log.info('Startup complete');
     log.detail('hidden');
     log.warn('w');
-    assert.deepEqual(lines, ['Mon Nov  2 03:04:05 2026: halb: Startup complete', 'Mon Nov  2 03:04:05 2026: halb: WARNING - w']);
+    assert.deepEqual(lines, [
+      'Mon Nov  2 03:04:05 2026: halb: Startup complete',
+      'Mon Nov  2 03:04:05 2026: halb: WARNING - w',
+    ]);
   });
 });
 

@@ -7,7 +7,16 @@ import { personality } from '../../src/cli/personality';
 
 describe('halb command line', () => {
   it('parses run with its options', () => {
-    const c = parseHalbArgs(['run', '-f', '/x.conf', '-lD', '--runtime-dir', '/r', '--board', '/b.json']);
+    const c = parseHalbArgs([
+      'run',
+      '-f',
+      '/x.conf',
+      '-lD',
+      '--runtime-dir',
+      '/r',
+      '--board',
+      '/b.json',
+    ]);
     assert.equal(c.kind, 'run');
     if (c.kind !== 'run') return;
     assert.equal(c.options.configFile, '/x.conf');
@@ -23,8 +32,14 @@ describe('halb command line', () => {
     assert.deepEqual(c, { kind: 'status', json: true, runtimeDir: '/tmp/x' });
   });
   it('accepts the file as option or argument for check', () => {
-    assert.equal((parseHalbArgs(['check', 'a.conf']) as { configFile: string }).configFile, 'a.conf');
-    assert.equal((parseHalbArgs(['check', '-f', 'b.conf']) as { configFile: string }).configFile, 'b.conf');
+    assert.equal(
+      (parseHalbArgs(['check', 'a.conf']) as { configFile: string }).configFile,
+      'a.conf',
+    );
+    assert.equal(
+      (parseHalbArgs(['check', '-f', 'b.conf']) as { configFile: string }).configFile,
+      'b.conf',
+    );
   });
   it('rejects unknown commands and options with a usage error', () => {
     assert.throws(() => parseHalbArgs(['frobnicate']), UsageError);

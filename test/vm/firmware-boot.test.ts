@@ -46,7 +46,9 @@ describe('qemu-x86_64 firmware', () => {
 
   it('keeps data-partition files across a clean reboot and a power cut', async () => {
     const stamp = `probe-${Date.now()}`;
-    let r = await vm.run(`echo ${stamp} > /data/probe && echo edited > /etc/keepalived/user-file && sync`);
+    let r = await vm.run(
+      `echo ${stamp} > /data/probe && echo edited > /etc/keepalived/user-file && sync`,
+    );
     assert.equal(r.code, 0, r.output);
     await vm.reboot();
     await vm.waitFor('halb-init: data partition /dev/vdb mounted on /data');

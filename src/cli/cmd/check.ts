@@ -7,7 +7,11 @@ import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
 import { loadConfig } from '../../config/load';
 import type { Command } from '../commands';
 
-export function checkCommand(cmd: Extract<Command, { kind: 'check' }>, err: (s: string) => void, out: (s: string) => void): number {
+export function checkCommand(
+  cmd: Extract<Command, { kind: 'check' }>,
+  err: (s: string) => void,
+  out: (s: string) => void,
+): number {
   const loaded = loadConfig(cmd.configFile);
   if (loaded.missing && !cmd.configMustExist && cmd.keepalivedExitCodes) {
     err(`Config files missing '${cmd.configFile}'`);

@@ -8,7 +8,11 @@ import { createLogger } from '../../core/log';
 import { Daemon, ConfigRefused } from '../../daemon/daemon';
 import type { RunOptions } from '../commands';
 
-export async function runCommand(opts: RunOptions, argv: readonly string[], entry: string[]): Promise<number> {
+export async function runCommand(
+  opts: RunOptions,
+  argv: readonly string[],
+  entry: string[],
+): Promise<number> {
   if (!opts.foreground) {
     const child = spawn(entry[0] as string, [...entry.slice(1), ...argv, '-n'], {
       detached: true,

@@ -14,12 +14,22 @@ export function versionCommand(json: boolean, out: (s: string) => void): number 
     kernel = `unknown (${(err as Error).message})`;
   }
   if (json) {
-    out(JSON.stringify({ ...info, node: process.version, arch: process.arch, kernel, addons }, null, 2));
+    out(
+      JSON.stringify(
+        { ...info, node: process.version, arch: process.arch, kernel, addons },
+        null,
+        2,
+      ),
+    );
   } else {
     out(versionLine(info));
     out(`kernel ${kernel}`);
     for (const a of addons) {
-      out('error' in a ? `addon ${a.name}: FAILED ${a.error}` : `addon ${a.name}: ${a.source} ${a.path}`);
+      out(
+        'error' in a
+          ? `addon ${a.name}: FAILED ${a.error}`
+          : `addon ${a.name}: ${a.source} ${a.path}`,
+      );
     }
   }
   return addons.some((a) => 'error' in a) ? 1 : 0;
