@@ -13,11 +13,12 @@ deps:
 	@scripts/setup.sh
 
 build: deps
-	@npx --no-install tsc -p tsconfig.json
+	@rm -rf build/src build/test build/scripts build/bench  # no stale output of deleted sources
+	@node_modules/.bin/tsc -p tsconfig.json
 
 lint: build
-	@npx --no-install eslint --max-warnings 0 src test scripts bench
-	@npx --no-install prettier --check --log-level warn src test scripts bench
+	@node_modules/.bin/eslint --max-warnings 0 src test scripts bench
+	@node_modules/.bin/prettier --check --log-level warn src test scripts bench
 
 binary: deps
 	@scripts/build-binary.sh $(ARCH)

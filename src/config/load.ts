@@ -3,8 +3,9 @@
  * structure with positions, and the root-level keywords keepalived 2.2 knows.
  * The typed model and per-block keyword checks grow from here (issue #3).
  */
-import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
+import { preprocess } from './preprocess';
 import { parseTree, type Statement } from './tree';
 
 /** Root-level keywords of keepalived 2.2 (install_keyword_root). */
@@ -65,30 +66,25 @@ export function checkRoot(statements: readonly Statement[]): Diagnostic[] {
   return out;
 }
 
-export function loadConfig(file: string): LoadedConfig {
-  let source: string;
-  try {
-    source = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    return {
-      file,
-      statements: [],
-      missing: code === 'ENOENT',
-      diagnostics: [
-        {
-          pos: { file, line: 0, col: 0 },
-          severity: 'error',
-          message: `cannot read the configuration (${code})`,
-        },
-      ],
-    };
-  }
-  const tree = parseTree(file, source);
+export interface LoadOptions {
+  /** keepalived -i; default: the first label of the host name. */
+  readonly configId?: string;
+  /** keepalived -e: missing files are errors. */
+  readonly allConfig?: boolean;
+}
+
+export function defaultConfigId(): string {
+  return os.hostname().split('.')[0] ?? '';
+}
+
+export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
+  const pre = preprocess(file, { configId: opts.configId ?? defaultConfigId(), allConfig: opts.allConfig });
+  const missing = pre.files.length === 0;
+  const tree = parseTree(pre.lines);
   return {
     file,
     statements: tree.statements,
-    missing: false,
-    diagnostics: [...tree.diagnostics, ...checkRoot(tree.statements)],
+    missing,
+    diagnostics: [...pre.diagnostics, ...tree.diagnostics, ...(missing ? [] : checkRoot(tree.statements))],
   };
 }

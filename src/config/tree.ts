@@ -4,11 +4,13 @@
  * statements. Unbalanced braces are reported where they open or stray.
  */
 import type { Diagnostic, Position } from './diagnostics';
-import { lexLines, type Word } from './lexer';
+import type { Line, Word } from './preprocess';
 
 export interface Statement {
   readonly keyword: string;
   readonly args: readonly string[];
+  /** Where each argument starts. */
+  readonly argPos: readonly Position[];
   readonly pos: Position;
   readonly block: Statement[] | undefined;
 }
@@ -19,11 +21,8 @@ interface Frame {
   readonly body: Statement[];
 }
 
-export function parseTree(
-  file: string,
-  source: string,
-): { statements: Statement[]; diagnostics: Diagnostic[] } {
-  const { lines, diagnostics } = lexLines(file, source);
+export function parseTree(lines: readonly Line[]): { statements: Statement[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   const root: Frame = { owner: undefined, open: undefined, body: [] };
   const stack: Frame[] = [root];
   const top = (): Frame => stack[stack.length - 1] as Frame;
@@ -64,9 +63,12 @@ export function parseTree(
         continue;
       }
       if (!current) {
-        current = { keyword: word.text, args: [], pos: word.pos, block: undefined };
+        current = { keyword: word.text, args: [], argPos: [], pos: word.pos, block: undefined };
         top().body.push(current);
-      } else (current.args as string[]).push(word.text);
+      } else {
+        (current.args as string[]).push(word.text);
+        (current.argPos as Position[]).push(word.pos);
+      }
     }
   }
   while (stack.length > 1) {

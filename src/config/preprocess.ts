@@ -1,0 +1,341 @@
+/**
+ * keepalived.conf before blocks: physical lines become logical lines of
+ * words, in keepalived's order — comments, continuation, `include` (globs,
+ * relative to the including file), `@id` / `@^id` conditional lines,
+ * `$NAME=value` definitions (multi-line with `\`), `$NAME` / `${NAME}`
+ * expansion with the predefined `_PWD _INSTANCE _HASH _BANG _RANDOM`, and
+ * `~SEQ` / `~SEQx` / `~LST` line repetition. Every word keeps the file, line
+ * and column it came from, through includes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic, Position } from './diagnostics';
+import { globFiles } from './glob';
+import { splitWords, stripComment } from './words';
+
+export interface Word {
+  readonly text: string;
+  readonly quoted: boolean;
+  readonly pos: Position;
+}
+
+export interface Line {
+  readonly words: readonly Word[];
+  readonly pos: Position;
+}
+
+export interface PreprocessOptions {
+  /** `@id` lines are kept when id equals this (keepalived: -i, else the hostname's first label). */
+  readonly configId: string;
+  /** Missing include files are errors (keepalived -e). */
+  readonly allConfig?: boolean;
+  readonly readFile?: (file: string) => string;
+  readonly random?: () => number;
+}
+
+export interface Preprocessed {
+  readonly lines: Line[];
+  readonly diagnostics: Diagnostic[];
+  /** Every file read, in order. */
+  readonly files: string[];
+}
+
+const INCLUDES = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const DEF_RE = new RegExp(`^\\s*\\$(${NAME})=(.*)$`);
+const USE_RE = new RegExp(`\\$\\{(${NAME})(?:\\s+([^}]*))?\\}|\\$(${NAME})(?=\\s|$)`, 'g');
+const LOOP_RE = /~(SEQx?|LST)\(/;
+const MAX_INCLUDE_DEPTH = 32;
+const MAX_EXPANSION_DEPTH = 32;
+const MAX_LINES = 2_000_000;
+
+interface Ctx {
+  readonly opts: PreprocessOptions;
+  readonly defs: Map<string, string[]>;
+  readonly out: Preprocessed;
+  readonly stack: string[];
+}
+
+export function preprocess(file: string, opts: PreprocessOptions): Preprocessed {
+  const ctx: Ctx = { opts, defs: new Map(), out: { lines: [], diagnostics: [], files: [] }, stack: [] };
+  processFile(path.resolve(file), ctx, undefined);
+  return ctx.out;
+}
+
+/** For tests and `halb check -` : a source string under a given name. */
+export function preprocessSource(file: string, source: string, opts: PreprocessOptions): Preprocessed {
+  const readFile = (f: string): string => (f === path.resolve(file) ? source : (opts.readFile ?? readUtf8)(f));
+  return preprocess(file, { ...opts, readFile });
+}
+
+function readUtf8(f: string): string {
+  return fs.readFileSync(f, 'utf8');
+}
+
+function diag(ctx: Ctx, pos: Position, severity: Diagnostic['severity'], message: string): void {
+  ctx.out.diagnostics.push({ pos, severity, message });
+}
+
+function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
+  const at = from ?? { file, line: 0, col: 0 };
+  if (ctx.stack.includes(file)) {
+    diag(ctx, at, 'error', `include loop: ${file} includes itself (via ${ctx.stack.map((f) => path.basename(f)).join(' -> ')})`);
+    return;
+  }
+  if (ctx.stack.length >= MAX_INCLUDE_DEPTH) {
+    diag(ctx, at, 'error', `includes nested more than ${MAX_INCLUDE_DEPTH} deep`);
+    return;
+  }
+  let source: string;
+  try {
+    source = (ctx.opts.readFile ?? readUtf8)(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    diag(ctx, at, 'error', `cannot read ${file} (${code})`);
+    return;
+  }
+  ctx.out.files.push(file);
+  ctx.stack.push(file);
+  const physical = source.split(/\r?\n/);
+  for (let i = 0; i < physical.length; i++) {
+    const lineNo = i + 1;
+    const first = stripComment(physical[i] as string);
+    if (first.unmatchedQuote >= 0) {
+      diag(ctx, { file, line: lineNo, col: first.unmatchedQuote + 1 }, 'error', 'unmatched quote; close it on the same line');
+    }
+    let text = first.text;
+    const def = DEF_RE.exec(text);
+    if (def) {
+      // A definition's continuation lines stay separate lines of its value.
+      const value = [def[2] as string];
+      while (/\\\s*$/.test(value[value.length - 1] as string) && i + 1 < physical.length) {
+        value[value.length - 1] = (value[value.length - 1] as string).replace(/\\\s*$/, '');
+        value.push(stripComment(physical[++i] as string).text);
+      }
+      ctx.defs.set(def[1] as string, value.map((v) => v.trimEnd()));
+      continue;
+    }
+    const segments = [{ start: 0, line: lineNo, colBase: 0 }];
+    while (/\\\s*$/.test(text) && i + 1 < physical.length) {
+      text = text.replace(/\\\s*$/, ' ');
+      const next = stripComment(physical[++i] as string).text;
+      segments.push({ start: text.length, line: i + 1, colBase: text.length });
+      text += next;
+    }
+    if (text.trim() === '') continue;
+    const pos = (offset: number): Position => {
+      let seg = segments[0] as (typeof segments)[number];
+      for (const s of segments) if (s.start <= offset) seg = s;
+      return { file, line: seg.line, col: offset - seg.colBase + 1 };
+    };
+    const head = /^\s*(\S+)/.exec(text);
+    if (head && INCLUDES.has(head[1] as string)) {
+      // Include arguments are patterns: braces here are csh alternatives, not blocks.
+      const args = text.trim().split(/\s+/).slice(1).map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
+      include(ctx, file, head[1] as string, args, pos(text.length - text.trimStart().length));
+      continue;
+    }
+    expandLine(ctx, file, text, pos, 0);
+  }
+  ctx.stack.pop();
+}
+
+function include(ctx: Ctx, file: string, kind: string, args: string[], at: Position): void {
+  if (args.length === 0) {
+    diag(ctx, at, 'error', `${kind} needs a file name or pattern`);
+    return;
+  }
+  for (const pattern of args) {
+    const abs = path.isAbsolute(pattern) ? pattern : path.join(path.dirname(file), pattern);
+    const matches = globFiles(abs).filter((f) => {
+      try {
+        return fs.statSync(f).isFile() || Boolean(ctx.opts.readFile);
+      } catch {
+        return Boolean(ctx.opts.readFile);
+      }
+    });
+    if (matches.length === 0) {
+      const strict = ctx.opts.allConfig || kind !== 'include';
+      diag(
+        ctx,
+        at,
+        strict ? 'error' : 'warning',
+        `${kind} '${pattern}' matches no file${strict ? '' : ' (keepalived skips it silently)'}`,
+      );
+      continue;
+    }
+    for (const m of matches) processFile(m, ctx, at);
+  }
+}
+
+function expandLine(ctx: Ctx, file: string, text: string, pos: (offset: number) => Position, depth: number): void {
+  if (ctx.out.lines.length > MAX_LINES) {
+    if (ctx.out.lines.length === MAX_LINES + 1) diag(ctx, pos(0), 'error', `configuration expands to more than ${MAX_LINES} lines`);
+    return;
+  }
+  const lineStart = pos(text.length - text.trimStart().length);
+  let body = text;
+  const cond = /^(\s*)@(\^?)(\S+)\s?/.exec(body);
+  if (cond) {
+    const negate = cond[2] === '^';
+    if ((cond[3] === ctx.opts.configId) === negate) return;
+    body = ' '.repeat(cond[0].length) + body.slice(cond[0].length);
+  }
+  const loop = LOOP_RE.exec(body);
+  if (loop) {
+    expandLoop(ctx, file, body, loop, pos, depth);
+    return;
+  }
+  const expanded = expandParams(ctx, file, body, lineStart, 0);
+  if (expanded === body) {
+    emit(ctx, body, pos);
+    return;
+  }
+  // Definitions may hold several lines, each a line of its own, and may define more.
+  for (const part of expanded.split('\n')) {
+    if (depth > MAX_EXPANSION_DEPTH) {
+      diag(ctx, lineStart, 'error', 'parameter expansion nested too deep');
+      return;
+    }
+    const def = DEF_RE.exec(part);
+    if (def) {
+      ctx.defs.set(def[1] as string, [def[2] as string]);
+      continue;
+    }
+    // Comments went when the definition was read: a '#' here came from ${_HASH}.
+    const clean = part;
+    if (clean.trim() === '') continue;
+    if (LOOP_RE.test(clean) || /^\s*@/.test(clean)) expandLine(ctx, file, clean, () => lineStart, depth + 1);
+    else emit(ctx, clean, () => lineStart);
+  }
+}
+
+function emit(ctx: Ctx, text: string, pos: (offset: number) => Position): void {
+  const words = splitWords(text).map((w) => ({ text: w.text, quoted: w.quoted, pos: pos(w.offset) }));
+  if (words.length > 0) ctx.out.lines.push({ words, pos: (words[0] as Word).pos });
+}
+
+function expandParams(ctx: Ctx, file: string, text: string, at: Position, depth: number): string {
+  if (depth > MAX_EXPANSION_DEPTH) {
+    diag(ctx, at, 'error', 'parameter expansion nested too deep (a parameter that refers to itself?)');
+    return text;
+  }
+  let changed = false;
+  const out = text.replace(USE_RE, (whole, braced: string | undefined, args: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare) as string;
+    const value = builtin(ctx, file, name, args) ?? ctx.defs.get(name)?.join('\n');
+    if (value === undefined) return whole; // keepalived leaves unknown parameters as they are
+    changed = true;
+    return value;
+  });
+  return changed ? expandParams(ctx, file, out, at, depth + 1) : out;
+}
+
+function builtin(ctx: Ctx, file: string, name: string, args: string | undefined): string | undefined {
+  switch (name) {
+    case '_PWD':
+      return path.dirname(file);
+    case '_INSTANCE':
+      return ctx.opts.configId;
+    case '_HASH':
+      return '#';
+    case '_BANG':
+      return '!';
+    case '_RANDOM': {
+      const [lo, hi] = (args ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+      const min = Number.isFinite(lo) ? (lo as number) : 0;
+      const max = Number.isFinite(hi) ? (hi as number) : 32767;
+      return String(min + Math.floor((ctx.opts.random ?? Math.random)() * (max - min + 1)));
+    }
+    default:
+      return undefined;
+  }
+}
+
+function expandLoop(
+  ctx: Ctx,
+  file: string,
+  body: string,
+  m: RegExpExecArray,
+  pos: (offset: number) => Position,
+  depth: number,
+): void {
+  const open = m.index + m[0].length;
+  const close = findClose(body, open);
+  const at = pos(m.index);
+  if (close < 0) {
+    diag(ctx, at, 'error', `~${m[1]}( is never closed; add a ')'`);
+    return;
+  }
+  const args = splitArgs(body.slice(open, close));
+  const before = body.slice(0, m.index);
+  const rest = body.slice(close + 1);
+  const iterations: Array<Array<[string, string]>> = [];
+  if (m[1] === 'LST') {
+    const vars = braceList(args[0] ?? '');
+    for (const v of args.slice(1)) {
+      const vals = braceList(v);
+      iterations.push(vars.map((name, i) => [name, vals[i] ?? '']));
+    }
+  } else {
+    const nums = args.slice(1).map((a) => Number(a.trim()));
+    if (args.length < 2 || args.length > 4 || nums.some((n) => !Number.isInteger(n))) {
+      diag(ctx, at, 'error', `~${m[1]}(var, [start,] [step,] end) needs integer bounds`);
+      return;
+    }
+    const end = nums[nums.length - 1] as number;
+    const start = nums.length >= 2 ? (nums[0] as number) : end >= 0 ? 1 : -1;
+    const step = nums.length === 3 ? (nums[1] as number) : end >= start ? 1 : -1;
+    if (step === 0 || (step > 0 && start > end + 1e9) || (step < 0 && start < end - 1e9)) {
+      diag(ctx, at, 'error', `~${m[1]} step must move from ${start} towards ${end}`);
+      return;
+    }
+    for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+      iterations.push([[(args[0] ?? '').trim(), m[1] === 'SEQx' ? v.toString(16) : String(v)]]);
+      if (iterations.length > 100000) break;
+    }
+  }
+  for (const vars of iterations) {
+    const saved = vars.map(([n]) => [n, ctx.defs.get(n)] as const);
+    for (const [n, v] of vars) ctx.defs.set(n, [v]);
+    expandLine(ctx, file, before + rest, (o) => (o < before.length ? pos(o) : pos(close + 1 + o - before.length)), depth + 1);
+    for (const [n, v] of saved) {
+      if (v === undefined) ctx.defs.delete(n);
+      else ctx.defs.set(n, v);
+    }
+  }
+}
+
+function findClose(s: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === '(' || s[i] === '{') depth++;
+    else if (s[i] === '}') depth--;
+    else if (s[i] === ')') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '{') depth++;
+    else if (s[i] === '}') depth--;
+    else if (s[i] === ',' && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start).trim());
+  return out;
+}
+
+function braceList(s: string): string[] {
+  const t = s.trim();
+  return t.startsWith('{') && t.endsWith('}') ? t.slice(1, -1).split(',').map((x) => x.trim()) : [t];
+}
