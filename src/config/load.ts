@@ -1,69 +1,24 @@
 /**
- * Loading a keepalived.conf as far as this build understands it: the block
- * structure with positions, and the root-level keywords keepalived 2.2 knows.
- * The typed model and per-block keyword checks grow from here (issue #3).
+ * Loading a keepalived.conf: preprocess (includes, conditionals, parameters),
+ * block structure, schema check and typed model, cross-block checks. All
+ * diagnostics of one run come back together, sorted by place.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
 import { preprocess } from './preprocess';
+import { ROOT } from './schema/root';
+import { checkSemantics, type HostFacts } from './semantics';
 import { parseTree, type Statement } from './tree';
-
-/** Root-level keywords of keepalived 2.2 (install_keyword_root). */
-export const ROOT_KEYWORDS: readonly string[] = [
-  'net_namespace',
-  'net_namespace_ipvs',
-  'namespace_with_ipsets',
-  'use_pid_dir',
-  'instance',
-  'child_wait_time',
-  'linkbeat_use_polling',
-  'global_defs',
-  'track_group',
-  'static_ipaddress',
-  'static_routes',
-  'static_rules',
-  'vrrp_sync_group',
-  'garp_group',
-  'linkbeat_interfaces',
-  'vrrp_instance',
-  'vrrp_script',
-  'vrrp_track_process',
-  'interface_up_down_delays',
-  'track_file',
-  'vrrp_track_file',
-  'bfd_instance',
-  'SSL',
-  'virtual_server_group',
-  'virtual_server',
-  'include',
-];
+import { resolve, type ModelBlock } from './validate';
 
 export interface LoadedConfig {
   readonly file: string;
+  readonly files: readonly string[];
   readonly statements: readonly Statement[];
+  readonly model: ModelBlock;
   readonly diagnostics: readonly Diagnostic[];
   readonly missing: boolean;
-}
-
-export function checkRoot(statements: readonly Statement[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const s of statements) {
-    if (s.keyword.startsWith('@') || s.keyword.startsWith('$')) continue;
-    if (s.keyword === 'include') {
-      out.push({
-        pos: s.pos,
-        severity: 'warning',
-        message: `include '${s.args.join(' ')}' is not followed yet by this build`,
-      });
-    } else if (!ROOT_KEYWORDS.includes(s.keyword)) {
-      out.push({
-        pos: s.pos,
-        severity: 'error',
-        message: `unknown top-level keyword '${s.keyword}'`,
-      });
-    }
-  }
-  return out;
 }
 
 export interface LoadOptions {
@@ -71,20 +26,35 @@ export interface LoadOptions {
   readonly configId?: string;
   /** keepalived -e: missing files are errors. */
   readonly allConfig?: boolean;
+  /** Check interfaces and script files against this machine (as keepalived -t does on the box). */
+  readonly host?: HostFacts;
 }
 
 export function defaultConfigId(): string {
   return os.hostname().split('.')[0] ?? '';
 }
 
+/** What this machine has, for the on-the-box checks. */
+export function localHostFacts(): HostFacts {
+  let interfaces: Set<string> | undefined;
+  try {
+    interfaces = new Set(fs.readdirSync('/sys/class/net'));
+  } catch {
+    interfaces = undefined;
+  }
+  return { interfaces, fileExists: (p) => fs.existsSync(p) };
+}
+
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const pre = preprocess(file, { configId: opts.configId ?? defaultConfigId(), allConfig: opts.allConfig });
   const missing = pre.files.length === 0;
   const tree = parseTree(pre.lines);
-  return {
-    file,
-    statements: tree.statements,
-    missing,
-    diagnostics: [...pre.diagnostics, ...tree.diagnostics, ...(missing ? [] : checkRoot(tree.statements))],
-  };
+  const resolved = resolve(tree.statements, ROOT);
+  const semantic = missing ? [] : checkSemantics(resolved.model, opts.host ?? {});
+  const order = new Map(pre.files.map((f, i) => [f, i]));
+  const diagnostics = [...pre.diagnostics, ...tree.diagnostics, ...resolved.diagnostics, ...semantic].sort(
+    (a, b) =>
+      (order.get(a.pos.file) ?? -1) - (order.get(b.pos.file) ?? -1) || a.pos.line - b.pos.line || a.pos.col - b.pos.col,
+  );
+  return { file, files: pre.files, statements: tree.statements, model: resolved.model, missing, diagnostics };
 }

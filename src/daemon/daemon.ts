@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
-import { loadConfig, type LoadedConfig } from '../config/load';
+import { loadConfig, localHostFacts, type LoadedConfig } from '../config/load';
 import { startControlServer, type ControlServer } from '../control/server';
 import { socketPath } from '../control/protocol';
 import { buildInfo } from '../core/build-info';
@@ -105,7 +105,7 @@ export class Daemon {
   }
 
   private readConfig(): LoadedConfig {
-    const loaded = loadConfig(this.opts.configFile);
+    const loaded = loadConfig(this.opts.configFile, { allConfig: this.opts.configMustExist, host: localHostFacts() });
     if (loaded.missing) {
       this.log.warn(
         `Configuration file ${this.opts.configFile} missing; running with no instances`,

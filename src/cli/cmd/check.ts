@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
-import { loadConfig } from '../../config/load';
+import { loadConfig, localHostFacts } from '../../config/load';
 import type { Command } from '../commands';
 
 export function checkCommand(
@@ -12,7 +12,7 @@ export function checkCommand(
   err: (s: string) => void,
   out: (s: string) => void,
 ): number {
-  const loaded = loadConfig(cmd.configFile);
+  const loaded = loadConfig(cmd.configFile, { allConfig: cmd.configMustExist, host: localHostFacts() });
   if (loaded.missing && !cmd.configMustExist && cmd.keepalivedExitCodes) {
     err(`Config files missing '${cmd.configFile}'`);
     return 0;
@@ -21,7 +21,7 @@ export function checkCommand(
   if (cmd.logFile) fs.writeFileSync(cmd.logFile, lines.map((l) => l + '\n').join(''));
   else lines.forEach(err);
   if (cmd.json && !hasErrors(loaded.diagnostics)) {
-    out(JSON.stringify({ file: loaded.file, statements: loaded.statements }, null, 2));
+    out(JSON.stringify({ file: loaded.file, files: loaded.files, model: loaded.model }, null, 2));
   }
   if (loaded.missing) return 4;
   if (hasErrors(loaded.diagnostics)) return cmd.keepalivedExitCodes ? 5 : 1;

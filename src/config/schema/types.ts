@@ -12,11 +12,30 @@ export type ValueSpec =
   /** Optional boolean: absent means true; true/false, yes/no, on/off, 1/0. */
   | { readonly kind: 'bool' }
   /** An integer in [min, max]. `optional`: the value may be left out (then `default` applies). */
-  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly optional?: boolean }
+  | {
+      readonly kind: 'int';
+      readonly min: number;
+      readonly max: number;
+      readonly optional?: boolean;
+      /** Words that may follow the number, at most one of them (`weight -20 reverse`). */
+      readonly suffix?: readonly string[];
+    }
   /** A decimal number (seconds with fractions...) in [min, max]. */
-  | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly optional?: boolean }
+  | {
+      readonly kind: 'number';
+      readonly min: number;
+      readonly max: number;
+      readonly optional?: boolean;
+    }
   /** One word out of a fixed set (matched case-insensitively when `caseInsensitive`). */
-  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly caseInsensitive?: boolean; readonly optional?: boolean }
+  | {
+      readonly kind: 'enum';
+      readonly values: readonly string[];
+      readonly caseInsensitive?: boolean;
+      readonly optional?: boolean;
+      /** More words may follow the chosen one (`lb_kind TUN type gue port 6080`); the runtime checks them. */
+      readonly rest?: boolean;
+    }
   /** One word (a name, a path, an interface...). */
   | { readonly kind: 'word'; readonly optional?: boolean }
   /** An IPv4 or IPv6 address (`family` narrows it). */
@@ -63,6 +82,8 @@ export interface KeywordSpec {
   readonly repeatable?: boolean;
   /** A legacy spelling: accepted with a deprecation warning naming the keyword to use. */
   readonly deprecatedFor?: string;
+  /** The block holding `deprecatedFor` when it is not this one ('global_defs', 'root'). */
+  readonly deprecatedForBlock?: string;
   /** The halb runtime acts on it; otherwise it loads with a "not implemented yet" warning. */
   readonly implemented?: boolean;
   /** keepalived accepts it but ignores it (kept for compatibility). */

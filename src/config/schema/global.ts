@@ -1,0 +1,209 @@
+/**
+ * `global_defs { ... }` (keepalived/core/global_parser.c, init_global_keywords).
+ */
+import {
+  BOOL,
+  FLAG,
+  INT_MAX,
+  INT_MIN,
+  IP4,
+  IP6,
+  OPT_WORD,
+  SCRIPT,
+  UINT_MAX,
+  UINT_SECS,
+  UINT_USECS,
+  USEC,
+  WORD,
+  alias,
+  impl,
+  int,
+  kw,
+  lines,
+  num,
+  oneOf,
+  words,
+} from './dsl';
+import type { BlockSpec, KeywordSpec } from './types';
+
+const FIFO = words(1, 3);
+const FIFO_NOTE = 'FIFO [USER [GROUP]]';
+const NICE = int(-20, 19);
+const RT_PRIO = int(INT_MIN, INT_MAX);
+const RT_NOTE = 'clamped to the SCHED_RR range (1..99)';
+const RLIMIT = int(1, UINT_MAX);
+const RCV_BUFS = int(0, UINT_MAX);
+
+/** The per-process scheduling keywords, for vrrp_, checker_ and bfd_. */
+function scheduling(p: 'vrrp' | 'checker' | 'bfd'): KeywordSpec[] {
+  const rttime = kw(`${p}_rlimit_rttime`, RLIMIT, { unit: 'microseconds' });
+  return [
+    kw(`${p}_priority`, NICE, { note: 'nice value' }),
+    kw(`${p}_no_swap`, FLAG),
+    kw(`${p}_rt_priority`, RT_PRIO, { note: RT_NOTE }),
+    kw(`${p}_cpu_affinity`, words(1), { note: 'CPU numbers' }),
+    rttime,
+    alias(`${p}_rlimit_rtime`, rttime),
+  ];
+}
+
+const GARP_EXTRA_IF = impl('vrrp_garp_extra_if', words(1, 2), {
+  note: '[all] SECONDS (1..86400)',
+});
+const LVS_FLUSH_ON_STOP = kw('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
+const SNMP_VRRP = kw('enable_snmp_vrrp', FLAG);
+const CHECKER_PROCESS_NAME = kw('checker_process_name', WORD);
+
+const IDENTITY_AND_MAIL: KeywordSpec[] = [
+  impl('router_id', WORD, { note: 'defaults to the host name' }),
+  lines('notification_email', 'email'),
+  kw('notification_email_from', WORD),
+  kw('smtp_server', words(1, 2), { note: 'IP|NAME [PORT]' }),
+  kw('smtp_helo_name', WORD),
+  kw('smtp_connect_timeout', int(0, UINT_SECS), { unit: 'seconds', default: 30 }),
+  kw('smtp_alert', BOOL),
+  kw('smtp_alert_vrrp', BOOL),
+  kw('smtp_alert_checker', BOOL),
+  kw('no_email_faults', FLAG),
+  kw('no_checker_emails', BOOL),
+  kw('checker_log_all_failures', BOOL),
+];
+
+const PROCESSES: KeywordSpec[] = [
+  kw('process_names', FLAG),
+  kw('process_name', WORD),
+  kw('vrrp_process_name', WORD),
+  CHECKER_PROCESS_NAME,
+  alias('lvs_process_name', CHECKER_PROCESS_NAME),
+  kw('bfd_process_name', WORD),
+  kw('startup_script', SCRIPT),
+  kw('startup_script_timeout', int(1, 1000), { unit: 'seconds', default: 10 }),
+  kw('shutdown_script', SCRIPT),
+  kw('shutdown_script_timeout', int(1, 1000), { unit: 'seconds', default: 10 }),
+  kw('max_auto_priority', int(-1, 99, { optional: true }), {
+    default: 99,
+    note: '99 when given without a value; unset when absent',
+  }),
+  kw('min_auto_priority_delay', int(1, 10000000), { unit: 'microseconds', default: 1000000 }),
+  ...scheduling('vrrp'),
+  ...scheduling('checker'),
+  ...scheduling('bfd'),
+  kw('umask', words(1), { note: 'NUMBER or IRUSR|IWUSR|...' }),
+  kw('random_seed', int(0, UINT_MAX)),
+  kw('tmp_config_directory', WORD),
+  kw('config_save_dir', WORD),
+  kw('data_use_instance', BOOL),
+  kw('reload_check_config', OPT_WORD, { note: '[LOGFILE]' }),
+  kw('reload_time_file', WORD),
+  kw('reload_repeat', FLAG),
+  kw('reload_file', OPT_WORD),
+  kw('include_check', words(0), { note: '[+|-]readable|match|wildcard_match|brace_match ...' }),
+];
+
+const SCRIPTS_AND_FIFOS: KeywordSpec[] = [
+  impl('script_user', words(1, 2), { note: 'USER [GROUP]' }),
+  impl('enable_script_security', FLAG),
+  impl('notify_fifo', FIFO, { note: FIFO_NOTE }),
+  kw('notify_fifo_script', SCRIPT),
+  impl('vrrp_notify_fifo', FIFO, { note: FIFO_NOTE }),
+  kw('vrrp_notify_fifo_script', SCRIPT),
+  kw('lvs_notify_fifo', FIFO, { note: FIFO_NOTE }),
+  kw('lvs_notify_fifo_script', SCRIPT),
+  kw('vrrp_notify_priority_changes', BOOL),
+  kw('fifo_write_vrrp_states_on_reload', FLAG),
+];
+
+const VRRP_DEFAULTS: KeywordSpec[] = [
+  impl('vrrp_mcast_group4', IP4, { default: '224.0.0.18' }),
+  impl('vrrp_mcast_group6', IP6, { default: 'ff02::12' }),
+  impl('vrrp_version', int(2, 3), { default: 2 }),
+  impl('vrrp_strict', FLAG),
+  impl('vrrp_garp_master_delay', int(0, UINT_SECS), { unit: 'seconds', default: 5 }),
+  impl('vrrp_garp_master_repeat', int(0, UINT_MAX), { default: 5, note: '0 is taken as 1' }),
+  impl('vrrp_garp_master_refresh', int(0, UINT_MAX), { unit: 'seconds', default: 0 }),
+  impl('vrrp_garp_master_refresh_repeat', int(0, UINT_MAX), { default: 1 }),
+  impl('vrrp_garp_lower_prio_delay', int(0, UINT_SECS), {
+    unit: 'seconds',
+    note: 'defaults to vrrp_garp_master_delay',
+  }),
+  impl('vrrp_garp_lower_prio_repeat', int(0, INT_MAX), {
+    note: 'defaults to vrrp_garp_master_repeat',
+  }),
+  impl('vrrp_garp_interval', num(USEC, UINT_USECS), { unit: 'seconds' }),
+  impl('vrrp_gna_interval', num(USEC, UINT_USECS), { unit: 'seconds' }),
+  kw('vrrp_min_garp', BOOL),
+  GARP_EXTRA_IF,
+  alias('vrrp_vmac_garp_intvl', GARP_EXTRA_IF),
+  kw('vrrp_down_timer_adverts', int(1, 100), { default: 3 }),
+  kw('vrrp_lower_prio_no_advert', BOOL),
+  kw('vrrp_higher_prio_send_advert', BOOL),
+  kw('vrrp_check_unicast_src', FLAG),
+  kw('vrrp_skip_check_adv_addr', FLAG),
+  kw('vrrp_startup_delay', num(0.001, UINT_USECS), { unit: 'seconds' }),
+  kw('log_unknown_vrids', FLAG),
+  kw('default_interface', WORD, { default: 'eth0' }),
+  kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true })),
+  kw('disable_local_igmp', FLAG),
+  kw('vmac_prefix', WORD, { default: 'vrrp' }),
+  kw('vmac_addr_prefix', WORD),
+  kw('vrrp_rx_bufs_policy', words(1), { note: 'MTU|ADVERT|SIZE' }),
+  kw('vrrp_rx_bufs_multiplier', int(1, UINT_MAX), { default: 3 }),
+];
+
+const NETLINK_BUFS: KeywordSpec[] = [
+  'vrrp_netlink_cmd',
+  'vrrp_netlink_monitor',
+  'process_monitor',
+  'lvs_netlink_cmd',
+  'lvs_netlink_monitor',
+].flatMap((p) => [kw(`${p}_rcv_bufs`, RCV_BUFS), kw(`${p}_rcv_bufs_force`, BOOL)]);
+
+const FIREWALL: KeywordSpec[] = [
+  kw('vrrp_iptables', words(0, 2), { note: '[IN_CHAIN [OUT_CHAIN]]' }),
+  kw('vrrp_ipsets', words(0, 5)),
+  kw('nftables', OPT_WORD, { note: 'table name, default keepalived' }),
+  kw('nftables_priority', int(INT_MIN, INT_MAX), { default: -1 }),
+  kw('nftables_ifindex', FLAG),
+  kw('nftables_counters', FLAG),
+  kw('nftables_ipvs', OPT_WORD, { note: 'table name, default keepalived_ipvs' }),
+  kw('nftables_ipvs_priority', int(INT_MIN, INT_MAX), { default: -1 }),
+  kw('nftables_ipvs_start_fwmark', int(1, UINT_MAX), { default: 1000 }),
+];
+
+const LVS: KeywordSpec[] = [
+  kw('lvs_flush', FLAG),
+  LVS_FLUSH_ON_STOP,
+  alias('lvs_flush_onstop', LVS_FLUSH_ON_STOP),
+  kw('lvs_timeouts', words(2, 6), { note: '[tcp S] [tcpfin S] [udp S], S in 0..2678400' }),
+  kw('lvs_sync_daemon', words(1), {
+    note: 'IF [inst VI] [id N] [maxlen N] [port N] [ttl N] [group IP]',
+  }),
+  kw('rs_init_notifies', BOOL),
+];
+
+const SNMP_DBUS: KeywordSpec[] = [
+  kw('snmp_socket', WORD),
+  kw('enable_traps', FLAG),
+  SNMP_VRRP,
+  alias('enable_snmp_keepalived', SNMP_VRRP),
+  kw('enable_snmp_checker', FLAG),
+  kw('enable_snmp_rfc', FLAG),
+  kw('enable_snmp_rfcv2', FLAG),
+  kw('enable_snmp_rfcv3', FLAG),
+  kw('enable_dbus', FLAG),
+  kw('dbus_service_name', WORD),
+];
+
+export const GLOBAL_DEFS: BlockSpec = {
+  name: 'global_defs',
+  keywords: [
+    ...IDENTITY_AND_MAIL,
+    ...PROCESSES,
+    ...SCRIPTS_AND_FIFOS,
+    ...VRRP_DEFAULTS,
+    ...NETLINK_BUFS,
+    ...FIREWALL,
+    ...LVS,
+    ...SNMP_DBUS,
+  ],
+};

@@ -1,0 +1,40 @@
+/**
+ * The top level of keepalived.conf: every install_keyword_root() keyword of
+ * keepalived 2.2.7, with the value its header line takes, plus `include`.
+ */
+import { BFD_ROOT_KEYWORDS } from './bfd';
+import { FLAG, OPT_WORD, UINT_MAX, WORD, int, kw, sub, words } from './dsl';
+import { GLOBAL_DEFS } from './global';
+import { LVS_ROOT_KEYWORDS } from './lvs';
+import type { BlockSpec } from './types';
+import { VRRP_ROOT_KEYWORDS } from './vrrp';
+
+export const ROOT: BlockSpec = {
+  name: 'root',
+  keywords: [
+    kw('include', words(1), { repeatable: true, note: 'FILE or glob, relative to this file' }),
+    kw('net_namespace', WORD, { note: 'cannot change on reload' }),
+    kw('net_namespace_ipvs', OPT_WORD, { note: 'no name: the default namespace' }),
+    kw('namespace_with_ipsets', FLAG),
+    kw('use_pid_dir', FLAG),
+    kw('instance', WORD),
+    kw('child_wait_time', int(0, UINT_MAX), { unit: 'seconds', default: 5 }),
+    kw('linkbeat_use_polling', FLAG),
+    sub('global_defs', FLAG, GLOBAL_DEFS, { repeatable: true, implemented: true }),
+    ...VRRP_ROOT_KEYWORDS,
+    ...BFD_ROOT_KEYWORDS,
+    ...LVS_ROOT_KEYWORDS,
+  ],
+};
+
+/** Every block of the grammar, each once, depth first from ROOT. */
+export function allBlocks(root: BlockSpec = ROOT): BlockSpec[] {
+  const seen = new Set<BlockSpec>();
+  const walk = (b: BlockSpec): void => {
+    if (seen.has(b)) return;
+    seen.add(b);
+    for (const k of b.keywords) if (k.body?.kind === 'block') walk(k.body.block);
+  };
+  walk(root);
+  return [...seen];
+}

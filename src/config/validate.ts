@@ -1,0 +1,193 @@
+/**
+ * Checks a block tree against the schema and builds the typed model in the
+ * same walk. Every problem is reported (not just the first), each with its
+ * position and the block it sits in: unknown keywords with a suggestion or
+ * the block they belong in, legacy names with the name to use, values out of
+ * range with the range, keywords the runtime does not implement yet.
+ */
+import type { Diagnostic, Position, Severity } from './diagnostics';
+import { checkLine } from './lines';
+import type { BlockSpec, KeywordSpec } from './schema/types';
+import { closest } from './suggest';
+import type { Statement } from './tree';
+import { checkValue } from './values';
+
+/** A block of the model: keyword -> typed value, sub-block(s) or list lines. */
+export interface ModelBlock {
+  /** Header arguments (`vrrp_instance VI_1` -> ['VI_1'], `virtual_server 192.0.2.1 80` -> [...]). */
+  readonly $args?: readonly string[];
+  readonly [keyword: string]: unknown;
+}
+
+/** Where a model block and its keywords were written (non-enumerable: not part of the model's value). */
+export function positionOf(block: ModelBlock, keyword?: string): Position | undefined {
+  const at = (block as { $at?: Map<string, Position> }).$at;
+  return keyword === undefined ? (block as { $pos?: Position }).$pos : at?.get(keyword);
+}
+
+function hide(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: true });
+}
+
+export interface Resolved {
+  readonly model: ModelBlock;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Where each keyword name is valid: for "belongs in ..." messages. */
+function indexHomes(root: BlockSpec): Map<string, Set<string>> {
+  const homes = new Map<string, Set<string>>();
+  const seen = new Set<BlockSpec>();
+  const walk = (b: BlockSpec): void => {
+    if (seen.has(b)) return;
+    seen.add(b);
+    for (const k of b.keywords) {
+      if (!homes.has(k.name)) homes.set(k.name, new Set());
+      homes.get(k.name)?.add(b.name);
+      if (k.body?.kind === 'block') walk(k.body.block);
+    }
+  };
+  walk(root);
+  return homes;
+}
+
+const homeCache = new WeakMap<BlockSpec, Map<string, Set<string>>>();
+
+export function resolve(statements: readonly Statement[], root: BlockSpec): Resolved {
+  let homes = homeCache.get(root);
+  if (!homes) {
+    homes = indexHomes(root);
+    homeCache.set(root, homes);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const model = resolveBlock(statements, root, 'the top level', diagnostics, homes, undefined);
+  return { model, diagnostics };
+}
+
+/** `vrrp_instance NAME { ... }`, `virtual_server_group NAME { ... }`: kept as a map by name. */
+export function isNamedBlock(k: KeywordSpec): boolean {
+  return k.body !== undefined && k.value.kind === 'word' && !k.value.optional;
+}
+
+function describe(where: string): string {
+  return where === 'the top level' ? 'at the top level' : `in ${where}`;
+}
+
+function resolveBlock(
+  statements: readonly Statement[],
+  spec: BlockSpec,
+  where: string,
+  out: Diagnostic[],
+  homes: Map<string, Set<string>>,
+  pos: Position | undefined,
+): ModelBlock {
+  const model: Record<string, unknown> = {};
+  const at = new Map<string, Position>();
+  hide(model, '$pos', pos);
+  hide(model, '$at', at);
+  const seen = new Map<string, Position>();
+  const byName = new Map(spec.keywords.map((k) => [k.name, k]));
+  const report = (pos: Position, severity: Severity, message: string): void => void out.push({ pos, severity, message });
+
+  for (const s of statements) {
+    const kw = byName.get(s.keyword);
+    if (!kw) {
+      const elsewhere = homes.get(s.keyword);
+      if (elsewhere && elsewhere.size > 0) {
+        const list = [...elsewhere].map((b) => (b === 'root' ? 'the top level' : b)).join(' or ');
+        report(s.pos, 'error', `'${s.keyword}' does not belong ${describe(where)}; it belongs in ${list}`);
+      } else {
+        const guess = closest(s.keyword, byName.keys());
+        report(s.pos, 'error', `unknown keyword '${s.keyword}' ${describe(where)}${guess ? `; did you mean '${guess}'?` : ''}`);
+      }
+      continue;
+    }
+    // A legacy name is stored under the keyword it stands for, when that is in this block.
+    const name = kw.deprecatedFor && !kw.deprecatedForBlock ? kw.deprecatedFor : kw.name;
+    if (kw.deprecatedFor) report(s.pos, 'warning', `'${kw.name}' is deprecated; use '${kw.deprecatedFor}' (accepted as its synonym)`);
+    if (!kw.implemented && !kw.noop && !kw.deprecatedFor) {
+      report(s.pos, 'warning', `'${kw.name}' ${describe(where)} is accepted but not implemented by halb yet; it has no effect`);
+    }
+    const checked = withDefault(kw, checkValue(kw.name, kw.value, s.args, kw.unit), s.args);
+    if (!checked.ok) {
+      report(s.argPos[checked.arg] ?? s.pos, 'error', `${checked.message} (${describe(where).replace(/^in /, 'in ')})`);
+      continue;
+    }
+    if (kw.body && s.block === undefined) {
+      report(s.pos, 'error', `'${kw.name}' needs a block: add '{' ... '}' after it`);
+      continue;
+    }
+    if (!kw.body && s.block !== undefined) {
+      report(s.pos, 'error', `'${kw.name}' takes no block; remove the braces after it`);
+      continue;
+    }
+    let value: unknown = checked.value;
+    if (kw.body?.kind === 'block') {
+      const label = s.args.length > 0 ? `${kw.name} ${s.args.join(' ')}` : kw.name;
+      const sub = resolveBlock(s.block ?? [], kw.body.block, label, out, homes, s.pos);
+      if (s.args.length > 0) {
+        value = { $args: [...s.args], ...sub };
+        hide(value as object, '$pos', s.pos);
+        hide(value as object, '$at', positionsOf(sub));
+      } else value = sub;
+    } else if (kw.body?.kind === 'lines') {
+      const lines: string[][] = [];
+      for (const entry of s.block ?? []) {
+        if (entry.block !== undefined) {
+          report(entry.pos, 'error', `'${entry.keyword}' in ${kw.name} takes no block`);
+          continue;
+        }
+        const words = [entry.keyword, ...entry.args];
+        const problem = checkLine(kw.body.line, words);
+        if (problem) {
+          const pos = problem.word === 0 ? entry.pos : (entry.argPos[problem.word - 1] ?? entry.pos);
+          report(pos, 'error', `${problem.message} (in ${kw.name} of ${where})`);
+          continue;
+        }
+        lines.push(words);
+      }
+      value = lines;
+    }
+    if (isNamedBlock(kw)) {
+      const map = (model[name] ??= {}) as Record<string, unknown>;
+      const key = s.args[0] as string;
+      if (key in map) report(s.pos, 'error', `${kw.name} '${key}' is defined twice ${describe(where)}; rename one`);
+      else map[key] = value;
+      continue;
+    }
+    if (kw.body?.kind === 'lines' && !isNamedBlock(kw)) {
+      // A list block given twice is one list, as keepalived reads it.
+      model[name] = [...((model[name] as unknown[] | undefined) ?? []), ...(value as unknown[])];
+    } else if (kw.repeatable || kw.body?.kind === 'block') {
+      if (kw.body?.kind === 'block' && kw.value.kind === 'flag' && !kw.repeatable) {
+        // Header-less blocks (global_defs, authentication...) given twice are merged, as keepalived does.
+        const merged = { ...((model[name] as object | undefined) ?? {}), ...(value as object) };
+        hide(merged, '$pos', s.pos);
+        hide(merged, '$at', positionsOf(value as object));
+        model[name] = merged;
+      } else {
+        ((model[name] ??= []) as unknown[]).push(value);
+      }
+    } else {
+      if (seen.has(name)) {
+        const first = seen.get(name) as Position;
+        report(s.pos, 'warning', `'${kw.name}' given again ${describe(where)} (first at line ${first.line}); the last one wins`);
+      }
+      model[name] = value;
+    }
+    seen.set(name, s.pos);
+    at.set(name, s.pos);
+  }
+  return model;
+}
+
+/** A keyword given without its optional value takes keepalived's default (persistence_timeout -> 360). */
+function withDefault(kw: KeywordSpec, checked: ReturnType<typeof checkValue>, args: readonly string[]): ReturnType<typeof checkValue> {
+  if (!checked.ok || args.length > 0 || kw.default === undefined) return checked;
+  if (kw.value.kind === 'int' || kw.value.kind === 'number') return { ok: true, value: Number(kw.default) };
+  return checked;
+}
+
+function positionsOf(block: object): Map<string, Position> {
+  return (block as { $at?: Map<string, Position> }).$at ?? new Map();
+}

@@ -1,0 +1,123 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, allBlocks } from '../../src/config/schema/root';
+import type { BlockSpec, KeywordSpec } from '../../src/config/schema/types';
+
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
+
+function names(file: string): Set<string> {
+  const text = fs.readFileSync(path.join(CORPUS, file), 'utf8');
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#')),
+  );
+}
+
+const BLOCKS = allBlocks(ROOT);
+const SCHEMA_NAMES = new Set(BLOCKS.flatMap((b) => b.keywords.map((k) => k.name)));
+
+function block(name: string): BlockSpec {
+  const b = BLOCKS.find((x) => x.name === name);
+  assert.ok(b, `block ${name} exists`);
+  return b;
+}
+
+function keyword(blockName: string, name: string): KeywordSpec {
+  const k = block(blockName).keywords.find((x) => x.name === name);
+  assert.ok(k, `${blockName} has ${name}`);
+  return k;
+}
+
+describe('keyword schema', () => {
+  it('knows every keyword keepalived 2.2.7 accepts', () => {
+    const v227 = names('keepalived-keywords-2.2.7.txt');
+    assert.ok(v227.size > 300, 'the 2.2.7 list was read');
+    const missing = [...v227].filter((n) => !SCHEMA_NAMES.has(n));
+    assert.deepEqual(missing, []);
+  });
+
+  it('has no keyword that only keepalived 2.4 accepts', () => {
+    const v227 = names('keepalived-keywords-2.2.7.txt');
+    const v24 = names('keepalived-keywords-2.4.txt');
+    const newer = [...SCHEMA_NAMES].filter((n) => v24.has(n) && !v227.has(n));
+    assert.deepEqual(newer, []);
+  });
+
+  it('names each keyword once per block', () => {
+    for (const b of BLOCKS) {
+      const seen = new Set<string>();
+      for (const k of b.keywords) {
+        assert.ok(!seen.has(k.name), `${b.name}: ${k.name} twice`);
+        seen.add(k.name);
+      }
+    }
+  });
+
+  it('points every legacy spelling at a keyword that exists', () => {
+    let count = 0;
+    for (const b of BLOCKS) {
+      for (const k of b.keywords) {
+        if (k.deprecatedFor === undefined) continue;
+        count++;
+        const target = k.deprecatedForBlock ? block(k.deprecatedForBlock) : b;
+        assert.ok(
+          target.keywords.some((x) => x.name === k.deprecatedFor && x.deprecatedFor === undefined),
+          `${b.name}: ${k.name} -> ${k.deprecatedFor} (in ${target.name})`,
+        );
+      }
+    }
+    assert.ok(count >= 20, `${count} legacy spellings`);
+  });
+
+  it('accepts nb_get_retry wherever a checker takes retry', () => {
+    for (const b of BLOCKS) {
+      const retry = b.keywords.find((k) => k.name === 'retry');
+      if (!retry || ['virtual_server', 'real_server'].includes(b.name)) continue;
+      const legacy = b.keywords.find((k) => k.name === 'nb_get_retry');
+      assert.equal(legacy?.deprecatedFor, 'retry', `${b.name} takes nb_get_retry`);
+    }
+    assert.equal(keyword('TCP_CHECK', 'nb_get_retry').deprecatedFor, 'retry');
+  });
+
+  it('keeps keepalived ranges and defaults', () => {
+    assert.deepEqual(keyword('vrrp_instance', 'virtual_router_id').value, {
+      kind: 'int',
+      min: 1,
+      max: 255,
+    });
+    const prio = keyword('vrrp_instance', 'priority');
+    assert.deepEqual([prio.value, prio.default], [{ kind: 'int', min: 1, max: 255 }, 100]);
+    const pto = keyword('virtual_server', 'persistence_timeout');
+    assert.deepEqual(pto.value, { kind: 'int', min: 1, max: 2678400, optional: true });
+    assert.equal(pto.default, 360);
+    assert.deepEqual(keyword('global_defs', 'vrrp_garp_interval').value, {
+      kind: 'number',
+      min: 0.000001,
+      max: 4294.967295,
+    });
+    assert.equal(keyword('global_defs', 'smtp_connect_timeout').value.kind, 'int');
+    assert.equal(keyword('virtual_server', 'delay_loop').default, 60);
+    assert.equal(keyword('real_server', 'weight').default, 1);
+    assert.equal(keyword('virtual_server', 'lb_kind').default, 'NAT');
+  });
+
+  it('gives root blocks their headers', () => {
+    assert.equal(ROOT.name, 'root');
+    assert.deepEqual(keyword('root', 'vrrp_instance').value, { kind: 'word' });
+    assert.deepEqual(keyword('root', 'virtual_server').value, { kind: 'words', min: 1, max: 2 });
+    assert.deepEqual(keyword('virtual_server', 'real_server').value, {
+      kind: 'words',
+      min: 1,
+      max: 2,
+    });
+    assert.deepEqual(keyword('vrrp_instance', 'virtual_ipaddress').body, {
+      kind: 'lines',
+      line: 'vip',
+    });
+    assert.equal(keyword('vrrp_instance', 'authentication').body?.kind, 'block');
+  });
+});
