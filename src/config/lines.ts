@@ -69,7 +69,9 @@ export function checkLine(kind: LineKind, words: readonly string[]): LineProblem
       if (!ipWithPrefix(first)) return { word: 0, message: `'${first}' is not an IP address or IP/prefix` };
       return options(words, 1, VIP_OPTIONS, VIP_FLAGS);
     case 'vroute':
+      return checkRoute(words);
     case 'vrule':
+      return checkRule(words);
     case 'names':
       return undefined;
     case 'track_interface':
@@ -105,4 +107,33 @@ export function checkLine(kind: LineKind, words: readonly string[]): LineProblem
     case 'linkbeat_interface':
       return options(words, 1, {}, ['MII', 'ETHTOOL', 'IOCTL']);
   }
+}
+
+const ROUTE_TYPES = ['unicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast', 'anycast', 'multicast', 'nat'];
+/** Words of `ip route` / `ip rule` whose value is an address. */
+const ROUTE_ADDRESS_OPTIONS = new Set(['src', 'via', 'gw', 'or', 'from', 'to']);
+
+function addressArgs(words: readonly string[], from: number): LineProblem | undefined {
+  for (let i = from; i < words.length - 1; i++) {
+    const w = words[i] as string;
+    if (!ROUTE_ADDRESS_OPTIONS.has(w)) continue;
+    let v = words[i + 1] as string;
+    if (v === 'inet' || v === 'inet6') v = words[i + 2] ?? '';
+    if (v !== 'all' && v !== 'default' && !ipWithPrefix(v)) return { word: i + 1, message: `'${w}' needs an address, not '${v}'` };
+  }
+  return undefined;
+}
+
+function checkRoute(words: readonly string[]): LineProblem | undefined {
+  let i = 0;
+  if (ROUTE_TYPES.includes(words[0] as string)) i = 1;
+  const dest = words[i];
+  if (dest !== undefined && !ROUTE_ADDRESS_OPTIONS.has(dest) && dest !== 'default' && !ipWithPrefix(dest)) {
+    return { word: i, message: `route destination '${dest}' is not an address, prefix or 'default'` };
+  }
+  return addressArgs(words, i + 1);
+}
+
+function checkRule(words: readonly string[]): LineProblem | undefined {
+  return addressArgs(words, 0);
 }

@@ -38,9 +38,9 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   for (const [name, vi] of Object.entries(instances)) {
     const where = `vrrp_instance ${name}`;
     const vrid = vi.virtual_router_id as number | undefined;
-    if (vrid === undefined) report(vi, undefined, 'error', `${where} has no virtual_router_id; add one in [1, 255]`);
+    if (vrid === undefined && positionOf(vi, 'virtual_router_id') === undefined) report(vi, undefined, 'error', `${where} has no virtual_router_id; add one in [1, 255]`);
     const ifname = vi.interface as string | undefined;
-    if (ifname === undefined && !vi.unicast_peer) report(vi, undefined, 'error', `${where} has no interface; add 'interface NAME'`);
+    if (ifname === undefined && !vi.unicast_peer && positionOf(vi, 'interface') === undefined) report(vi, undefined, 'error', `${where} has no interface; add 'interface NAME'`);
     if (ifname !== undefined && host.interfaces && !host.interfaces.has(ifname)) {
       report(vi, 'interface', 'warning', `interface '${ifname}' of ${where} does not exist here (fine when checking off the box)`);
     }
@@ -61,6 +61,10 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     if (vi.nopreempt === true && vi.preempt_delay !== undefined) report(vi, 'preempt_delay', 'warning', `${where}: preempt_delay has no effect with nopreempt`);
     const auth = vi.authentication as ModelBlock | undefined;
     if (auth && version === 3) report(vi, 'authentication', 'warning', `${where}: authentication is ignored with VRRP version 3`);
+    if (auth?.auth_type === 'AH' && vi.state === 'MASTER') {
+      report(vi, 'state', 'warning', `${where}: auth_type AH cannot start in state MASTER; keepalived starts it as BACKUP`);
+    }
+    checkRoutes(vi, (vi.virtual_routes ?? []) as string[][], where, report);
     const pass = auth?.auth_pass as string | undefined;
     if (pass !== undefined && pass.length > 8) report(auth as ModelBlock, 'auth_pass', 'warning', `${where}: auth_pass is longer than 8 characters; only '${pass.slice(0, 8)}' is used`);
     for (const line of (vi.track_script ?? []) as string[][]) {
@@ -75,6 +79,8 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     if (['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop'].some((k) => vi[k] !== undefined)) usesScripts = true;
   }
 
+  checkRoutes(root, (root.static_routes ?? []) as string[][], 'static_routes', report);
+
   const inGroup = new Map<string, string>();
   for (const [gname, g] of Object.entries((root.vrrp_sync_group ?? {}) as Blocks)) {
     for (const member of ((g.group ?? []) as string[][]).flat()) {
@@ -87,8 +93,8 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
 
   for (const [sname, sc] of Object.entries(scripts)) {
     const cmd = (sc.script as string[] | undefined)?.[0];
-    if (cmd === undefined) report(sc, undefined, 'error', `vrrp_script ${sname} has no 'script'`);
-    else if (host.fileExists && cmd.startsWith('/') && !host.fileExists(cmd)) {
+    if (cmd === undefined && positionOf(sc, 'script') === undefined) report(sc, undefined, 'error', `vrrp_script ${sname} has no 'script'`);
+    else if (cmd !== undefined && host.fileExists && cmd.startsWith('/') && !host.fileExists(cmd)) {
       report(sc, 'script', 'warning', `vrrp_script ${sname}: '${cmd}' not found here; keepalived disables this tracker`);
     }
   }
@@ -103,6 +109,9 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     const args = vs.$args ?? [];
     const where = `virtual_server ${args.join(' ')}`;
     if (args[0] === 'group' && !((args[1] ?? '') in groups)) report(vs, undefined, 'error', `${where}: no virtual_server_group '${args[1]}'`);
+    if (args[0] === 'fwmark' && vs.protocol !== undefined) {
+      report(vs, 'protocol', 'warning', `${where}: 'protocol' is ignored for a fwmark virtual server; remove it`);
+    }
     const seen = new Set<string>();
     for (const rs of (vs.real_server ?? []) as ModelBlock[]) {
       const key = (rs.$args ?? []).join(' ');
@@ -111,4 +120,21 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     }
   }
   return out;
+}
+
+function checkRoutes(
+  block: ModelBlock,
+  routes: readonly string[][],
+  where: string,
+  report: (block: ModelBlock, keyword: string | undefined, severity: Severity, message: string) => void,
+): void {
+  const keyword = where === 'static_routes' ? 'static_routes' : 'virtual_routes';
+  for (const r of routes) {
+    const route = r.join(' ');
+    if (r.includes('or')) report(block, keyword, 'warning', `${where}: route '${route}': 'or' is deprecated; use 'nexthop'`);
+    if (r.includes('gw')) report(block, keyword, 'warning', `${where}: route '${route}': 'gw' is deprecated; use 'via'`);
+    if (!r.includes('dev') && !r.includes('no_track') && !r.includes('nexthop')) {
+      report(block, keyword, 'warning', `${where}: route '${route}' has no 'dev', so it cannot be tracked; add 'dev IF' or 'no_track'`);
+    }
+  }
 }

@@ -110,7 +110,8 @@ function resolveBlock(
     }
     const checked = withDefault(kw, checkValue(kw.name, kw.value, s.args, kw.unit), s.args);
     if (!checked.ok) {
-      report(s.argPos[checked.arg] ?? s.pos, 'error', `${checked.message} (${describe(where).replace(/^in /, 'in ')})`);
+      report(s.argPos[checked.arg] ?? s.pos, 'error', `${checked.message} (${describe(where)})`);
+      at.set(name, s.pos); // given, though wrong: later checks must not call it missing
       continue;
     }
     if (kw.body && s.block === undefined) {

@@ -192,6 +192,28 @@ export class Lab {
     await mustRun(['ip', '-n', this.host(name).ns, 'link', 'set', 'eth0', up ? 'up' : 'down']);
   }
 
+  /**
+   * Extra interfaces in a host, named as a config expects (eth1, eno1...): each
+   * is one end of a veth pair whose other end stays in the same namespace (the
+   * host kernel has no dummy driver).
+   */
+  async addInterfaces(name: string, ifnames: readonly string[]): Promise<void> {
+    const ns = this.host(name).ns;
+    let n = 0;
+    for (const ifname of ifnames) {
+      const peer = `xp${n++}`;
+      await mustRun(['ip', '-n', ns, 'link', 'add', ifname, 'type', 'veth', 'peer', 'name', peer]);
+      await mustRun(['ip', '-n', ns, 'link', 'set', ifname, 'up']);
+      await mustRun(['ip', '-n', ns, 'link', 'set', peer, 'up']);
+    }
+  }
+
+  /** Interface names in a host's namespace. */
+  async interfaces(name: string): Promise<Set<string>> {
+    const out = await mustRun(['ip', '-n', this.host(name).ns, '-o', 'link', 'show']);
+    return new Set(out.split('\n').map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1]).filter((x): x is string => Boolean(x)));
+  }
+
   /** A tap on the LAN's bridge for a QEMU guest; QEMU must run in the switch namespace. */
   async addTap(): Promise<string> {
     const tap = `tap${this.tapCount++}`;
