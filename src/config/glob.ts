@@ -72,7 +72,7 @@ export function globFiles(
   const out = new Set<string>();
   for (const p of expandBraces(pattern)) {
     const segs = p.split('/').filter((s, i) => s.length > 0 || i === 0);
-    let current = [segs[0] === '' ? '/' : segs[0] as string];
+    let current = [segs[0] === '' ? '/' : (segs[0] as string)];
     for (const seg of segs.slice(1)) {
       const next: string[] = [];
       for (const dir of current) {

@@ -49,24 +49,40 @@ function options(
       continue;
     }
     const guess = closest(w, [...Object.keys(withValue), ...flags]);
-    return { word: i, message: `unknown option '${w}'${guess ? `; did you mean '${guess}'?` : ''}` };
+    return {
+      word: i,
+      message: `unknown option '${w}'${guess ? `; did you mean '${guess}'?` : ''}`,
+    };
   }
   return undefined;
 }
 
-const weight = (min: number, max: number) => (v: string) => (intIn(v, min, max) ? undefined : `weight ${v} is outside [${min}, ${max}]`);
-const ip = (v: string): string | undefined => (ipWithPrefix(v) ? undefined : `'${v}' is not an IP address`);
+const weight = (min: number, max: number) => (v: string) =>
+  intIn(v, min, max) ? undefined : `weight ${v} is outside [${min}, ${max}]`;
+const ip = (v: string): string | undefined =>
+  ipWithPrefix(v) ? undefined : `'${v}' is not an IP address`;
 const any = (): undefined => undefined;
-const ttl = (v: string): string | undefined => (intIn(v, 0, 255) ? undefined : `TTL ${v} is outside [0, 255]`);
+const ttl = (v: string): string | undefined =>
+  intIn(v, 0, 255) ? undefined : `TTL ${v} is outside [0, 255]`;
 
-const VIP_OPTIONS = { brd: ip, broadcast: ip, dev: any, scope: any, label: any, peer: ip, preferred_lft: any, metric: any };
+const VIP_OPTIONS = {
+  brd: ip,
+  broadcast: ip,
+  dev: any,
+  scope: any,
+  label: any,
+  peer: ip,
+  preferred_lft: any,
+  metric: any,
+};
 const VIP_FLAGS = ['no_track', 'home', 'nodad', '-nodad', 'noprefixroute', 'autojoin'];
 
 export function checkLine(kind: LineKind, words: readonly string[]): LineProblem | undefined {
   const first = words[0] as string;
   switch (kind) {
     case 'vip':
-      if (!ipWithPrefix(first)) return { word: 0, message: `'${first}' is not an IP address or IP/prefix` };
+      if (!ipWithPrefix(first))
+        return { word: 0, message: `'${first}' is not an IP address or IP/prefix` };
       return options(words, 1, VIP_OPTIONS, VIP_FLAGS);
     case 'vroute':
       return checkRoute(words);
@@ -91,25 +107,44 @@ export function checkLine(kind: LineKind, words: readonly string[]): LineProblem
       return undefined;
     case 'vsg_entry': {
       if (first === 'fwmark') {
-        if (!intIn(words[1], 1, 0xffffffff)) return { word: 1, message: 'fwmark needs a mark in [1, 4294967295]' };
+        if (!intIn(words[1], 1, 0xffffffff))
+          return { word: 1, message: 'fwmark needs a mark in [1, 4294967295]' };
         return options(words, 2, {}, ['inet', 'inet6']);
       }
       const range = /^([^-/]+)-([0-9a-fA-F]+)$/.exec(first);
       if (!(range ? net.isIP(range[1] as string) : ipWithPrefix(first))) {
-        return { word: 0, message: `'${first}' is not an IP, an IP range (a.b.c.d-e) or IP/prefix` };
+        return {
+          word: 0,
+          message: `'${first}' is not an IP, an IP range (a.b.c.d-e) or IP/prefix`,
+        };
       }
-      if (words[1] !== undefined && !intIn(words[1], 0, 65535)) return { word: 1, message: `port ${words[1]} is outside [0, 65535]` };
+      if (words[1] !== undefined && !intIn(words[1], 0, 65535))
+        return { word: 1, message: `port ${words[1]} is outside [0, 65535]` };
       return words.length > 2 ? { word: 2, message: `unexpected '${words[2]}'` } : undefined;
     }
     case 'interface_delay':
-      if (!/^\d+(\.\d+)?$/.test(words[1] ?? '')) return { word: 1, message: 'needs a down delay in seconds' };
-      return words[2] !== undefined && !/^\d+(\.\d+)?$/.test(words[2]) ? { word: 2, message: 'the up delay must be seconds' } : undefined;
+      if (!/^\d+(\.\d+)?$/.test(words[1] ?? ''))
+        return { word: 1, message: 'needs a down delay in seconds' };
+      return words[2] !== undefined && !/^\d+(\.\d+)?$/.test(words[2])
+        ? { word: 2, message: 'the up delay must be seconds' }
+        : undefined;
     case 'linkbeat_interface':
       return options(words, 1, {}, ['MII', 'ETHTOOL', 'IOCTL']);
   }
 }
 
-const ROUTE_TYPES = ['unicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast', 'anycast', 'multicast', 'nat'];
+const ROUTE_TYPES = [
+  'unicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'local',
+  'broadcast',
+  'anycast',
+  'multicast',
+  'nat',
+];
 /** Words of `ip route` / `ip rule` whose value is an address. */
 const ROUTE_ADDRESS_OPTIONS = new Set(['src', 'via', 'gw', 'or', 'from', 'to']);
 
@@ -119,7 +154,8 @@ function addressArgs(words: readonly string[], from: number): LineProblem | unde
     if (!ROUTE_ADDRESS_OPTIONS.has(w)) continue;
     let v = words[i + 1] as string;
     if (v === 'inet' || v === 'inet6') v = words[i + 2] ?? '';
-    if (v !== 'all' && v !== 'default' && !ipWithPrefix(v)) return { word: i + 1, message: `'${w}' needs an address, not '${v}'` };
+    if (v !== 'all' && v !== 'default' && !ipWithPrefix(v))
+      return { word: i + 1, message: `'${w}' needs an address, not '${v}'` };
   }
   return undefined;
 }
@@ -128,8 +164,16 @@ function checkRoute(words: readonly string[]): LineProblem | undefined {
   let i = 0;
   if (ROUTE_TYPES.includes(words[0] as string)) i = 1;
   const dest = words[i];
-  if (dest !== undefined && !ROUTE_ADDRESS_OPTIONS.has(dest) && dest !== 'default' && !ipWithPrefix(dest)) {
-    return { word: i, message: `route destination '${dest}' is not an address, prefix or 'default'` };
+  if (
+    dest !== undefined &&
+    !ROUTE_ADDRESS_OPTIONS.has(dest) &&
+    dest !== 'default' &&
+    !ipWithPrefix(dest)
+  ) {
+    return {
+      word: i,
+      message: `route destination '${dest}' is not an address, prefix or 'default'`,
+    };
   }
   return addressArgs(words, i + 1);
 }

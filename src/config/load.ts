@@ -46,15 +46,32 @@ export function localHostFacts(): HostFacts {
 }
 
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
-  const pre = preprocess(file, { configId: opts.configId ?? defaultConfigId(), allConfig: opts.allConfig });
+  const pre = preprocess(file, {
+    configId: opts.configId ?? defaultConfigId(),
+    allConfig: opts.allConfig,
+  });
   const missing = pre.files.length === 0;
   const tree = parseTree(pre.lines);
   const resolved = resolve(tree.statements, ROOT);
   const semantic = missing ? [] : checkSemantics(resolved.model, opts.host ?? {});
   const order = new Map(pre.files.map((f, i) => [f, i]));
-  const diagnostics = [...pre.diagnostics, ...tree.diagnostics, ...resolved.diagnostics, ...semantic].sort(
+  const diagnostics = [
+    ...pre.diagnostics,
+    ...tree.diagnostics,
+    ...resolved.diagnostics,
+    ...semantic,
+  ].sort(
     (a, b) =>
-      (order.get(a.pos.file) ?? -1) - (order.get(b.pos.file) ?? -1) || a.pos.line - b.pos.line || a.pos.col - b.pos.col,
+      (order.get(a.pos.file) ?? -1) - (order.get(b.pos.file) ?? -1) ||
+      a.pos.line - b.pos.line ||
+      a.pos.col - b.pos.col,
   );
-  return { file, files: pre.files, statements: tree.statements, model: resolved.model, missing, diagnostics };
+  return {
+    file,
+    files: pre.files,
+    statements: tree.statements,
+    model: resolved.model,
+    missing,
+    diagnostics,
+  };
 }

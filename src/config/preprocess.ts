@@ -47,24 +47,37 @@ const USE_RE = new RegExp(`\\$\\{(${NAME})(?:\\s+([^}]*))?\\}|\\$(${NAME})(?=\\s
 const LOOP_RE = /~(SEQx?|LST)\(/;
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_EXPANSION_DEPTH = 32;
-const MAX_LINES = 2_000_000;
+/** A config that expands beyond this is refused (10,000 real servers is ~100,000 lines). */
+const MAX_LINES = 1_000_000;
 
 interface Ctx {
   readonly opts: PreprocessOptions;
   readonly defs: Map<string, string[]>;
   readonly out: Preprocessed;
   readonly stack: string[];
+  truncated: boolean;
 }
 
 export function preprocess(file: string, opts: PreprocessOptions): Preprocessed {
-  const ctx: Ctx = { opts, defs: new Map(), out: { lines: [], diagnostics: [], files: [] }, stack: [] };
+  const ctx: Ctx = {
+    opts,
+    defs: new Map(),
+    out: { lines: [], diagnostics: [], files: [] },
+    stack: [],
+    truncated: false,
+  };
   processFile(path.resolve(file), ctx, undefined);
   return ctx.out;
 }
 
 /** For tests and `halb check -` : a source string under a given name. */
-export function preprocessSource(file: string, source: string, opts: PreprocessOptions): Preprocessed {
-  const readFile = (f: string): string => (f === path.resolve(file) ? source : (opts.readFile ?? readUtf8)(f));
+export function preprocessSource(
+  file: string,
+  source: string,
+  opts: PreprocessOptions,
+): Preprocessed {
+  const readFile = (f: string): string =>
+    f === path.resolve(file) ? source : (opts.readFile ?? readUtf8)(f);
   return preprocess(file, { ...opts, readFile });
 }
 
@@ -79,7 +92,12 @@ function diag(ctx: Ctx, pos: Position, severity: Diagnostic['severity'], message
 function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
   const at = from ?? { file, line: 0, col: 0 };
   if (ctx.stack.includes(file)) {
-    diag(ctx, at, 'error', `include loop: ${file} includes itself (via ${ctx.stack.map((f) => path.basename(f)).join(' -> ')})`);
+    diag(
+      ctx,
+      at,
+      'error',
+      `include loop: ${file} includes itself (via ${ctx.stack.map((f) => path.basename(f)).join(' -> ')})`,
+    );
     return;
   }
   if (ctx.stack.length >= MAX_INCLUDE_DEPTH) {
@@ -101,7 +119,12 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
     const lineNo = i + 1;
     const first = stripComment(physical[i] as string);
     if (first.unmatchedQuote >= 0) {
-      diag(ctx, { file, line: lineNo, col: first.unmatchedQuote + 1 }, 'error', 'unmatched quote; close it on the same line');
+      diag(
+        ctx,
+        { file, line: lineNo, col: first.unmatchedQuote + 1 },
+        'error',
+        'unmatched quote; close it on the same line',
+      );
     }
     let text = first.text;
     const def = DEF_RE.exec(text);
@@ -112,7 +135,10 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
         value[value.length - 1] = (value[value.length - 1] as string).replace(/\\\s*$/, '');
         value.push(stripComment(physical[++i] as string).text);
       }
-      ctx.defs.set(def[1] as string, value.map((v) => v.trimEnd()));
+      ctx.defs.set(
+        def[1] as string,
+        value.map((v) => v.trimEnd()),
+      );
       continue;
     }
     const segments = [{ start: 0, line: lineNo, colBase: 0 }];
@@ -131,7 +157,11 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
     const head = /^\s*(\S+)/.exec(text);
     if (head && INCLUDES.has(head[1] as string)) {
       // Include arguments are patterns: braces here are csh alternatives, not blocks.
-      const args = text.trim().split(/\s+/).slice(1).map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
+      const args = text
+        .trim()
+        .split(/\s+/)
+        .slice(1)
+        .map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
       include(ctx, file, head[1] as string, args, pos(text.length - text.trimStart().length));
       continue;
     }
@@ -168,11 +198,14 @@ function include(ctx: Ctx, file: string, kind: string, args: string[], at: Posit
   }
 }
 
-function expandLine(ctx: Ctx, file: string, text: string, pos: (offset: number) => Position, depth: number): void {
-  if (ctx.out.lines.length > MAX_LINES) {
-    if (ctx.out.lines.length === MAX_LINES + 1) diag(ctx, pos(0), 'error', `configuration expands to more than ${MAX_LINES} lines`);
-    return;
-  }
+function expandLine(
+  ctx: Ctx,
+  file: string,
+  text: string,
+  pos: (offset: number) => Position,
+  depth: number,
+): void {
+  if (tooLong(ctx, pos(0))) return;
   const lineStart = pos(text.length - text.trimStart().length);
   let body = text;
   const cond = /^(\s*)@(\^?)(\S+)\s?/.exec(body);
@@ -205,33 +238,66 @@ function expandLine(ctx: Ctx, file: string, text: string, pos: (offset: number) 
     // Comments went when the definition was read: a '#' here came from ${_HASH}.
     const clean = part;
     if (clean.trim() === '') continue;
-    if (LOOP_RE.test(clean) || /^\s*@/.test(clean)) expandLine(ctx, file, clean, () => lineStart, depth + 1);
+    if (LOOP_RE.test(clean) || /^\s*@/.test(clean))
+      expandLine(ctx, file, clean, () => lineStart, depth + 1);
     else emit(ctx, clean, () => lineStart);
   }
 }
 
+/** True once the expansion passed MAX_LINES; says so once. */
+function tooLong(ctx: Ctx, at: Position): boolean {
+  if (ctx.out.lines.length <= MAX_LINES) return false;
+  if (!ctx.truncated) {
+    ctx.truncated = true;
+    diag(
+      ctx,
+      at,
+      'error',
+      `configuration expands to more than ${MAX_LINES} lines; the rest is ignored`,
+    );
+  }
+  return true;
+}
+
 function emit(ctx: Ctx, text: string, pos: (offset: number) => Position): void {
-  const words = splitWords(text).map((w) => ({ text: w.text, quoted: w.quoted, pos: pos(w.offset) }));
+  const words = splitWords(text).map((w) => ({
+    text: w.text,
+    quoted: w.quoted,
+    pos: pos(w.offset),
+  }));
   if (words.length > 0) ctx.out.lines.push({ words, pos: (words[0] as Word).pos });
 }
 
 function expandParams(ctx: Ctx, file: string, text: string, at: Position, depth: number): string {
   if (depth > MAX_EXPANSION_DEPTH) {
-    diag(ctx, at, 'error', 'parameter expansion nested too deep (a parameter that refers to itself?)');
+    diag(
+      ctx,
+      at,
+      'error',
+      'parameter expansion nested too deep (a parameter that refers to itself?)',
+    );
     return text;
   }
   let changed = false;
-  const out = text.replace(USE_RE, (whole, braced: string | undefined, args: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
-    const value = builtin(ctx, file, name, args) ?? ctx.defs.get(name)?.join('\n');
-    if (value === undefined) return whole; // keepalived leaves unknown parameters as they are
-    changed = true;
-    return value;
-  });
+  const out = text.replace(
+    USE_RE,
+    (whole, braced: string | undefined, args: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare) as string;
+      const value = builtin(ctx, file, name, args) ?? ctx.defs.get(name)?.join('\n');
+      if (value === undefined) return whole; // keepalived leaves unknown parameters as they are
+      changed = true;
+      return value;
+    },
+  );
   return changed ? expandParams(ctx, file, out, at, depth + 1) : out;
 }
 
-function builtin(ctx: Ctx, file: string, name: string, args: string | undefined): string | undefined {
+function builtin(
+  ctx: Ctx,
+  file: string,
+  name: string,
+  args: string | undefined,
+): string | undefined {
   switch (name) {
     case '_PWD':
       return path.dirname(file);
@@ -296,9 +362,16 @@ function expandLoop(
     }
   }
   for (const vars of iterations) {
+    if (tooLong(ctx, at)) break;
     const saved = vars.map(([n]) => [n, ctx.defs.get(n)] as const);
     for (const [n, v] of vars) ctx.defs.set(n, [v]);
-    expandLine(ctx, file, before + rest, (o) => (o < before.length ? pos(o) : pos(close + 1 + o - before.length)), depth + 1);
+    expandLine(
+      ctx,
+      file,
+      before + rest,
+      (o) => (o < before.length ? pos(o) : pos(close + 1 + o - before.length)),
+      depth + 1,
+    );
     for (const [n, v] of saved) {
       if (v === undefined) ctx.defs.delete(n);
       else ctx.defs.set(n, v);
@@ -337,5 +410,10 @@ function splitArgs(s: string): string[] {
 
 function braceList(s: string): string[] {
   const t = s.trim();
-  return t.startsWith('{') && t.endsWith('}') ? t.slice(1, -1).split(',').map((x) => x.trim()) : [t];
+  return t.startsWith('{') && t.endsWith('}')
+    ? t
+        .slice(1, -1)
+        .split(',')
+        .map((x) => x.trim())
+    : [t];
 }

@@ -7,7 +7,11 @@ import type { ModelBlock } from './validate';
 
 export function quote(word: string): string {
   if (word !== '' && !/[\s#!{}"'\\$~@]/.test(word)) return word;
-  return '"' + word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t') + '"';
+  return (
+    '"' +
+    word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t') +
+    '"'
+  );
 }
 
 function scalar(kw: KeywordSpec, v: unknown): string {
@@ -23,11 +27,15 @@ export function printModel(model: ModelBlock, root: BlockSpec): string {
 
 function printBody(body: BodySpec, value: unknown, indent: string): string {
   if (body.kind === 'block') return printBlock(value as ModelBlock, body.block, indent + '    ');
-  return (value as string[][]).map((line) => `${indent}    ${line.map(quote).join(' ')}\n`).join('');
+  return (value as string[][])
+    .map((line) => `${indent}    ${line.map(quote).join(' ')}\n`)
+    .join('');
 }
 
 function printBlock(model: ModelBlock, spec: BlockSpec, indent: string): string {
-  const byName = new Map(spec.keywords.filter((k) => !k.deprecatedFor || k.deprecatedForBlock).map((k) => [k.name, k]));
+  const byName = new Map(
+    spec.keywords.filter((k) => !k.deprecatedFor || k.deprecatedForBlock).map((k) => [k.name, k]),
+  );
   let out = '';
   const open = (kw: KeywordSpec, args: readonly string[]): string =>
     `${indent}${[kw.name, ...args.map(quote)].join(' ')} {\n`;
@@ -42,11 +50,16 @@ function printBlock(model: ModelBlock, spec: BlockSpec, indent: string): string 
       }
     } else if (body?.kind === 'block') {
       for (const sub of Array.isArray(value) ? (value as ModelBlock[]) : [value as ModelBlock]) {
-        out += open(kw, sub.$args ?? []) + printBlock(sub, body.block, indent + '    ') + `${indent}}\n`;
+        out +=
+          open(kw, sub.$args ?? []) + printBlock(sub, body.block, indent + '    ') + `${indent}}\n`;
       }
     } else if (body?.kind === 'lines') {
       out += open(kw, []) + printBody(body, value, indent) + `${indent}}\n`;
-    } else if (kw.repeatable && Array.isArray(value) && (kw.value.kind !== 'words' || Array.isArray(value[0]))) {
+    } else if (
+      kw.repeatable &&
+      Array.isArray(value) &&
+      (kw.value.kind !== 'words' || Array.isArray(value[0]))
+    ) {
       for (const v of value) out += `${indent}${scalar(kw, v)}\n`;
     } else {
       out += `${indent}${scalar(kw, value)}\n`;

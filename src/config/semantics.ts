@@ -24,8 +24,17 @@ function family(address: string): 4 | 6 | 0 {
 
 export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (block: ModelBlock, keyword: string | undefined, severity: Severity, message: string): void =>
-    void out.push({ pos: positionOf(block, keyword) ?? positionOf(block) ?? FALLBACK, severity, message });
+  const report = (
+    block: ModelBlock,
+    keyword: string | undefined,
+    severity: Severity,
+    message: string,
+  ): void =>
+    void out.push({
+      pos: positionOf(block, keyword) ?? positionOf(block) ?? FALLBACK,
+      severity,
+      message,
+    });
 
   const instances = (root.vrrp_instance ?? {}) as Blocks;
   const scripts = (root.vrrp_script ?? {}) as Blocks;
@@ -38,45 +47,121 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   for (const [name, vi] of Object.entries(instances)) {
     const where = `vrrp_instance ${name}`;
     const vrid = vi.virtual_router_id as number | undefined;
-    if (vrid === undefined && positionOf(vi, 'virtual_router_id') === undefined) report(vi, undefined, 'error', `${where} has no virtual_router_id; add one in [1, 255]`);
+    if (vrid === undefined && positionOf(vi, 'virtual_router_id') === undefined)
+      report(vi, undefined, 'error', `${where} has no virtual_router_id; add one in [1, 255]`);
     const ifname = vi.interface as string | undefined;
-    if (ifname === undefined && !vi.unicast_peer && positionOf(vi, 'interface') === undefined) report(vi, undefined, 'error', `${where} has no interface; add 'interface NAME'`);
+    if (ifname === undefined && !vi.unicast_peer && positionOf(vi, 'interface') === undefined)
+      report(vi, undefined, 'error', `${where} has no interface; add 'interface NAME'`);
     if (ifname !== undefined && host.interfaces && !host.interfaces.has(ifname)) {
-      report(vi, 'interface', 'warning', `interface '${ifname}' of ${where} does not exist here (fine when checking off the box)`);
+      report(
+        vi,
+        'interface',
+        'warning',
+        `interface '${ifname}' of ${where} does not exist here (fine when checking off the box)`,
+      );
     }
     const vips = ((vi.virtual_ipaddress ?? []) as string[][]).map((l) => l[0] as string);
     const families = new Set(vips.map(family));
-    if (families.size > 1) report(vi, 'virtual_ipaddress', 'error', `${where} mixes IPv4 and IPv6 in virtual_ipaddress; move one family to virtual_ipaddress_excluded or another instance`);
+    if (families.size > 1)
+      report(
+        vi,
+        'virtual_ipaddress',
+        'error',
+        `${where} mixes IPv4 and IPv6 in virtual_ipaddress; move one family to virtual_ipaddress_excluded or another instance`,
+      );
     const fam = families.has(6) && families.size === 1 ? 6 : 4;
     const version = (vi.version as number | undefined) ?? (fam === 6 ? 3 : globalVersion);
-    if (fam === 6 && version === 2) report(vi, 'version', 'error', `${where} has IPv6 addresses but VRRP version 2; IPv6 needs 'version 3'`);
-    if (vips.length > 255) report(vi, 'virtual_ipaddress', 'error', `${where} has ${vips.length} addresses; an advert carries at most 255 (use virtual_ipaddress_excluded)`);
+    if (fam === 6 && version === 2)
+      report(
+        vi,
+        'version',
+        'error',
+        `${where} has IPv6 addresses but VRRP version 2; IPv6 needs 'version 3'`,
+      );
+    if (vips.length > 255)
+      report(
+        vi,
+        'virtual_ipaddress',
+        'error',
+        `${where} has ${vips.length} addresses; an advert carries at most 255 (use virtual_ipaddress_excluded)`,
+      );
     if (vrid !== undefined && ifname !== undefined) {
       const key = `${ifname}/${fam}/${vrid}`;
       const other = vrids.get(key);
-      if (other) report(vi, 'virtual_router_id', 'error', `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other}; each instance on one interface needs its own VRID`);
+      if (other)
+        report(
+          vi,
+          'virtual_router_id',
+          'error',
+          `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other}; each instance on one interface needs its own VRID`,
+        );
       else vrids.set(key, name);
     }
-    if (vi.nopreempt === true && vi.state === 'MASTER') report(vi, 'nopreempt', 'warning', `${where}: nopreempt needs 'state BACKUP'; keepalived starts it as BACKUP`);
-    if (vi.nopreempt === true && vi.preempt_delay !== undefined) report(vi, 'preempt_delay', 'warning', `${where}: preempt_delay has no effect with nopreempt`);
+    if (vi.nopreempt === true && vi.state === 'MASTER')
+      report(
+        vi,
+        'nopreempt',
+        'warning',
+        `${where}: nopreempt needs 'state BACKUP'; keepalived starts it as BACKUP`,
+      );
+    if (vi.nopreempt === true && vi.preempt_delay !== undefined)
+      report(
+        vi,
+        'preempt_delay',
+        'warning',
+        `${where}: preempt_delay has no effect with nopreempt`,
+      );
     const auth = vi.authentication as ModelBlock | undefined;
-    if (auth && version === 3) report(vi, 'authentication', 'warning', `${where}: authentication is ignored with VRRP version 3`);
+    if (auth && version === 3)
+      report(
+        vi,
+        'authentication',
+        'warning',
+        `${where}: authentication is ignored with VRRP version 3`,
+      );
     if (auth?.auth_type === 'AH' && vi.state === 'MASTER') {
-      report(vi, 'state', 'warning', `${where}: auth_type AH cannot start in state MASTER; keepalived starts it as BACKUP`);
+      report(
+        vi,
+        'state',
+        'warning',
+        `${where}: auth_type AH cannot start in state MASTER; keepalived starts it as BACKUP`,
+      );
     }
     checkRoutes(vi, (vi.virtual_routes ?? []) as string[][], where, report);
     const pass = auth?.auth_pass as string | undefined;
-    if (pass !== undefined && pass.length > 8) report(auth as ModelBlock, 'auth_pass', 'warning', `${where}: auth_pass is longer than 8 characters; only '${pass.slice(0, 8)}' is used`);
+    if (pass !== undefined && pass.length > 8)
+      report(
+        auth as ModelBlock,
+        'auth_pass',
+        'warning',
+        `${where}: auth_pass is longer than 8 characters; only '${pass.slice(0, 8)}' is used`,
+      );
     for (const line of (vi.track_script ?? []) as string[][]) {
-      if (!(line[0] as string in scripts)) {
+      if (!((line[0] as string) in scripts)) {
         const known = Object.keys(scripts);
-        report(vi, 'track_script', 'error', `track_script '${line[0]}' in ${where} names no vrrp_script${known.length ? ` (defined: ${known.join(', ')})` : ''}`);
+        report(
+          vi,
+          'track_script',
+          'error',
+          `track_script '${line[0]}' in ${where} names no vrrp_script${known.length ? ` (defined: ${known.join(', ')})` : ''}`,
+        );
       }
     }
     for (const line of (vi.track_file ?? []) as string[][]) {
-      if (!(line[0] as string in trackFiles)) report(vi, 'track_file', 'error', `track_file '${line[0]}' in ${where} names no track_file block`);
+      if (!((line[0] as string) in trackFiles))
+        report(
+          vi,
+          'track_file',
+          'error',
+          `track_file '${line[0]}' in ${where} names no track_file block`,
+        );
     }
-    if (['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop'].some((k) => vi[k] !== undefined)) usesScripts = true;
+    if (
+      ['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop'].some(
+        (k) => vi[k] !== undefined,
+      )
+    )
+      usesScripts = true;
   }
 
   checkRoutes(root, (root.static_routes ?? []) as string[][], 'static_routes', report);
@@ -84,38 +169,70 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   const inGroup = new Map<string, string>();
   for (const [gname, g] of Object.entries((root.vrrp_sync_group ?? {}) as Blocks)) {
     for (const member of ((g.group ?? []) as string[][]).flat()) {
-      if (!(member in instances)) report(g, 'group', 'error', `vrrp_sync_group ${gname} names '${member}', which is no vrrp_instance`);
+      if (!(member in instances))
+        report(
+          g,
+          'group',
+          'error',
+          `vrrp_sync_group ${gname} names '${member}', which is no vrrp_instance`,
+        );
       const prev = inGroup.get(member);
-      if (prev) report(g, 'group', 'error', `vrrp_instance ${member} is in sync groups ${prev} and ${gname}; an instance can be in one only`);
+      if (prev)
+        report(
+          g,
+          'group',
+          'error',
+          `vrrp_instance ${member} is in sync groups ${prev} and ${gname}; an instance can be in one only`,
+        );
       inGroup.set(member, gname);
     }
   }
 
   for (const [sname, sc] of Object.entries(scripts)) {
     const cmd = (sc.script as string[] | undefined)?.[0];
-    if (cmd === undefined && positionOf(sc, 'script') === undefined) report(sc, undefined, 'error', `vrrp_script ${sname} has no 'script'`);
+    if (cmd === undefined && positionOf(sc, 'script') === undefined)
+      report(sc, undefined, 'error', `vrrp_script ${sname} has no 'script'`);
     else if (cmd !== undefined && host.fileExists && cmd.startsWith('/') && !host.fileExists(cmd)) {
-      report(sc, 'script', 'warning', `vrrp_script ${sname}: '${cmd}' not found here; keepalived disables this tracker`);
+      report(
+        sc,
+        'script',
+        'warning',
+        `vrrp_script ${sname}: '${cmd}' not found here; keepalived disables this tracker`,
+      );
     }
   }
   if (usesScripts && global.enable_script_security === undefined) {
     // Point at global_defs when there is one, else at the first script user.
-    const anchor = root.global_defs ? global : (Object.values(scripts)[0] ?? Object.values(instances)[0] ?? root);
-    report(anchor, undefined, 'warning', "scripts are configured without 'enable_script_security' in global_defs; keepalived -t exits 6 (SECURITY VIOLATION)");
+    const anchor = root.global_defs
+      ? global
+      : (Object.values(scripts)[0] ?? Object.values(instances)[0] ?? root);
+    report(
+      anchor,
+      undefined,
+      'warning',
+      "scripts are configured without 'enable_script_security' in global_defs; keepalived -t exits 6 (SECURITY VIOLATION)",
+    );
   }
 
   const groups = (root.virtual_server_group ?? {}) as Blocks;
   for (const vs of (root.virtual_server ?? []) as ModelBlock[]) {
     const args = vs.$args ?? [];
     const where = `virtual_server ${args.join(' ')}`;
-    if (args[0] === 'group' && !((args[1] ?? '') in groups)) report(vs, undefined, 'error', `${where}: no virtual_server_group '${args[1]}'`);
+    if (args[0] === 'group' && !((args[1] ?? '') in groups))
+      report(vs, undefined, 'error', `${where}: no virtual_server_group '${args[1]}'`);
     if (args[0] === 'fwmark' && vs.protocol !== undefined) {
-      report(vs, 'protocol', 'warning', `${where}: 'protocol' is ignored for a fwmark virtual server; remove it`);
+      report(
+        vs,
+        'protocol',
+        'warning',
+        `${where}: 'protocol' is ignored for a fwmark virtual server; remove it`,
+      );
     }
     const seen = new Set<string>();
     for (const rs of (vs.real_server ?? []) as ModelBlock[]) {
       const key = (rs.$args ?? []).join(' ');
-      if (seen.has(key)) report(rs, undefined, 'error', `real_server ${key} appears twice in ${where}; remove one`);
+      if (seen.has(key))
+        report(rs, undefined, 'error', `real_server ${key} appears twice in ${where}; remove one`);
       seen.add(key);
     }
   }
@@ -126,15 +243,37 @@ function checkRoutes(
   block: ModelBlock,
   routes: readonly string[][],
   where: string,
-  report: (block: ModelBlock, keyword: string | undefined, severity: Severity, message: string) => void,
+  report: (
+    block: ModelBlock,
+    keyword: string | undefined,
+    severity: Severity,
+    message: string,
+  ) => void,
 ): void {
   const keyword = where === 'static_routes' ? 'static_routes' : 'virtual_routes';
   for (const r of routes) {
     const route = r.join(' ');
-    if (r.includes('or')) report(block, keyword, 'warning', `${where}: route '${route}': 'or' is deprecated; use 'nexthop'`);
-    if (r.includes('gw')) report(block, keyword, 'warning', `${where}: route '${route}': 'gw' is deprecated; use 'via'`);
+    if (r.includes('or'))
+      report(
+        block,
+        keyword,
+        'warning',
+        `${where}: route '${route}': 'or' is deprecated; use 'nexthop'`,
+      );
+    if (r.includes('gw'))
+      report(
+        block,
+        keyword,
+        'warning',
+        `${where}: route '${route}': 'gw' is deprecated; use 'via'`,
+      );
     if (!r.includes('dev') && !r.includes('no_track') && !r.includes('nexthop')) {
-      report(block, keyword, 'warning', `${where}: route '${route}' has no 'dev', so it cannot be tracked; add 'dev IF' or 'no_track'`);
+      report(
+        block,
+        keyword,
+        'warning',
+        `${where}: route '${route}' has no 'dev', so it cannot be tracked; add 'dev IF' or 'no_track'`,
+      );
     }
   }
 }

@@ -21,7 +21,10 @@ interface Frame {
   readonly body: Statement[];
 }
 
-export function parseTree(lines: readonly Line[]): { statements: Statement[]; diagnostics: Diagnostic[] } {
+export function parseTree(lines: readonly Line[]): {
+  statements: Statement[];
+  diagnostics: Diagnostic[];
+} {
   const diagnostics: Diagnostic[] = [];
   const root: Frame = { owner: undefined, open: undefined, body: [] };
   const stack: Frame[] = [root];

@@ -34,6 +34,13 @@ export interface Resolved {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Keywords of older keepalived versions that 2.2 no longer knows, with what to do instead. */
+const REMOVED: Readonly<Record<string, string>> = {
+  nat_mask: "it was removed from keepalived (LVS takes the real server's netmask); delete the line",
+  lvs_sync_daemon_inteface:
+    "this misspelling was removed; use 'lvs_sync_daemon IF INSTANCE' in global_defs",
+};
+
 /** Where each keyword name is valid: for "belongs in ..." messages. */
 function indexHomes(root: BlockSpec): Map<string, Set<string>> {
   const homes = new Map<string, Set<string>>();
@@ -50,6 +57,9 @@ function indexHomes(root: BlockSpec): Map<string, Set<string>> {
   walk(root);
   return homes;
 }
+
+/** Typo suggestions already worked out, by block and word (a generated config repeats them). */
+const suggestions = new Map<string, string | undefined>();
 
 const homeCache = new WeakMap<BlockSpec, Map<string, Set<string>>>();
 
@@ -87,7 +97,8 @@ function resolveBlock(
   hide(model, '$at', at);
   const seen = new Map<string, Position>();
   const byName = new Map(spec.keywords.map((k) => [k.name, k]));
-  const report = (pos: Position, severity: Severity, message: string): void => void out.push({ pos, severity, message });
+  const report = (pos: Position, severity: Severity, message: string): void =>
+    void out.push({ pos, severity, message });
 
   for (const s of statements) {
     const kw = byName.get(s.keyword);
@@ -95,18 +106,46 @@ function resolveBlock(
       const elsewhere = homes.get(s.keyword);
       if (elsewhere && elsewhere.size > 0) {
         const list = [...elsewhere].map((b) => (b === 'root' ? 'the top level' : b)).join(' or ');
-        report(s.pos, 'error', `'${s.keyword}' does not belong ${describe(where)}; it belongs in ${list}`);
+        report(
+          s.pos,
+          'error',
+          `'${s.keyword}' does not belong ${describe(where)}; it belongs in ${list}`,
+        );
+      } else if (REMOVED[s.keyword]) {
+        report(
+          s.pos,
+          'error',
+          `unknown keyword '${s.keyword}' ${describe(where)}; ${REMOVED[s.keyword]}`,
+        );
       } else {
-        const guess = closest(s.keyword, byName.keys());
-        report(s.pos, 'error', `unknown keyword '${s.keyword}' ${describe(where)}${guess ? `; did you mean '${guess}'?` : ''}`);
+        const memo = `${spec.name}\0${s.keyword}`;
+        const guess = suggestions.has(memo)
+          ? suggestions.get(memo)
+          : closest(s.keyword, byName.keys());
+        if (suggestions.size > 10000) suggestions.clear();
+        suggestions.set(memo, guess);
+        report(
+          s.pos,
+          'error',
+          `unknown keyword '${s.keyword}' ${describe(where)}${guess ? `; did you mean '${guess}'?` : ''}`,
+        );
       }
       continue;
     }
     // A legacy name is stored under the keyword it stands for, when that is in this block.
     const name = kw.deprecatedFor && !kw.deprecatedForBlock ? kw.deprecatedFor : kw.name;
-    if (kw.deprecatedFor) report(s.pos, 'warning', `'${kw.name}' is deprecated; use '${kw.deprecatedFor}' (accepted as its synonym)`);
+    if (kw.deprecatedFor)
+      report(
+        s.pos,
+        'warning',
+        `'${kw.name}' is deprecated; use '${kw.deprecatedFor}' (accepted as its synonym)`,
+      );
     if (!kw.implemented && !kw.noop && !kw.deprecatedFor) {
-      report(s.pos, 'warning', `'${kw.name}' ${describe(where)} is accepted but not implemented by halb yet; it has no effect`);
+      report(
+        s.pos,
+        'warning',
+        `'${kw.name}' ${describe(where)} is accepted but not implemented by halb yet; it has no effect`,
+      );
     }
     const checked = withDefault(kw, checkValue(kw.name, kw.value, s.args, kw.unit), s.args);
     if (!checked.ok) {
@@ -126,7 +165,7 @@ function resolveBlock(
     if (kw.body?.kind === 'block') {
       const label = s.args.length > 0 ? `${kw.name} ${s.args.join(' ')}` : kw.name;
       const sub = resolveBlock(s.block ?? [], kw.body.block, label, out, homes, s.pos);
-      if (s.args.length > 0) {
+      if (s.args.length > 0 && !isNamedBlock(kw)) {
         value = { $args: [...s.args], ...sub };
         hide(value as object, '$pos', s.pos);
         hide(value as object, '$at', positionsOf(sub));
@@ -141,7 +180,8 @@ function resolveBlock(
         const words = [entry.keyword, ...entry.args];
         const problem = checkLine(kw.body.line, words);
         if (problem) {
-          const pos = problem.word === 0 ? entry.pos : (entry.argPos[problem.word - 1] ?? entry.pos);
+          const pos =
+            problem.word === 0 ? entry.pos : (entry.argPos[problem.word - 1] ?? entry.pos);
           report(pos, 'error', `${problem.message} (in ${kw.name} of ${where})`);
           continue;
         }
@@ -152,7 +192,12 @@ function resolveBlock(
     if (isNamedBlock(kw)) {
       const map = (model[name] ??= {}) as Record<string, unknown>;
       const key = s.args[0] as string;
-      if (key in map) report(s.pos, 'error', `${kw.name} '${key}' is defined twice ${describe(where)}; rename one`);
+      if (key in map)
+        report(
+          s.pos,
+          'error',
+          `${kw.name} '${key}' is defined twice ${describe(where)}; rename one`,
+        );
       else map[key] = value;
       continue;
     }
@@ -172,7 +217,11 @@ function resolveBlock(
     } else {
       if (seen.has(name)) {
         const first = seen.get(name) as Position;
-        report(s.pos, 'warning', `'${kw.name}' given again ${describe(where)} (first at line ${first.line}); the last one wins`);
+        report(
+          s.pos,
+          'warning',
+          `'${kw.name}' given again ${describe(where)} (first at line ${first.line}); the last one wins`,
+        );
       }
       model[name] = value;
     }
@@ -183,9 +232,14 @@ function resolveBlock(
 }
 
 /** A keyword given without its optional value takes keepalived's default (persistence_timeout -> 360). */
-function withDefault(kw: KeywordSpec, checked: ReturnType<typeof checkValue>, args: readonly string[]): ReturnType<typeof checkValue> {
+function withDefault(
+  kw: KeywordSpec,
+  checked: ReturnType<typeof checkValue>,
+  args: readonly string[],
+): ReturnType<typeof checkValue> {
   if (!checked.ok || args.length > 0 || kw.default === undefined) return checked;
-  if (kw.value.kind === 'int' || kw.value.kind === 'number') return { ok: true, value: Number(kw.default) };
+  if (kw.value.kind === 'int' || kw.value.kind === 'number')
+    return { ok: true, value: Number(kw.default) };
   return checked;
 }
 

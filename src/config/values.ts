@@ -7,7 +7,9 @@ import type { ValueSpec } from './schema/types';
 
 export type Value = boolean | number | string | readonly string[];
 
-export type Checked = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly message: string; readonly arg: number };
+export type Checked =
+  | { readonly ok: true; readonly value: Value }
+  | { readonly ok: false; readonly message: string; readonly arg: number };
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
@@ -23,36 +25,59 @@ function fmt(n: number): string {
   return String(n);
 }
 
-export function checkValue(keyword: string, spec: ValueSpec, args: readonly string[], unit?: string): Checked {
+export function checkValue(
+  keyword: string,
+  spec: ValueSpec,
+  args: readonly string[],
+  unit?: string,
+): Checked {
   const fail = (message: string, arg = 0): Checked => ({ ok: false, message, arg });
   const first = args[0];
   const tooMany = (max: number): Checked | undefined =>
-    args.length > max ? fail(`'${keyword}' takes ${max === 0 ? 'no value' : max === 1 ? 'one value' : `at most ${max} values`}; remove '${args[max]}'`, max) : undefined;
+    args.length > max
+      ? fail(
+          `'${keyword}' takes ${max === 0 ? 'no value' : max === 1 ? 'one value' : `at most ${max} values`}; remove '${args[max]}'`,
+          max,
+        )
+      : undefined;
   switch (spec.kind) {
     case 'flag':
       return tooMany(0) ?? { ok: true, value: true };
     case 'bool': {
       if (first === undefined) return { ok: true, value: true };
       const b = parseBool(first);
-      if (b === undefined) return fail(`'${keyword}' takes true/false, yes/no or on/off, not '${first}'`);
+      if (b === undefined)
+        return fail(`'${keyword}' takes true/false, yes/no or on/off, not '${first}'`);
       return tooMany(1) ?? { ok: true, value: b };
     }
     case 'int':
     case 'number': {
       if (first === undefined) {
-        return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs a value in [${fmt(spec.min)}, ${fmt(spec.max)}]${unit ? ` ${unit}` : ''}`);
+        return spec.optional
+          ? { ok: true, value: true }
+          : fail(
+              `'${keyword}' needs a value in [${fmt(spec.min)}, ${fmt(spec.max)}]${unit ? ` ${unit}` : ''}`,
+            );
       }
       const re = spec.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
       if (!re.test(first)) {
-        return fail(`'${keyword}' needs ${spec.kind === 'int' ? 'an integer' : 'a number'} in [${fmt(spec.min)}, ${fmt(spec.max)}], not '${first}'`);
+        return fail(
+          `'${keyword}' needs ${spec.kind === 'int' ? 'an integer' : 'a number'} in [${fmt(spec.min)}, ${fmt(spec.max)}], not '${first}'`,
+        );
       }
       const n = Number(first);
       if (n < spec.min || n > spec.max) {
-        return fail(`'${keyword}' value ${first} is outside [${fmt(spec.min)}, ${fmt(spec.max)}]${unit ? ` ${unit}` : ''}`);
+        return fail(
+          `'${keyword}' value ${first} is outside [${fmt(spec.min)}, ${fmt(spec.max)}]${unit ? ` ${unit}` : ''}`,
+        );
       }
       const suffix = spec.kind === 'int' ? spec.suffix : undefined;
       if (suffix && args[1] !== undefined) {
-        if (!suffix.includes(args[1])) return fail(`'${keyword} ${first}' may be followed by ${suffix.join(' or ')}, not '${args[1]}'`, 1);
+        if (!suffix.includes(args[1]))
+          return fail(
+            `'${keyword} ${first}' may be followed by ${suffix.join(' or ')}, not '${args[1]}'`,
+            1,
+          );
         // The number with its suffix stays words, so printing it back is exact.
         return tooMany(2) ?? { ok: true, value: [first, args[1]] };
       }
@@ -60,25 +85,33 @@ export function checkValue(keyword: string, spec: ValueSpec, args: readonly stri
     }
     case 'enum': {
       if (first === undefined) {
-        return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs one of ${spec.values.join(', ')}`);
+        return spec.optional
+          ? { ok: true, value: true }
+          : fail(`'${keyword}' needs one of ${spec.values.join(', ')}`);
       }
-      const hit = spec.values.find((v) => (spec.caseInsensitive ? v.toLowerCase() === first.toLowerCase() : v === first));
+      const hit = spec.values.find((v) =>
+        spec.caseInsensitive ? v.toLowerCase() === first.toLowerCase() : v === first,
+      );
       if (!hit) return fail(`'${keyword}' takes one of ${spec.values.join(', ')}, not '${first}'`);
       if (spec.rest && args.length > 1) return { ok: true, value: [hit, ...args.slice(1)] };
       return tooMany(1) ?? { ok: true, value: hit };
     }
     case 'word':
-      if (first === undefined) return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs a value`);
+      if (first === undefined)
+        return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs a value`);
       return tooMany(1) ?? { ok: true, value: first };
     case 'ip': {
-      if (first === undefined) return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs an IP address`);
+      if (first === undefined)
+        return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs an IP address`);
       const fam = net.isIP(first);
       if (fam === 0) return fail(`'${keyword}' needs an IP address, not '${first}'`);
-      if (spec.family && fam !== spec.family) return fail(`'${keyword}' needs an IPv${spec.family} address, not '${first}'`);
+      if (spec.family && fam !== spec.family)
+        return fail(`'${keyword}' needs an IPv${spec.family} address, not '${first}'`);
       return tooMany(1) ?? { ok: true, value: first };
     }
     case 'words':
-      if (args.length < spec.min) return fail(`'${keyword}' needs at least ${spec.min} value${spec.min === 1 ? '' : 's'}`);
+      if (args.length < spec.min)
+        return fail(`'${keyword}' needs at least ${spec.min} value${spec.min === 1 ? '' : 's'}`);
       if (spec.max !== undefined) {
         const t = tooMany(spec.max);
         if (t) return t;

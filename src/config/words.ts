@@ -34,7 +34,16 @@ export function stripComment(line: string): { text: string; unmatchedQuote: numb
   return { text: line, unmatchedQuote: quote ? quoteAt : -1 };
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 function escape(line: string, i: number): { ch: string; next: number } {
   const c = line[i + 1];
@@ -80,7 +89,7 @@ export function splitWords(line: string): RawWord[] {
         const stop = end < 0 ? line.length : end;
         if (ch === "'") text += line.slice(i + 1, stop);
         else {
-          for (let j = i + 1; j < stop; ) {
+          for (let j = i + 1; j < stop;) {
             if (line[j] === '\\') {
               const e = escape(line, j);
               text += e.ch;

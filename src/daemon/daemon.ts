@@ -105,7 +105,10 @@ export class Daemon {
   }
 
   private readConfig(): LoadedConfig {
-    const loaded = loadConfig(this.opts.configFile, { allConfig: this.opts.configMustExist, host: localHostFacts() });
+    const loaded = loadConfig(this.opts.configFile, {
+      allConfig: this.opts.configMustExist,
+      host: localHostFacts(),
+    });
     if (loaded.missing) {
       this.log.warn(
         `Configuration file ${this.opts.configFile} missing; running with no instances`,

@@ -37,7 +37,13 @@ function findings(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^(Starting|Running on|Command line|Configuration file|Script user|Opening file|Using|NOTICE|Unable to load ipset|WARNING - default user 'keepalived_script')/.test(l));
+    .filter(
+      (l) =>
+        l &&
+        !/^(Starting|Running on|Command line|Configuration file|Script user|Opening file|Using|NOTICE|Unable to load ipset|WARNING - default user 'keepalived_script')/.test(
+          l,
+        ),
+    );
 }
 
 /**
@@ -48,7 +54,10 @@ function findings(stderr: string): string[] {
  */
 const NOTES: Array<[RegExp, RegExp]> = [
   [/nb_get_retry/, /'nb_get_retry' is deprecated/],
-  [/track script .* (since not found|not found\/accessible)|No script set/, /not found here|has no 'script'|names no vrrp_script/],
+  [
+    /track script .* (since not found|not found\/accessible)|No script set/,
+    /not found here|has no 'script'|names no vrrp_script/,
+  ],
   [/incompatible with AH authentication/, /auth_type AH cannot start in state MASTER/],
   [/protocol specified for fwmark/, /'protocol' is ignored for a fwmark virtual server/],
   [/cannot track route .* with no interface/, /has no 'dev', so it cannot be tracked/],
@@ -57,8 +66,10 @@ const NOTES: Array<[RegExp, RegExp]> = [
 ];
 
 const WHY = {
-  nb_get_retry: "nb_get_retry: keepalived 2.2.7 takes this pre-2.0 name in some checkers only; halb takes it everywhere as 'retry', with a deprecation warning",
-  notes: 'keepalived -t exits 5 for notes about a configuration it then runs unchanged; halb gives the same notes as warnings and passes the check',
+  nb_get_retry:
+    "nb_get_retry: keepalived 2.2.7 takes this pre-2.0 name in some checkers only; halb takes it everywhere as 'retry', with a deprecation warning",
+  notes:
+    'keepalived -t exits 5 for notes about a configuration it then runs unchanged; halb gives the same notes as warnings and passes the check',
 };
 
 function deliberate(v: Verdict): string | undefined {
@@ -79,10 +90,14 @@ describe('differential: halb check vs keepalived -t', () => {
     lab = await Lab.create({ hosts: ['kd'] });
     await lab.addInterfaces('kd', IFACES);
     const sources = [
-      ...fs.readdirSync(path.join(SHARED, 'keepalived-samples'))
+      ...fs
+        .readdirSync(path.join(SHARED, 'keepalived-samples'))
         .filter((f) => f.includes('.conf') && !f.startsWith('HEAD-only'))
         .map((f) => path.join(SHARED, 'keepalived-samples', f)),
-      ...fs.readdirSync(path.join(SHARED, 'seed-configs')).filter((f) => f.endsWith('.conf')).map((f) => path.join(SHARED, 'seed-configs', f)),
+      ...fs
+        .readdirSync(path.join(SHARED, 'seed-configs'))
+        .filter((f) => f.endsWith('.conf'))
+        .map((f) => path.join(SHARED, 'seed-configs', f)),
     ];
     for (const src of sources) {
       const name = path.basename(src);
@@ -109,15 +124,25 @@ describe('differential: halb check vs keepalived -t', () => {
   it('agrees with keepalived on valid versus invalid, or says why not', async (t) => {
     const mutations = cases.filter((c) => c.origin !== 'as shipped').length;
     assert.ok(mutations >= 200, `only ${mutations} mutations were generated`);
-    const host = { interfaces: await lab.interfaces('kd'), fileExists: (p: string) => fs.existsSync(p) };
+    const host = {
+      interfaces: await lab.interfaces('kd'),
+      fileExists: (p: string) => fs.existsSync(p),
+    };
     const verdicts: Verdict[] = [];
     for (let i = 0; i < cases.length; i += 8) {
       const batch = cases.slice(i, i + 8);
-      const runs = await Promise.all(batch.map((c) => lab.exec('kd', ['keepalived', '-t', '-f', c.file], { timeoutMs: 30000 })));
+      const runs = await Promise.all(
+        batch.map((c) => lab.exec('kd', ['keepalived', '-t', '-f', c.file], { timeoutMs: 30000 })),
+      );
       batch.forEach((c, j) => {
         const r = runs[j]!;
         const halb = [...loadConfig(c.file, { configId: 'kd', host }).diagnostics];
-        verdicts.push({ c, keepalivedCode: r.code, keepalivedSays: findings(r.stderr + r.stdout), halb });
+        verdicts.push({
+          c,
+          keepalivedCode: r.code,
+          keepalivedSays: findings(r.stderr + r.stdout),
+          halb,
+        });
       });
     }
     const explained: string[] = [];
@@ -127,18 +152,30 @@ describe('differential: halb check vs keepalived -t', () => {
       // Exit 6 (scripts without script security) hides any other finding: look at what it said.
       const kValid =
         v.keepalivedCode === 0 ||
-        (v.keepalivedCode === 6 && v.keepalivedSays.every((l) => /SECURITY VIOLATION|script_security/.test(l)));
+        (v.keepalivedCode === 6 &&
+          v.keepalivedSays.every((l) => /SECURITY VIOLATION|script_security/.test(l)));
       const hValid = !v.halb.some((d) => d.severity === 'error');
       if (kValid === hValid) {
         agreed++;
         continue;
       }
       const reason = hValid ? deliberate(v) : undefined;
-      const line = `${v.c.name} (${v.c.origin}): keepalived exit ${v.keepalivedCode}${v.keepalivedSays.length ? ` [${v.keepalivedSays.slice(0, 3).join(' | ')}]` : ''}; halb ${hValid ? 'valid' : 'invalid'}${hValid ? '' : ` [${v.halb.filter((d) => d.severity === 'error').slice(0, 2).map(formatDiagnostic).map((s) => s.replace(/^.*?: error: /, '')).join(' | ')}]`}`;
+      const line = `${v.c.name} (${v.c.origin}): keepalived exit ${v.keepalivedCode}${v.keepalivedSays.length ? ` [${v.keepalivedSays.slice(0, 3).join(' | ')}]` : ''}; halb ${hValid ? 'valid' : 'invalid'}${
+        hValid
+          ? ''
+          : ` [${v.halb
+              .filter((d) => d.severity === 'error')
+              .slice(0, 2)
+              .map(formatDiagnostic)
+              .map((s) => s.replace(/^.*?: error: /, ''))
+              .join(' | ')}]`
+      }`;
       if (reason) explained.push(`${line} -- why halb is right: ${reason}`);
       else unexplained.push(line);
     }
-    t.diagnostic(`${verdicts.length} configs (${mutations} mutations): ${agreed} agree, ${explained.length} differ on purpose, ${unexplained.length} unexplained`);
+    t.diagnostic(
+      `${verdicts.length} configs (${mutations} mutations): ${agreed} agree, ${explained.length} differ on purpose, ${unexplained.length} unexplained`,
+    );
     for (const e of explained) t.diagnostic(`on purpose: ${e}`);
     assert.deepEqual(unexplained, [], `unexplained disagreements:\n${unexplained.join('\n')}`);
   });

@@ -211,7 +211,12 @@ export class Lab {
   /** Interface names in a host's namespace. */
   async interfaces(name: string): Promise<Set<string>> {
     const out = await mustRun(['ip', '-n', this.host(name).ns, '-o', 'link', 'show']);
-    return new Set(out.split('\n').map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1]).filter((x): x is string => Boolean(x)));
+    return new Set(
+      out
+        .split('\n')
+        .map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1])
+        .filter((x): x is string => Boolean(x)),
+    );
   }
 
   /** A tap on the LAN's bridge for a QEMU guest; QEMU must run in the switch namespace. */

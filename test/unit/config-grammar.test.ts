@@ -11,7 +11,8 @@ import { formatDiagnostic } from '../../src/config/diagnostics';
 
 const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
 const texts = (p: Preprocessed): string[][] => p.lines.map((l) => l.words.map((w) => w.text));
-const pre = (src: string, configId = 'lb1'): Preprocessed => preprocessSource('/virtual/k.conf', src, { configId });
+const pre = (src: string, configId = 'lb1'): Preprocessed =>
+  preprocessSource('/virtual/k.conf', src, { configId });
 
 describe('words', () => {
   it('cuts comments outside quotes only', () => {
@@ -24,7 +25,10 @@ describe('words', () => {
       splitWords(`abcd"efg h"ij 'a b' x\\ty "q\\x41" vrrp{`).map((w) => w.text),
       ['abcdefg hij', 'a b', 'x\ty', 'qA', 'vrrp', '{'],
     );
-    assert.deepEqual(splitWords('"{"').map((w) => [w.text, w.quoted]), [['{', true]]);
+    assert.deepEqual(
+      splitWords('"{"').map((w) => [w.text, w.quoted]),
+      [['{', true]],
+    );
   });
 });
 
@@ -32,34 +36,77 @@ describe('preprocessing', () => {
   it('joins continued lines and keeps each word where it was', () => {
     const p = pre('a b \\\n   c\nd');
     assert.deepEqual(texts(p), [['a', 'b', 'c'], ['d']]);
-    assert.deepEqual(p.lines[0]!.words.map((w) => [w.pos.line, w.pos.col]), [[1, 1], [1, 3], [2, 4]]);
+    assert.deepEqual(
+      p.lines[0]!.words.map((w) => [w.pos.line, w.pos.col]),
+      [
+        [1, 1],
+        [1, 3],
+        [2, 4],
+      ],
+    );
   });
   it('keeps @id lines for this config id and @^id lines for the others', () => {
     const p = pre('@lb1 priority 200\n@lb2 priority 100\n@^lb1 state BACKUP\n@^lb2 state MASTER\n');
-    assert.deepEqual(texts(p), [['priority', '200'], ['state', 'MASTER']]);
+    assert.deepEqual(texts(p), [
+      ['priority', '200'],
+      ['state', 'MASTER'],
+    ]);
     assert.equal(p.lines[0]!.words[0]!.pos.col, 6);
   });
   it('defines and expands parameters, bare and braced, recursively, at use time', () => {
-    const p = pre('$IF=eth0\n$PRIO=1${TEN}\n$TEN=10\ninterface $IF\npriority ${PRIO}\n$IF=eth1\ninterface ${IF}\nx $UNDEFINED\n');
-    assert.deepEqual(texts(p), [['interface', 'eth0'], ['priority', '110'], ['interface', 'eth1'], ['x', '$UNDEFINED']]);
+    const p = pre(
+      '$IF=eth0\n$PRIO=1${TEN}\n$TEN=10\ninterface $IF\npriority ${PRIO}\n$IF=eth1\ninterface ${IF}\nx $UNDEFINED\n',
+    );
+    assert.deepEqual(texts(p), [
+      ['interface', 'eth0'],
+      ['priority', '110'],
+      ['interface', 'eth1'],
+      ['x', '$UNDEFINED'],
+    ]);
   });
   it('expands multi-line definitions into lines', () => {
     const p = pre('$BLOCK=vrrp_script chk_${N} { \\\n  script "/bin/true" \\\n}\n$N=1\n$BLOCK\n');
     assert.deepEqual(texts(p), [['vrrp_script', 'chk_1', '{'], ['script', '/bin/true'], ['}']]);
   });
   it('has the predefined parameters', () => {
-    const p = preprocessSource('/etc/k/k.conf', 'a ${_PWD} ${_INSTANCE} ${_HASH}${_BANG} ${_RANDOM 5 5}\n', { configId: 'box' });
+    const p = preprocessSource(
+      '/etc/k/k.conf',
+      'a ${_PWD} ${_INSTANCE} ${_HASH}${_BANG} ${_RANDOM 5 5}\n',
+      { configId: 'box' },
+    );
     assert.deepEqual(texts(p), [['a', '/etc/k', 'box', '#!', '5']]);
   });
   it('repeats lines with ~SEQ, ~SEQx and ~LST', () => {
     assert.deepEqual(texts(pre('~SEQ(i, 1, 3) real_server 192.0.2.$i 80\n')), [
-      ['real_server', '192.0.2.1', '80'], ['real_server', '192.0.2.2', '80'], ['real_server', '192.0.2.3', '80'],
+      ['real_server', '192.0.2.1', '80'],
+      ['real_server', '192.0.2.2', '80'],
+      ['real_server', '192.0.2.3', '80'],
     ]);
-    assert.deepEqual(texts(pre('~SEQ(i, 3) n $i\n')), [['n', '1'], ['n', '2'], ['n', '3']]);
-    assert.deepEqual(texts(pre('~SEQ(i, 10, -5, 0) n $i\n')), [['n', '10'], ['n', '5'], ['n', '0']]);
-    assert.deepEqual(texts(pre('~SEQx(i, 9, 11) n ${i}\n')), [['n', '9'], ['n', 'a'], ['n', 'b']]);
-    assert.deepEqual(texts(pre('~LST({A,B}, {1,x},{2,y}) v $A $B\n')), [['v', '1', 'x'], ['v', '2', 'y']]);
-    assert.deepEqual(texts(pre('~SEQ(i, 1, 2) ~LST(c, a, b) ${i}${c}\n')).flat(), ['1a', '1b', '2a', '2b']);
+    assert.deepEqual(texts(pre('~SEQ(i, 3) n $i\n')), [
+      ['n', '1'],
+      ['n', '2'],
+      ['n', '3'],
+    ]);
+    assert.deepEqual(texts(pre('~SEQ(i, 10, -5, 0) n $i\n')), [
+      ['n', '10'],
+      ['n', '5'],
+      ['n', '0'],
+    ]);
+    assert.deepEqual(texts(pre('~SEQx(i, 9, 11) n ${i}\n')), [
+      ['n', '9'],
+      ['n', 'a'],
+      ['n', 'b'],
+    ]);
+    assert.deepEqual(texts(pre('~LST({A,B}, {1,x},{2,y}) v $A $B\n')), [
+      ['v', '1', 'x'],
+      ['v', '2', 'y'],
+    ]);
+    assert.deepEqual(texts(pre('~SEQ(i, 1, 2) ~LST(c, a, b) ${i}${c}\n')).flat(), [
+      '1a',
+      '1b',
+      '2a',
+      '2b',
+    ]);
   });
 });
 
@@ -68,16 +115,29 @@ describe('include', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   it('follows globs and braces relative to the including file, with positions in each file', () => {
     fs.mkdirSync(path.join(dir, 'conf.d'));
-    fs.writeFileSync(path.join(dir, 'main.conf'), 'global_defs {\n}\ninclude conf.d/*.conf\ninclude {x,y}.inc missing.conf\n');
+    fs.writeFileSync(
+      path.join(dir, 'main.conf'),
+      'global_defs {\n}\ninclude conf.d/*.conf\ninclude {x,y}.inc missing.conf\n',
+    );
     fs.writeFileSync(path.join(dir, 'conf.d', 'b.conf'), 'b_line\n');
     fs.writeFileSync(path.join(dir, 'conf.d', 'a.conf'), '\n  a_line\ninclude ../x.inc\n');
     fs.writeFileSync(path.join(dir, 'x.inc'), 'x_line\n');
     const p = preprocess(path.join(dir, 'main.conf'), { configId: 'h' });
-    assert.deepEqual(texts(p), [['global_defs', '{'], ['}'], ['a_line'], ['x_line'], ['b_line'], ['x_line']]);
+    assert.deepEqual(texts(p), [
+      ['global_defs', '{'],
+      ['}'],
+      ['a_line'],
+      ['x_line'],
+      ['b_line'],
+      ['x_line'],
+    ]);
     const a = p.lines[2]!.words[0]!.pos;
     assert.deepEqual([path.relative(dir, a.file), a.line, a.col], ['conf.d/a.conf', 2, 3]);
     assert.equal(p.diagnostics.length, 1, 'missing.conf matches nothing: a warning, not silence');
-    assert.match(formatDiagnostic(p.diagnostics[0]!), /main\.conf:4:1: warning: include 'missing\.conf' matches no file/);
+    assert.match(
+      formatDiagnostic(p.diagnostics[0]!),
+      /main\.conf:4:1: warning: include 'missing\.conf' matches no file/,
+    );
   });
   it('reports include loops instead of hanging', () => {
     fs.writeFileSync(path.join(dir, 'loop.conf'), 'include loop.conf\n');
@@ -86,14 +146,19 @@ describe('include', () => {
   });
   it('expands braces like csh', () => {
     assert.deepEqual(expandBraces('/a/{b,c{1,2}}.conf'), ['/a/b.conf', '/a/c1.conf', '/a/c2.conf']);
-    assert.deepEqual(globFiles('/x/*.conf', () => ['b.conf', 'a.conf', '.h.conf', 'c.txt']), ['/x/a.conf', '/x/b.conf']);
+    assert.deepEqual(
+      globFiles('/x/*.conf', () => ['b.conf', 'a.conf', '.h.conf', 'c.txt']),
+      ['/x/a.conf', '/x/b.conf'],
+    );
   });
 });
 
 describe('block tree', () => {
   const tree = (src: string) => parseTree(pre(src).lines);
   it('nests blocks with braces on the same or the next line', () => {
-    const { statements, diagnostics } = tree('global_defs\n{\n router_id a\n}\nvrrp_instance X {\n virtual_ipaddress { 192.0.2.1/24 }\n}\n');
+    const { statements, diagnostics } = tree(
+      'global_defs\n{\n router_id a\n}\nvrrp_instance X {\n virtual_ipaddress { 192.0.2.1/24 }\n}\n',
+    );
     assert.deepEqual(diagnostics, []);
     assert.equal(statements[0]!.block![0]!.keyword, 'router_id');
     const vip = statements[1]!.block![0]!;
@@ -108,9 +173,13 @@ describe('block tree', () => {
   });
   it('reads every keepalived 2.2 sample without a structural error', () => {
     // HEAD-only... is keepalived 2.4 material with a systemd drop-in inside: not a 2.2 config.
-    for (const f of fs.readdirSync(SAMPLES).filter((n) => n.includes('.conf') && !n.startsWith('HEAD-only'))) {
+    for (const f of fs
+      .readdirSync(SAMPLES)
+      .filter((n) => n.includes('.conf') && !n.startsWith('HEAD-only'))) {
       const p = preprocess(path.join(SAMPLES, f), { configId: 'h' });
-      const problems = [...p.diagnostics, ...parseTree(p.lines).diagnostics].filter((d) => d.severity === 'error');
+      const problems = [...p.diagnostics, ...parseTree(p.lines).diagnostics].filter(
+        (d) => d.severity === 'error',
+      );
       assert.deepEqual(problems.map(formatDiagnostic), [], f);
     }
   });

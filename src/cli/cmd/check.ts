@@ -12,7 +12,10 @@ export function checkCommand(
   err: (s: string) => void,
   out: (s: string) => void,
 ): number {
-  const loaded = loadConfig(cmd.configFile, { allConfig: cmd.configMustExist, host: localHostFacts() });
+  const loaded = loadConfig(cmd.configFile, {
+    allConfig: cmd.configMustExist,
+    host: localHostFacts(),
+  });
   if (loaded.missing && !cmd.configMustExist && cmd.keepalivedExitCodes) {
     err(`Config files missing '${cmd.configFile}'`);
     return 0;

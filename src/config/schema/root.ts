@@ -20,7 +20,8 @@ export const ROOT: BlockSpec = {
     kw('instance', WORD),
     kw('child_wait_time', int(0, UINT_MAX), { unit: 'seconds', default: 5 }),
     kw('linkbeat_use_polling', FLAG),
-    sub('global_defs', FLAG, GLOBAL_DEFS, { repeatable: true, implemented: true }),
+    // May be given more than once: the blocks are merged (not repeatable: one model block).
+    sub('global_defs', FLAG, GLOBAL_DEFS, { implemented: true }),
     ...VRRP_ROOT_KEYWORDS,
     ...BFD_ROOT_KEYWORDS,
     ...LVS_ROOT_KEYWORDS,
