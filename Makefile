@@ -45,6 +45,7 @@ demo: build
 
 bench: build firmwares
 	@node build/bench/run.js
+	@node build/bench/config-parse.js
 
 clean:
 	rm -rf build dist

@@ -127,7 +127,7 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
       );
     }
     let text = first.text;
-    const def = DEF_RE.exec(text);
+    const def = text.includes('$') ? DEF_RE.exec(text) : null;
     if (def) {
       // A definition's continuation lines stay separate lines of its value.
       const value = [def[2] as string];
@@ -208,18 +208,18 @@ function expandLine(
   if (tooLong(ctx, pos(0))) return;
   const lineStart = pos(text.length - text.trimStart().length);
   let body = text;
-  const cond = /^(\s*)@(\^?)(\S+)\s?/.exec(body);
+  const cond = body.includes('@') ? /^(\s*)@(\^?)(\S+)\s?/.exec(body) : null;
   if (cond) {
     const negate = cond[2] === '^';
     if ((cond[3] === ctx.opts.configId) === negate) return;
     body = ' '.repeat(cond[0].length) + body.slice(cond[0].length);
   }
-  const loop = LOOP_RE.exec(body);
+  const loop = body.includes('~') ? LOOP_RE.exec(body) : null;
   if (loop) {
     expandLoop(ctx, file, body, loop, pos, depth);
     return;
   }
-  const expanded = expandParams(ctx, file, body, lineStart, 0);
+  const expanded = body.includes('$') ? expandParams(ctx, file, body, lineStart, 0) : body;
   if (expanded === body) {
     emit(ctx, body, pos);
     return;

@@ -19,14 +19,16 @@ export interface ModelBlock {
   readonly [keyword: string]: unknown;
 }
 
-/** Where a model block and its keywords were written (non-enumerable: not part of the model's value). */
+/** Where each model block and its keywords were written: kept beside the model, not in it. */
+const places = new WeakMap<object, { pos: Position | undefined; at: Map<string, Position> }>();
+
 export function positionOf(block: ModelBlock, keyword?: string): Position | undefined {
-  const at = (block as { $at?: Map<string, Position> }).$at;
-  return keyword === undefined ? (block as { $pos?: Position }).$pos : at?.get(keyword);
+  const p = places.get(block);
+  return keyword === undefined ? p?.pos : p?.at.get(keyword);
 }
 
-function hide(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: false, writable: true });
+function place(target: object, pos: Position | undefined, at: Map<string, Position>): void {
+  places.set(target, { pos, at });
 }
 
 export interface Resolved {
@@ -56,6 +58,17 @@ function indexHomes(root: BlockSpec): Map<string, Set<string>> {
   };
   walk(root);
   return homes;
+}
+
+const keywordMaps = new WeakMap<BlockSpec, Map<string, KeywordSpec>>();
+
+function keywordsOf(spec: BlockSpec): Map<string, KeywordSpec> {
+  let m = keywordMaps.get(spec);
+  if (!m) {
+    m = new Map(spec.keywords.map((k) => [k.name, k]));
+    keywordMaps.set(spec, m);
+  }
+  return m;
 }
 
 /** Typo suggestions already worked out, by block and word (a generated config repeats them). */
@@ -93,10 +106,9 @@ function resolveBlock(
 ): ModelBlock {
   const model: Record<string, unknown> = {};
   const at = new Map<string, Position>();
-  hide(model, '$pos', pos);
-  hide(model, '$at', at);
+  place(model, pos, at);
   const seen = new Map<string, Position>();
-  const byName = new Map(spec.keywords.map((k) => [k.name, k]));
+  const byName = keywordsOf(spec);
   const report = (pos: Position, severity: Severity, message: string): void =>
     void out.push({ pos, severity, message });
 
@@ -167,8 +179,7 @@ function resolveBlock(
       const sub = resolveBlock(s.block ?? [], kw.body.block, label, out, homes, s.pos);
       if (s.args.length > 0 && !isNamedBlock(kw)) {
         value = { $args: [...s.args], ...sub };
-        hide(value as object, '$pos', s.pos);
-        hide(value as object, '$at', positionsOf(sub));
+        place(value as object, s.pos, positionsOf(sub));
       } else value = sub;
     } else if (kw.body?.kind === 'lines') {
       const lines: string[][] = [];
@@ -208,8 +219,7 @@ function resolveBlock(
       if (kw.body?.kind === 'block' && kw.value.kind === 'flag' && !kw.repeatable) {
         // Header-less blocks (global_defs, authentication...) given twice are merged, as keepalived does.
         const merged = { ...((model[name] as object | undefined) ?? {}), ...(value as object) };
-        hide(merged, '$pos', s.pos);
-        hide(merged, '$at', positionsOf(value as object));
+        place(merged, s.pos, positionsOf(value as object));
         model[name] = merged;
       } else {
         ((model[name] ??= []) as unknown[]).push(value);
@@ -244,5 +254,5 @@ function withDefault(
 }
 
 function positionsOf(block: object): Map<string, Position> {
-  return (block as { $at?: Map<string, Position> }).$at ?? new Map();
+  return places.get(block)?.at ?? new Map();
 }
