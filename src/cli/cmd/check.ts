@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
 import { loadConfig, localHostFacts } from '../../config/load';
+import { lvsConfig } from '../../config/lvs-config';
+import { vrrpConfig } from '../../config/vrrp-config';
 import type { Command } from '../commands';
 
 export function checkCommand(
@@ -24,7 +26,15 @@ export function checkCommand(
   if (cmd.logFile) fs.writeFileSync(cmd.logFile, lines.map((l) => l + '\n').join(''));
   else lines.forEach(err);
   if (cmd.json && !hasErrors(loaded.diagnostics)) {
-    out(JSON.stringify({ file: loaded.file, files: loaded.files, model: loaded.model }, null, 2));
+    // model: what the files say, typed; effective: what the engines will run, defaults and inheritance applied.
+    const effective = { vrrp: vrrpConfig(loaded.model), lvs: lvsConfig(loaded.model) };
+    out(
+      JSON.stringify(
+        { file: loaded.file, files: loaded.files, model: loaded.model, effective },
+        null,
+        2,
+      ),
+    );
   }
   if (loaded.missing) return 4;
   if (hasErrors(loaded.diagnostics)) return cmd.keepalivedExitCodes ? 5 : 1;

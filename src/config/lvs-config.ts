@@ -1,0 +1,212 @@
+/**
+ * The IPVS part of a loaded config as the reconciler and the checkers use it:
+ * virtual servers (address+port, fwmark or group) with their real servers and
+ * health checkers, every timing resolved through keepalived's inheritance
+ * (checker -> real_server -> virtual_server -> default). Pure.
+ */
+import { argv, flag, num, str, weighted, words } from './access';
+import type { ModelBlock } from './validate';
+
+export type CheckerType =
+  | 'TCP_CHECK'
+  | 'HTTP_GET'
+  | 'SSL_GET'
+  | 'MISC_CHECK'
+  | 'SMTP_CHECK'
+  | 'DNS_CHECK'
+  | 'UDP_CHECK'
+  | 'PING_CHECK'
+  | 'FILE_CHECK'
+  | 'BFD_CHECK';
+export const CHECKER_TYPES: readonly CheckerType[] = [
+  'TCP_CHECK',
+  'HTTP_GET',
+  'SSL_GET',
+  'MISC_CHECK',
+  'SMTP_CHECK',
+  'DNS_CHECK',
+  'UDP_CHECK',
+  'PING_CHECK',
+  'FILE_CHECK',
+  'BFD_CHECK',
+];
+
+export interface CheckerConfig {
+  readonly type: CheckerType;
+  readonly connectIp: string | undefined;
+  readonly connectPort: number | undefined;
+  readonly bindTo: string | undefined;
+  readonly connectTimeoutS: number;
+  readonly retry: number;
+  readonly delayBeforeRetryS: number;
+  readonly delayLoopS: number;
+  readonly warmupS: number;
+  /** Everything else the checker block said (url blocks, misc_path, dns name...), typed by the schema. */
+  readonly options: ModelBlock;
+}
+
+export interface RealServerConfig {
+  readonly address: string;
+  readonly port: number | undefined;
+  readonly weight: number;
+  readonly inhibitOnFailure: boolean;
+  readonly upperThreshold: number | undefined;
+  readonly lowerThreshold: number | undefined;
+  readonly notifyUp: string[] | undefined;
+  readonly notifyDown: string[] | undefined;
+  readonly alpha: boolean;
+  readonly checkers: readonly CheckerConfig[];
+}
+
+export type ServiceKey =
+  | { readonly kind: 'address'; readonly address: string; readonly port: number | undefined }
+  | { readonly kind: 'fwmark'; readonly mark: number }
+  | { readonly kind: 'group'; readonly group: string };
+
+export interface VirtualServerConfig {
+  readonly key: ServiceKey;
+  /** As written in the header: "192.0.2.1 80", "fwmark 1", "group web". */
+  readonly name: string;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly scheduler: string;
+  readonly forwarding: 'NAT' | 'DR' | 'TUN';
+  readonly forwardingOptions: readonly string[];
+  readonly persistenceTimeoutS: number | undefined;
+  readonly persistenceGranularity: string | undefined;
+  readonly persistenceEngine: string | undefined;
+  readonly quorum: number;
+  readonly hysteresis: number;
+  readonly quorumUp: string[] | undefined;
+  readonly quorumDown: string[] | undefined;
+  readonly alpha: boolean;
+  readonly omega: boolean;
+  readonly haSuspend: boolean;
+  readonly inhibitOnFailure: boolean;
+  readonly sorryServer: { readonly address: string; readonly port: number | undefined } | undefined;
+  readonly sorryServerInhibit: boolean;
+  readonly delayLoopS: number;
+  readonly realServers: readonly RealServerConfig[];
+}
+
+export interface LvsConfig {
+  readonly virtualServers: readonly VirtualServerConfig[];
+  readonly groups: Readonly<Record<string, readonly (readonly string[])[]>>;
+}
+
+const DEFAULT_RETRY: Partial<Record<CheckerType, number>> = { DNS_CHECK: 3, MISC_CHECK: 0 };
+const DEFAULT_DELAY_BEFORE_RETRY: Partial<Record<CheckerType, number>> = {
+  HTTP_GET: 3,
+  SSL_GET: 3,
+};
+const COMMON = new Set([
+  'connect_ip',
+  'connect_port',
+  'bindto',
+  'connect_timeout',
+  'retry',
+  'nb_get_retry',
+  'delay_before_retry',
+  'delay_loop',
+  'warmup',
+]);
+
+function port(v: string | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v);
+}
+
+function forwarding(v: unknown): { kind: 'NAT' | 'DR' | 'TUN'; options: string[] } | undefined {
+  if (typeof v === 'string') return { kind: v as 'NAT' | 'DR' | 'TUN', options: [] };
+  if (Array.isArray(v))
+    return { kind: v[0] as 'NAT' | 'DR' | 'TUN', options: v.slice(1) as string[] };
+  return undefined;
+}
+
+function checker(type: CheckerType, c: ModelBlock, rs: ModelBlock, vs: ModelBlock): CheckerConfig {
+  const inherit = (key: string): number | undefined => num(c, key) ?? num(rs, key) ?? num(vs, key);
+  const delayLoopS = inherit('delay_loop') ?? 60;
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) if (!COMMON.has(k)) options[k] = v;
+  return {
+    type,
+    connectIp: str(c, 'connect_ip'),
+    connectPort: num(c, 'connect_port'),
+    bindTo: str(c, 'bindto'),
+    connectTimeoutS: inherit('connect_timeout') ?? 5,
+    retry: inherit('retry') ?? DEFAULT_RETRY[type] ?? 1,
+    delayBeforeRetryS:
+      inherit('delay_before_retry') ??
+      (type === 'DNS_CHECK' ? delayLoopS : (DEFAULT_DELAY_BEFORE_RETRY[type] ?? 1)),
+    delayLoopS,
+    warmupS: inherit('warmup') ?? delayLoopS,
+    options,
+  };
+}
+
+function key(args: readonly string[]): ServiceKey {
+  if (args[0] === 'fwmark') return { kind: 'fwmark', mark: Number(args[1]) };
+  if (args[0] === 'group') return { kind: 'group', group: args[1] as string };
+  return { kind: 'address', address: args[0] as string, port: port(args[1]) };
+}
+
+export function lvsConfig(root: ModelBlock): LvsConfig {
+  const virtualServers = ((root.virtual_server ?? []) as ModelBlock[]).map(
+    (vs): VirtualServerConfig => {
+      const args = vs.$args ?? [];
+      const fwd = forwarding(vs.lb_kind) ?? { kind: 'NAT', options: [] };
+      const sorry = words(vs, 'sorry_server');
+      const realServers = ((vs.real_server ?? []) as ModelBlock[]).map((rs): RealServerConfig => {
+        const rsArgs = rs.$args ?? [];
+        const w = weighted(rs.weight);
+        return {
+          address: rsArgs[0] as string,
+          port: port(rsArgs[1]),
+          weight: w?.weight ?? 1,
+          inhibitOnFailure:
+            rs.inhibit_on_failure === undefined
+              ? flag(vs, 'inhibit_on_failure')
+              : rs.inhibit_on_failure === true,
+          upperThreshold: num(rs, 'uthreshold'),
+          lowerThreshold: num(rs, 'lthreshold'),
+          notifyUp: argv(rs, 'notify_up'),
+          notifyDown: argv(rs, 'notify_down'),
+          alpha: rs.alpha === undefined ? flag(vs, 'alpha') : rs.alpha === true,
+          // In the order the config gives them.
+          checkers: Object.keys(rs)
+            .filter((k): k is CheckerType => (CHECKER_TYPES as readonly string[]).includes(k))
+            .flatMap((t) => (rs[t] as ModelBlock[]).map((c) => checker(t, c, rs, vs))),
+        };
+      });
+      return {
+        key: key(args),
+        name: args.join(' '),
+        protocol: (str(vs, 'protocol') ?? 'TCP').toUpperCase() as 'TCP' | 'UDP' | 'SCTP',
+        scheduler: str(vs, 'lb_algo') ?? 'wlc',
+        forwarding: fwd.kind,
+        forwardingOptions: fwd.options,
+        persistenceTimeoutS:
+          num(vs, 'persistence_timeout') ??
+          (vs.persistence_granularity !== undefined ? 360 : undefined),
+        persistenceGranularity: str(vs, 'persistence_granularity'),
+        persistenceEngine: str(vs, 'persistence_engine'),
+        quorum: num(vs, 'quorum') ?? 1,
+        hysteresis: num(vs, 'hysteresis') ?? 0,
+        quorumUp: argv(vs, 'quorum_up'),
+        quorumDown: argv(vs, 'quorum_down'),
+        alpha: flag(vs, 'alpha'),
+        omega: flag(vs, 'omega'),
+        haSuspend: flag(vs, 'ha_suspend'),
+        inhibitOnFailure: flag(vs, 'inhibit_on_failure'),
+        sorryServer: sorry ? { address: sorry[0] as string, port: port(sorry[1]) } : undefined,
+        sorryServerInhibit: flag(vs, 'sorry_server_inhibit'),
+        delayLoopS: num(vs, 'delay_loop') ?? 60,
+        realServers,
+      };
+    },
+  );
+  const groups: Record<string, string[][]> = {};
+  for (const [name, entries] of Object.entries(
+    (root.virtual_server_group ?? {}) as Record<string, string[][]>,
+  ))
+    groups[name] = entries;
+  return { virtualServers, groups };
+}

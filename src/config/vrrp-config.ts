@@ -1,0 +1,278 @@
+/**
+ * The VRRP part of a loaded config as the engine uses it: every value typed
+ * and filled in with keepalived's defaults, global_defs settings inherited by
+ * instances, addresses parsed. Pure: model in, config out.
+ */
+import * as net from 'node:net';
+import { argv, flag, lines, num, option, str, weighted, words } from './access';
+import type { ModelBlock } from './validate';
+
+export interface VrrpGlobals {
+  readonly routerId: string | undefined;
+  readonly version: 2 | 3;
+  readonly mcastGroup4: string;
+  readonly mcastGroup6: string;
+  readonly strict: boolean;
+  readonly scriptUser: readonly string[] | undefined;
+  readonly scriptSecurity: boolean;
+  readonly notifyFifo: string | undefined;
+}
+
+export interface Vip {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 4 | 6;
+  readonly dev: string | undefined;
+  readonly label: string | undefined;
+  readonly scope: string | undefined;
+  readonly broadcast: string | undefined;
+  readonly peer: string | undefined;
+  readonly noTrack: boolean;
+}
+
+export interface Tracked {
+  readonly name: string;
+  /** undefined: take the tracker's own weight (scripts, files). */
+  readonly weight: number | undefined;
+  readonly reverse: boolean;
+}
+
+export interface GarpConfig {
+  readonly masterDelayS: number;
+  readonly masterRepeat: number;
+  readonly masterRefreshS: number;
+  readonly masterRefreshRepeat: number;
+  readonly intervalS: number;
+  readonly gnaIntervalS: number;
+}
+
+export interface VrrpInstanceConfig {
+  readonly name: string;
+  readonly interface: string | undefined;
+  readonly vrid: number;
+  readonly priority: number;
+  readonly initialState: 'MASTER' | 'BACKUP';
+  readonly advertIntervalCs: number;
+  readonly version: 2 | 3;
+  readonly family: 4 | 6;
+  readonly vips: readonly Vip[];
+  readonly excludedVips: readonly Vip[];
+  readonly virtualRoutes: readonly (readonly string[])[];
+  readonly unicastSrc: string | undefined;
+  readonly unicastPeers: readonly {
+    readonly address: string;
+    readonly minTtl?: number;
+    readonly maxTtl?: number;
+  }[];
+  readonly nopreempt: boolean;
+  readonly preemptDelayS: number;
+  readonly accept: boolean;
+  readonly auth: { readonly type: 'PASS' | 'AH'; readonly password: string } | undefined;
+  readonly trackInterfaces: readonly Tracked[];
+  readonly trackScripts: readonly Tracked[];
+  readonly trackFiles: readonly Tracked[];
+  readonly notify: {
+    readonly master?: string[];
+    readonly backup?: string[];
+    readonly fault?: string[];
+    readonly stop?: string[];
+    readonly any?: string[];
+  };
+  readonly garp: GarpConfig;
+  readonly useVmac:
+    { readonly name: string | undefined; readonly mac: string | undefined } | undefined;
+  readonly vmacXmitBase: boolean;
+}
+
+export interface VrrpScriptConfig {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly weight: number;
+  readonly reverse: boolean;
+  readonly rise: number;
+  readonly fall: number;
+  readonly user: readonly string[] | undefined;
+}
+
+export interface SyncGroupConfig {
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly notify: VrrpInstanceConfig['notify'];
+}
+
+export interface VrrpConfig {
+  readonly globals: VrrpGlobals;
+  readonly instances: readonly VrrpInstanceConfig[];
+  readonly scripts: readonly VrrpScriptConfig[];
+  readonly syncGroups: readonly SyncGroupConfig[];
+}
+
+type Blocks = Record<string, ModelBlock>;
+
+export function parseVip(line: readonly string[], defaultDev: string | undefined): Vip | undefined {
+  const [addr, prefixText] = (line[0] as string).split('/');
+  const family = net.isIP(addr ?? '');
+  if (family === 0) return undefined;
+  return {
+    address: addr as string,
+    prefix: prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText),
+    family: family as 4 | 6,
+    dev: option(line, 'dev') ?? defaultDev,
+    label: option(line, 'label'),
+    scope: option(line, 'scope'),
+    broadcast: option(line, 'brd') ?? option(line, 'broadcast'),
+    peer: option(line, 'peer'),
+    noTrack: line.includes('no_track'),
+  };
+}
+
+function tracked(line: readonly string[]): Tracked {
+  const w = option(line, 'weight');
+  return {
+    name: line[0] as string,
+    weight: w === undefined ? undefined : Number(w),
+    reverse: line.includes('reverse'),
+  };
+}
+
+function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
+  const out: Record<string, string[]> = {};
+  for (const [k, key] of [
+    ['master', 'notify_master'],
+    ['backup', 'notify_backup'],
+    ['fault', 'notify_fault'],
+    ['stop', 'notify_stop'],
+    ['any', 'notify'],
+  ] as const) {
+    const a = argv(b, key);
+    if (a) out[k] = a;
+  }
+  return out;
+}
+
+export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
+  const g = root.global_defs as ModelBlock | undefined;
+  return {
+    routerId: str(g, 'router_id'),
+    version: (num(g, 'vrrp_version') ?? 2) as 2 | 3,
+    mcastGroup4: str(g, 'vrrp_mcast_group4') ?? '224.0.0.18',
+    mcastGroup6: str(g, 'vrrp_mcast_group6') ?? 'ff02::12',
+    strict: flag(g, 'vrrp_strict'),
+    scriptUser: words(g, 'script_user'),
+    scriptSecurity: flag(g, 'enable_script_security'),
+    notifyFifo: words(g, 'vrrp_notify_fifo')?.[0] ?? words(g, 'notify_fifo')?.[0],
+  };
+}
+
+export function vrrpConfig(root: ModelBlock): VrrpConfig {
+  const globals = vrrpGlobals(root);
+  const g = root.global_defs as ModelBlock | undefined;
+  const instances: VrrpInstanceConfig[] = [];
+  for (const [name, vi] of Object.entries((root.vrrp_instance ?? {}) as Blocks)) {
+    const ifname = str(vi, 'interface');
+    const vips = lines(vi, 'virtual_ipaddress')
+      .map((l) => parseVip(l, ifname))
+      .filter((v): v is Vip => v !== undefined);
+    const family: 4 | 6 = vips.length > 0 && vips.every((v) => v.family === 6) ? 6 : 4;
+    const version = (num(vi, 'version') ?? (family === 6 ? 3 : globals.version)) as 2 | 3;
+    const state = str(vi, 'state') === 'MASTER' ? 'MASTER' : 'BACKUP';
+    const priority =
+      num(vi, 'priority') ?? (state === 'MASTER' && vi.priority === undefined ? 255 : 100);
+    const advertS = num(vi, 'advert_int') ?? 1;
+    const authBlock = vi.authentication as ModelBlock | undefined;
+    const authType = str(authBlock, 'auth_type');
+    const pass = str(authBlock, 'auth_pass') ?? '';
+    const vmac = vi.use_vmac;
+    instances.push({
+      name,
+      interface: ifname,
+      vrid: num(vi, 'virtual_router_id') ?? 0,
+      priority,
+      initialState: state,
+      // v2 carries whole seconds; v3 centiseconds (RFC 5798 §5.2.7).
+      advertIntervalCs:
+        version === 2
+          ? Math.max(1, Math.round(advertS)) * 100
+          : Math.max(1, Math.round(advertS * 100)),
+      version,
+      family,
+      vips,
+      excludedVips: lines(vi, 'virtual_ipaddress_excluded')
+        .map((l) => parseVip(l, ifname))
+        .filter((v): v is Vip => v !== undefined),
+      virtualRoutes: lines(vi, 'virtual_routes'),
+      unicastSrc: str(vi, 'unicast_src_ip'),
+      unicastPeers: lines(vi, 'unicast_peer').map((l) => {
+        const min = option(l, 'min_ttl');
+        const max = option(l, 'max_ttl');
+        return {
+          address: l[0] as string,
+          ...(min ? { minTtl: Number(min) } : {}),
+          ...(max ? { maxTtl: Number(max) } : {}),
+        };
+      }),
+      nopreempt: flag(vi, 'nopreempt'),
+      preemptDelayS: num(vi, 'preempt_delay') ?? 0,
+      // keepalived: accept unless strict mode (then only the address owner accepts).
+      accept: flag(vi, 'no_accept')
+        ? false
+        : flag(vi, 'accept') || !globals.strict || priority === 255,
+      auth:
+        version === 2 && (authType === 'PASS' || authType === 'AH')
+          ? { type: authType, password: pass.slice(0, 8) }
+          : undefined,
+      trackInterfaces: lines(vi, 'track_interface').map(tracked),
+      trackScripts: lines(vi, 'track_script').map(tracked),
+      trackFiles: lines(vi, 'track_file').map(tracked),
+      notify: notifyOf(vi),
+      garp: {
+        masterDelayS: num(vi, 'garp_master_delay') ?? num(g, 'vrrp_garp_master_delay') ?? 5,
+        masterRepeat: Math.max(
+          1,
+          num(vi, 'garp_master_repeat') ?? num(g, 'vrrp_garp_master_repeat') ?? 5,
+        ),
+        masterRefreshS: num(vi, 'garp_master_refresh') ?? num(g, 'vrrp_garp_master_refresh') ?? 0,
+        masterRefreshRepeat:
+          num(vi, 'garp_master_refresh_repeat') ?? num(g, 'vrrp_garp_master_refresh_repeat') ?? 1,
+        intervalS: num(g, 'vrrp_garp_interval') ?? 0,
+        gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
+      },
+      useVmac:
+        vmac === undefined
+          ? undefined
+          : {
+              name: Array.isArray(vmac)
+                ? (vmac[0] as string | undefined)
+                : typeof vmac === 'string'
+                  ? vmac
+                  : undefined,
+              mac: Array.isArray(vmac) ? (vmac[1] as string | undefined) : undefined,
+            },
+      vmacXmitBase: flag(vi, 'vmac_xmit_base'),
+    });
+  }
+  const scripts: VrrpScriptConfig[] = Object.entries((root.vrrp_script ?? {}) as Blocks).map(
+    ([name, s]) => {
+      const w = weighted(s.weight) ?? { weight: 0, reverse: false };
+      return {
+        name,
+        argv: argv(s, 'script') ?? [],
+        intervalS: Math.max(1, num(s, 'interval') ?? 1),
+        timeoutS: Math.max(1, num(s, 'timeout') ?? num(s, 'interval') ?? 1),
+        weight: w.weight,
+        reverse: w.reverse,
+        rise: num(s, 'rise') ?? 1,
+        fall: num(s, 'fall') ?? 1,
+        user: words(s, 'user'),
+      };
+    },
+  );
+  const syncGroups = Object.entries((root.vrrp_sync_group ?? {}) as Blocks).map(([name, sg]) => ({
+    name,
+    members: lines(sg, 'group').flat(),
+    notify: notifyOf(sg),
+  }));
+  return { globals, instances, scripts, syncGroups };
+}

@@ -1,0 +1,105 @@
+/** The VRRP config as the engine sees it: keepalived's defaults, inheritance from global_defs, parsed VIPs. */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { loadConfig } from '../../src/config/load';
+import { preprocessSource } from '../../src/config/preprocess';
+import { ROOT } from '../../src/config/schema/root';
+import { parseTree } from '../../src/config/tree';
+import { resolve } from '../../src/config/validate';
+import { vrrpConfig } from '../../src/config/vrrp-config';
+
+const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
+const fromText = (text: string) =>
+  vrrpConfig(
+    resolve(parseTree(preprocessSource('/t.conf', text, { configId: 'x' }).lines).statements, ROOT)
+      .model,
+  );
+
+describe('vrrp config', () => {
+  it("reads keepalived's own sample with every default filled", () => {
+    const c = vrrpConfig(loadConfig(path.join(SAMPLES, 'keepalived.conf.vrrp')).model);
+    const vi1 = c.instances.find((i) => i.name === 'VI_1')!;
+    assert.equal(vi1.interface, 'eth0');
+    assert.equal(vi1.vrid, 51);
+    assert.equal(vi1.priority, 100);
+    assert.equal(vi1.initialState, 'MASTER');
+    assert.equal(vi1.advertIntervalCs, 100);
+    assert.equal(vi1.version, 2);
+    assert.deepEqual(vi1.auth, { type: 'PASS', password: '1111' });
+    assert.equal(vi1.garp.masterDelayS, 10);
+    assert.equal(vi1.garp.masterRepeat, 5);
+    assert.deepEqual(
+      vi1.vips.map((v) => [v.address, v.prefix, v.dev, v.label]),
+      [
+        ['192.168.200.16', 32, 'eth0', undefined],
+        ['192.168.200.17', 32, 'eth0', undefined],
+        ['192.168.200.18', 32, 'eth0', undefined],
+        ['192.168.200.18', 32, 'eth0', 'eth0:1'],
+      ],
+    );
+    assert.equal(c.globals.routerId, 'LVS_DEVEL');
+    assert.equal(c.globals.mcastGroup4, '224.0.0.18');
+  });
+
+  it('inherits GARP settings and the version from global_defs, and IPv6 means version 3', () => {
+    const c = fromText(`global_defs {
+  vrrp_garp_master_delay 2
+  vrrp_garp_master_repeat 0
+  vrrp_version 3
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  advert_int 0.25
+  virtual_ipaddress {
+    192.0.2.10/24 dev eth1 brd 192.0.2.255 scope global
+  }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 2
+  state MASTER
+  nopreempt
+  virtual_ipaddress {
+    2001:db8::10/64
+  }
+  track_script {
+    chk weight -20
+  }
+  notify "/usr/local/bin/notify.sh 'two words'"
+}
+vrrp_script chk {
+  script "/bin/check --fast"
+  weight 10 reverse
+  interval 3
+}
+`);
+    const [a, b] = c.instances;
+    assert.equal(a!.version, 3);
+    assert.equal(a!.advertIntervalCs, 25);
+    assert.equal(a!.garp.masterDelayS, 2);
+    assert.equal(a!.garp.masterRepeat, 1, '0 is taken as 1');
+    assert.deepEqual(
+      [a!.vips[0]!.prefix, a!.vips[0]!.dev, a!.vips[0]!.broadcast, a!.vips[0]!.scope],
+      [24, 'eth1', '192.0.2.255', 'global'],
+    );
+    assert.equal(b!.family, 6);
+    assert.equal(b!.version, 3);
+    assert.equal(b!.priority, 255, 'state MASTER without a priority is the address owner');
+    assert.equal(b!.nopreempt, true);
+    assert.deepEqual(b!.trackScripts, [{ name: 'chk', weight: -20, reverse: false }]);
+    assert.deepEqual(b!.notify.any, ['/usr/local/bin/notify.sh', 'two words']);
+    assert.deepEqual(c.scripts[0], {
+      name: 'chk',
+      argv: ['/bin/check', '--fast'],
+      intervalS: 3,
+      timeoutS: 3,
+      weight: 10,
+      reverse: true,
+      rise: 1,
+      fall: 1,
+      user: undefined,
+    });
+  });
+});
