@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <sys/utsname.h>
 
+#include "halb_net.h"
+
 #define CHECK(env, call)                                                      \
   do {                                                                        \
     if ((call) != napi_ok) {                                                  \
@@ -73,6 +75,15 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"ifNameToIndex", NULL, if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
       {"uname", NULL, get_uname, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rawOpen", NULL, halb_raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"membership", NULL, halb_membership, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packetOpen", NULL, halb_packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packetSend", NULL, halb_packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, halb_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvStart", NULL, halb_recv_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvStop", NULL, halb_recv_stop, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

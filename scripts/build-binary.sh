@@ -17,7 +17,7 @@ host_node=$(scripts/node-base.sh x64)   # same version: the blob must come from 
 addons="build/addons/$ARCH"
 mkdir -p "$addons" build/sea dist "dist/addons/$ARCH"
 $CC -O2 -Wall -Wextra -Werror -shared -fPIC -DNODE_GYP_MODULE_NAME=halb_sys \
-  -I"$(dirname "$base")/../include/node" native/halb_sys.c -o "$addons/halb_sys.node"
+  -I"$(dirname "$base")/../include/node" native/*.c -o "$addons/halb_sys.node"
 mkdir -p "build/native/$ARCH" && cp "$addons/halb_sys.node" "build/native/$ARCH/halb_sys.node"
 cp "node_modules/netlink/prebuilds/$NODE_DIR/node.napi.node" "$addons/netlink.node"
 cp node_modules/@serialport/bindings-cpp/prebuilds/$NODE_DIR/$SP_GLOB "$addons/serialport.node"

@@ -111,20 +111,62 @@ async function main(): Promise<void> {
   }
 }
 
+async function masterOf(lab: Lab, nodes: Node[]): Promise<Node | undefined> {
+  for (const n of nodes) {
+    if (!n.proc?.running) continue;
+    const r = await lab.exec(n.name, [BIN, 'status', '--json', '--runtime-dir', n.runtime], {
+      timeoutMs: 5000,
+    });
+    if (
+      r.code === 0 &&
+      (JSON.parse(r.stdout) as { instances: Array<{ state: string }> }).instances.some(
+        (i) => i.state === 'master',
+      )
+    )
+      return n;
+  }
+  return undefined;
+}
+
+/** Shows the state every second until `done` holds (or 20 s pass). */
+async function watch(
+  lab: Lab,
+  nodes: Node[],
+  note: string,
+  done: (m: Node | undefined) => boolean,
+): Promise<Node | undefined> {
+  for (let i = 0; i < 20; i++) {
+    await show(lab, nodes, note);
+    const m = await masterOf(lab, nodes);
+    if (done(m)) return m;
+    await sleep(1000);
+  }
+  return masterOf(lab, nodes);
+}
+
 async function scripted(lab: Lab, nodes: Node[]): Promise<void> {
   console.log('(no terminal: playing the story by itself)');
-  for (let i = 0; i < 2; i++) {
-    await show(lab, nodes, 'both appliances up');
-    await sleep(1000);
-  }
-  await nodes[0]!.proc!.kill('SIGKILL');
-  for (let i = 0; i < 2; i++) {
-    await show(lab, nodes, 'lb1 failed (kill -9)');
-    await sleep(1000);
-  }
-  start(lab, nodes[0]!);
-  await nodes[0]!.proc!.waitFor('Startup complete', 60000);
-  await show(lab, nodes, 'lb1 restarted');
+  const first = await watch(lab, nodes, 'both appliances up, electing', (m) => m !== undefined);
+  if (!first) throw new Error('no appliance became MASTER');
+  console.log(`>>> ${first.name} is MASTER; failing it (kill -9)`);
+  await first.proc?.kill('SIGKILL');
+  const second = await watch(
+    lab,
+    nodes,
+    `${first.name} failed (kill -9)`,
+    (m) => m !== undefined && m !== first,
+  );
+  if (!second || second === first) throw new Error('the backup did not take over');
+  console.log(`>>> ${second.name} took over; restarting ${first.name}`);
+  start(lab, first);
+  await first.proc!.waitFor('Startup complete', 60000);
+  await watch(
+    lab,
+    nodes,
+    `${first.name} restarted`,
+    (m) => m === first || (first.priority <= second.priority && m === second),
+  );
+  await show(lab, nodes, 'final');
 }
 
 async function interactive(lab: Lab, nodes: Node[]): Promise<void> {

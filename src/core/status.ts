@@ -8,6 +8,10 @@ export interface InstanceStatus {
   readonly effectivePriority: number;
   readonly masterAddress: string | null;
   readonly vips: readonly string[];
+  readonly lastTransition?: { readonly to: string; readonly why: string } | null;
+  readonly stats?: Readonly<Record<string, number>>;
+  /** Dropped adverts by reason (RFC 5798 §7.1 checks). */
+  readonly drops?: Readonly<Record<string, number>>;
 }
 
 export interface DaemonStatus {

@@ -16,6 +16,9 @@ import type { Logger } from '../core/log';
 import { ledView, type DaemonStatus } from '../core/status';
 import { ledPatternFor } from '../leds/patterns';
 import type { RunOptions } from '../cli/commands';
+import { vrrpConfig } from '../config/vrrp-config';
+import { VrrpEngine } from '../vrrp/engine';
+import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
   override readonly name = 'ConfigRefused';
@@ -29,6 +32,8 @@ export class Daemon {
   private control: ControlServer | undefined;
   private readonly startedAt = new Date();
   private stopped = false;
+  private vrrp: VrrpEngine | undefined;
+  private vrrpKey = '';
 
   constructor(
     private readonly opts: RunOptions,
@@ -49,6 +54,7 @@ export class Daemon {
     this.generation = 1;
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
+    this.startVrrp(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
@@ -67,6 +73,7 @@ export class Daemon {
     }
     this.config = next;
     this.generation++;
+    void this.restartVrrpIfChanged(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
   }
@@ -75,6 +82,7 @@ export class Daemon {
     if (this.stopped) return;
     this.stopped = true;
     this.log.info('Stopping');
+    await this.vrrp?.stop();
     await this.control?.dispose();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
     this.log.info(`Stopped halb v${buildInfo().version}`);
@@ -92,16 +100,38 @@ export class Daemon {
       lastReloadError: this.lastReloadError,
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
-      instances: [],
+      instances: this.vrrp?.status() ?? [],
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
           configError: this.lastReloadError !== null,
-          roles: [],
+          roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
           realServersDown: 0,
         }),
       ),
     };
+  }
+
+  private startVrrp(config: LoadedConfig): void {
+    if (!this.opts.vrrp || config.missing) return;
+    const cfg = vrrpConfig(config.model);
+    this.vrrpKey = JSON.stringify(cfg);
+    if (cfg.instances.length === 0) return;
+    this.vrrp = new VrrpEngine(cfg, this.log);
+    this.vrrp.start();
+  }
+
+  /**
+   * A reload that changes the VRRP configuration restarts the engine (the
+   * instances go through BACKUP again); one that does not leaves it alone.
+   * Keeping unchanged instances running across a change is still to come.
+   */
+  private async restartVrrpIfChanged(config: LoadedConfig): Promise<void> {
+    if (JSON.stringify(vrrpConfig(config.model)) === this.vrrpKey) return;
+    this.log.info('VRRP configuration changed: restarting the VRRP instances');
+    await this.vrrp?.stop();
+    this.vrrp = undefined;
+    this.startVrrp(config);
   }
 
   private readConfig(): LoadedConfig {

@@ -1,9 +1,28 @@
-/** Typed face of the project's own addon (native/halb_sys.c). */
+/** Typed face of the project's own addon (native/halb_sys.c, native/halb_net.c). */
 import { loadAddon } from './native-addons';
+
+export type RecvCallback = (
+  packet: Buffer,
+  src: Buffer | null,
+  dst: Buffer | null,
+  hopLimit: number,
+  ifindex: number,
+) => void;
 
 export interface HalbSys {
   ifNameToIndex(name: string): number;
   uname(): { sysname: string; release: string; machine: string };
+  /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
+  rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;
+  membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
+  sendTo(fd: number, family: 4 | 6, dst: Buffer, ifindex: number, payload: Buffer): number;
+  bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
+  packetOpen(): number;
+  packetSend(fd: number, ifindex: number, frame: Buffer): number;
+  close(fd: number): void;
+  /** IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with ancillary data. */
+  recvStart(fd: number, family: 4 | 6, cb: RecvCallback): object;
+  recvStop(handle: object): void;
 }
 
 export function halbSys(): HalbSys {

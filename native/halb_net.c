@@ -1,0 +1,405 @@
+/*
+ * halb_sys, network part: raw VRRP sockets (IPv4 and IPv6, with the hop limit
+ * and destination of each IPv6 packet from ancillary data), multicast group
+ * membership, and AF_PACKET frames for gratuitous ARP / unsolicited NA. Each
+ * receiving socket is watched by a libuv poll handle on Node's own loop, so
+ * packets arrive as JS callbacks with no thread of our own.
+ */
+#define _GNU_SOURCE /* struct in6_pktinfo */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <uv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <sys/socket.h>
+
+#include "halb_net.h"
+
+#define ARG_CHECK(env, call)                                                  \
+  do {                                                                        \
+    if ((call) != napi_ok) {                                                  \
+      napi_throw_type_error((env), NULL, "halb_sys: bad argument: " #call);  \
+      return NULL;                                                            \
+    }                                                                         \
+  } while (0)
+
+static napi_value errno_error(napi_env env, const char *what, int err) {
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_value code, text, error;
+  napi_create_string_utf8(env, err == EPERM ? "EPERM" : err == EACCES ? "EACCES" : err == ENODEV ? "ENODEV" : err == EADDRNOTAVAIL ? "EADDRNOTAVAIL" : "ESYSCALL", NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
+  napi_create_error(env, code, text, &error);
+  napi_value errnum;
+  napi_create_int32(env, err, &errnum);
+  napi_set_named_property(env, error, "errno", errnum);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static int get_int(napi_env env, napi_value v, int32_t *out) {
+  return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;
+}
+
+static int get_buffer(napi_env env, napi_value v, void **data, size_t *len) {
+  return napi_get_buffer_info(env, v, data, len) == napi_ok ? 0 : -1;
+}
+
+static napi_value make_int(napi_env env, int32_t v) {
+  napi_value out;
+  napi_create_int32(env, v, &out);
+  return out;
+}
+
+static int set_opt(int fd, int level, int name, int value) {
+  return setsockopt(fd, level, name, &value, sizeof value);
+}
+
+/* rawOpen(family 4|6, protocol, ifindex, ifname): fd, non-blocking, bound to the interface. */
+napi_value halb_raw_open(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  int32_t family, protocol, ifindex;
+  char ifname[IF_NAMESIZE + 1] = {0};
+  size_t len = 0;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || get_int(env, argv[0], &family) || get_int(env, argv[1], &protocol) || get_int(env, argv[2], &ifindex)) {
+    napi_throw_type_error(env, NULL, "rawOpen(family, protocol, ifindex, ifname)");
+    return NULL;
+  }
+  ARG_CHECK(env, napi_get_value_string_utf8(env, argv[3], ifname, sizeof ifname, &len));
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) return errno_error(env, "socket(raw)", errno);
+  int rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname));
+  if (rc == 0 && family == 4) {
+    struct ip_mreqn mreq;
+    memset(&mreq, 0, sizeof mreq);
+    mreq.imr_ifindex = ifindex;
+    rc = set_opt(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IP, IP_TTL, 255);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IP, IP_TOS, 0xc0);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+    if (rc == 0) rc = setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq);
+  } else if (rc == 0) {
+    rc = set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_TCLASS, 0xc0);
+    /* The kernel computes and checks the checksum at offset 6 with the IPv6 pseudo-header. */
+    if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6);
+  }
+  if (rc != 0) {
+    int err = errno;
+    close(fd);
+    return errno_error(env, "setsockopt(raw)", err);
+  }
+  return make_int(env, fd);
+}
+
+/* membership(fd, family, groupBytes, ifindex, join: boolean) */
+napi_value halb_membership(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t fd, family, ifindex;
+  void *group;
+  size_t glen;
+  bool join;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_buffer(env, argv[2], &group, &glen) ||
+      get_int(env, argv[3], &ifindex) || napi_get_value_bool(env, argv[4], &join) != napi_ok) {
+    napi_throw_type_error(env, NULL, "membership(fd, family, group, ifindex, join)");
+    return NULL;
+  }
+  int rc;
+  if (family == 4 && glen == 4) {
+    struct ip_mreqn m;
+    memset(&m, 0, sizeof m);
+    memcpy(&m.imr_multiaddr, group, 4);
+    m.imr_ifindex = ifindex;
+    rc = setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m);
+  } else if (family == 6 && glen == 16) {
+    struct ipv6_mreq m;
+    memcpy(&m.ipv6mr_multiaddr, group, 16);
+    m.ipv6mr_interface = (unsigned)ifindex;
+    rc = setsockopt(fd, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, &m, sizeof m);
+  } else {
+    napi_throw_range_error(env, NULL, "membership: group must be 4 bytes (IPv4) or 16 (IPv6)");
+    return NULL;
+  }
+  if (rc != 0) return errno_error(env, join ? "join group" : "leave group", errno);
+  return NULL;
+}
+
+/* sendTo(fd, family, dstBytes, ifindex, payload): bytes sent. */
+napi_value halb_send_to(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t fd, family, ifindex;
+  void *dst, *data;
+  size_t dlen, len;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_buffer(env, argv[2], &dst, &dlen) ||
+      get_int(env, argv[3], &ifindex) || get_buffer(env, argv[4], &data, &len)) {
+    napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload)");
+    return NULL;
+  }
+  ssize_t n;
+  if (family == 4 && dlen == 4) {
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    memcpy(&sa.sin_addr, dst, 4);
+    n = sendto(fd, data, len, 0, (struct sockaddr *)&sa, sizeof sa);
+  } else if (family == 6 && dlen == 16) {
+    struct sockaddr_in6 sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    memcpy(&sa.sin6_addr, dst, 16);
+    sa.sin6_scope_id = (uint32_t)ifindex;
+    n = sendto(fd, data, len, 0, (struct sockaddr *)&sa, sizeof sa);
+  } else {
+    napi_throw_range_error(env, NULL, "sendTo: dst must be 4 bytes (IPv4) or 16 (IPv6)");
+    return NULL;
+  }
+  if (n < 0) return errno_error(env, "sendto", errno);
+  return make_int(env, (int32_t)n);
+}
+
+/* bindAddress(fd, family, addrBytes): the source address of what the socket sends. */
+napi_value halb_bind_address(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd, family;
+  void *addr;
+  size_t alen;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_buffer(env, argv[2], &addr, &alen)) {
+    napi_throw_type_error(env, NULL, "bindAddress(fd, family, addr)");
+    return NULL;
+  }
+  int rc;
+  if (family == 4 && alen == 4) {
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    memcpy(&sa.sin_addr, addr, 4);
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  } else if (family == 6 && alen == 16) {
+    struct sockaddr_in6 sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    memcpy(&sa.sin6_addr, addr, 16);
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  } else {
+    napi_throw_range_error(env, NULL, "bindAddress: 4 or 16 bytes");
+    return NULL;
+  }
+  if (rc != 0) return errno_error(env, "bind", errno);
+  return NULL;
+}
+
+/* packetOpen(): an AF_PACKET socket that only sends (protocol 0: it receives nothing). */
+napi_value halb_packet_open(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno_error(env, "socket(AF_PACKET)", errno);
+  return make_int(env, fd);
+}
+
+/* packetSend(fd, ifindex, frame): sends a whole Ethernet frame on the interface. */
+napi_value halb_packet_send(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd, ifindex;
+  void *frame;
+  size_t len;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &ifindex) || get_buffer(env, argv[2], &frame, &len) || len < 14) {
+    napi_throw_type_error(env, NULL, "packetSend(fd, ifindex, frame of at least 14 bytes)");
+    return NULL;
+  }
+  struct sockaddr_ll ll;
+  memset(&ll, 0, sizeof ll);
+  ll.sll_family = AF_PACKET;
+  ll.sll_ifindex = ifindex;
+  ll.sll_halen = ETH_ALEN;
+  memcpy(ll.sll_addr, frame, ETH_ALEN);
+  memcpy(&ll.sll_protocol, (unsigned char *)frame + 12, 2);
+  ssize_t n = sendto(fd, frame, len, 0, (struct sockaddr *)&ll, sizeof ll);
+  if (n < 0) return errno_error(env, "sendto(AF_PACKET)", errno);
+  return make_int(env, (int32_t)n);
+}
+
+napi_value halb_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || get_int(env, argv[0], &fd)) {
+    napi_throw_type_error(env, NULL, "close(fd)");
+    return NULL;
+  }
+  if (close(fd) != 0) return errno_error(env, "close", errno);
+  return NULL;
+}
+
+/* --- receiving ----------------------------------------------------------- */
+
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context ctx;
+  int fd;
+  int family;
+  int stopped;
+} watcher_t;
+
+static void deliver(watcher_t *w, const unsigned char *buf, size_t n, const void *src, const void *dst, int hoplimit, int ifindex) {
+  napi_env env = w->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value cb, recv, argv[5], result;
+  void *copy;
+  size_t alen = w->family == 6 ? 16 : 4;
+  napi_get_reference_value(env, w->callback, &cb);
+  napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
+  napi_create_buffer_copy(env, n, buf, &copy, &argv[0]);
+  if (src) napi_create_buffer_copy(env, alen, src, &copy, &argv[1]); else napi_get_null(env, &argv[1]);
+  if (dst) napi_create_buffer_copy(env, alen, dst, &copy, &argv[2]); else napi_get_null(env, &argv[2]);
+  napi_create_int32(env, hoplimit, &argv[3]);
+  napi_create_int32(env, ifindex, &argv[4]);
+  if (napi_make_callback(env, w->ctx, recv, cb, 5, argv, &result) != napi_ok) {
+    /* Never leave an exception pending: it would surface in an unrelated call. */
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value ex;
+      napi_get_and_clear_last_exception(env, &ex);
+      napi_fatal_exception(env, ex);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_readable(uv_poll_t *handle, int status, int events) {
+  watcher_t *w = (watcher_t *)handle->data;
+  if (status < 0 || !(events & UV_READABLE)) return;
+  unsigned char buf[65536];
+  unsigned char control[256];
+  for (int i = 0; i < 64 && !w->stopped; i++) {
+    struct sockaddr_storage from;
+    struct iovec iov = {buf, sizeof buf};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(w->fd, &msg, 0);
+    if (n < 0) break; /* EAGAIN: drained */
+    if (w->family == 4) {
+      /* The IPv4 header comes with the packet: JS reads TTL, source and destination from it. */
+      deliver(w, buf, (size_t)n, NULL, NULL, -1, 0);
+      continue;
+    }
+    int hoplimit = -1, ifindex = 0;
+    const void *dst = NULL;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != IPPROTO_IPV6) continue;
+      if (c->cmsg_type == IPV6_HOPLIMIT) memcpy(&hoplimit, CMSG_DATA(c), sizeof hoplimit);
+      if (c->cmsg_type == IPV6_PKTINFO) {
+        struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(c);
+        dst = &pi->ipi6_addr;
+        ifindex = (int)pi->ipi6_ifindex;
+      }
+    }
+    deliver(w, buf, (size_t)n, &((struct sockaddr_in6 *)&from)->sin6_addr, dst, hoplimit, ifindex);
+  }
+}
+
+static void free_watcher(uv_handle_t *h) {
+  free(h->data);
+}
+
+static void finalize_watcher(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+}
+
+/* recvStart(fd, family, callback(packet, src, dst, hoplimit, ifindex)): a watcher handle. */
+napi_value halb_recv_start(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd, family;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family)) {
+    napi_throw_type_error(env, NULL, "recvStart(fd, family, callback)");
+    return NULL;
+  }
+  uv_loop_t *loop;
+  ARG_CHECK(env, napi_get_uv_event_loop(env, &loop));
+  watcher_t *w = calloc(1, sizeof *w);
+  if (!w) return errno_error(env, "calloc", ENOMEM);
+  w->env = env;
+  w->fd = fd;
+  w->family = family;
+  napi_value name, resource;
+  napi_create_string_utf8(env, "halb.recv", NAPI_AUTO_LENGTH, &name);
+  napi_create_object(env, &resource);
+  if (napi_create_reference(env, argv[2], 1, &w->callback) != napi_ok || napi_async_init(env, resource, name, &w->ctx) != napi_ok) {
+    free(w);
+    napi_throw_error(env, NULL, "recvStart: cannot hold the callback");
+    return NULL;
+  }
+  int rc = uv_poll_init(loop, &w->poll, fd);
+  if (rc == 0) {
+    w->poll.data = w;
+    rc = uv_poll_start(&w->poll, UV_READABLE, on_readable);
+  }
+  if (rc != 0) {
+    napi_delete_reference(env, w->callback);
+    napi_async_destroy(env, w->ctx);
+    free(w);
+    napi_throw_error(env, NULL, uv_strerror(rc));
+    return NULL;
+  }
+  napi_value handle;
+  napi_create_external(env, w, finalize_watcher, NULL, &handle);
+  return handle;
+}
+
+/* recvStop(handle): stops the watcher (the fd stays open: close it after). */
+napi_value halb_recv_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, "recvStop(handle)");
+    return NULL;
+  }
+  watcher_t *w = data;
+  if (w->stopped) return NULL;
+  w->stopped = 1;
+  uv_poll_stop(&w->poll);
+  napi_delete_reference(env, w->callback);
+  napi_async_destroy(env, w->ctx);
+  uv_close((uv_handle_t *)&w->poll, free_watcher);
+  return NULL;
+}

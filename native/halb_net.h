@@ -1,0 +1,14 @@
+/* halb_sys network functions (halb_net.c), registered by halb_sys.c. */
+#ifndef HALB_NET_H
+#define HALB_NET_H
+#include <node_api.h>
+napi_value halb_raw_open(napi_env env, napi_callback_info info);
+napi_value halb_membership(napi_env env, napi_callback_info info);
+napi_value halb_send_to(napi_env env, napi_callback_info info);
+napi_value halb_bind_address(napi_env env, napi_callback_info info);
+napi_value halb_packet_open(napi_env env, napi_callback_info info);
+napi_value halb_packet_send(napi_env env, napi_callback_info info);
+napi_value halb_close(napi_env env, napi_callback_info info);
+napi_value halb_recv_start(napi_env env, napi_callback_info info);
+napi_value halb_recv_stop(napi_env env, napi_callback_info info);
+#endif

@@ -1,0 +1,76 @@
+/**
+ * Announcing the VIPs of a master: gratuitous ARP (IPv4) or unsolicited NA
+ * (IPv6) on an AF_PACKET socket, garp_master_repeat of each at once, the same
+ * again after garp_master_delay, then garp_master_refresh_repeat every
+ * garp_master_refresh. Cancelled when the instance leaves MASTER.
+ */
+import type { GarpConfig, Vip } from '../config/vrrp-config';
+import { halbSys } from '../platform/halb-sys';
+import { garpFrame, unsolicitedNaFrame } from './io/announce-frames';
+
+export interface FrameSender {
+  send(ifindex: number, frame: Buffer): void;
+}
+
+export class PacketSender implements FrameSender {
+  private fd: number | undefined;
+  send(ifindex: number, frame: Buffer): void {
+    const sys = halbSys();
+    this.fd ??= sys.packetOpen();
+    sys.packetSend(this.fd, ifindex, frame);
+  }
+  dispose(): void {
+    if (this.fd !== undefined) halbSys().close(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export class Announcer {
+  private timers: NodeJS.Timeout[] = [];
+  sent = 0;
+
+  constructor(
+    private readonly sender: FrameSender,
+    private readonly garp: GarpConfig,
+    private readonly macOf: (ifname: string) => string | undefined,
+    private readonly indexOf: (ifname: string) => number,
+  ) {}
+
+  private burst(vips: readonly Vip[], repeat: number): void {
+    for (const vip of vips) {
+      if (!vip.dev) continue;
+      const mac = this.macOf(vip.dev);
+      if (!mac) continue;
+      const frame =
+        vip.family === 4 ? garpFrame(mac, vip.address) : unsolicitedNaFrame(mac, vip.address);
+      const ifindex = this.indexOf(vip.dev);
+      for (let i = 0; i < repeat; i++) {
+        this.sender.send(ifindex, frame);
+        this.sent++;
+      }
+    }
+  }
+
+  start(vips: readonly Vip[]): void {
+    this.stop();
+    this.burst(vips, this.garp.masterRepeat);
+    if (this.garp.masterDelayS > 0) {
+      this.timers.push(
+        setTimeout(() => this.burst(vips, this.garp.masterRepeat), this.garp.masterDelayS * 1000),
+      );
+    }
+    if (this.garp.masterRefreshS > 0) {
+      this.timers.push(
+        setInterval(
+          () => this.burst(vips, this.garp.masterRefreshRepeat),
+          this.garp.masterRefreshS * 1000,
+        ),
+      );
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+}

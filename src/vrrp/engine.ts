@@ -1,0 +1,118 @@
+/**
+ * The VRRP engine: every configured instance, one raw socket per interface
+ * and family shared by the instances on it (packets dispatched by VRID), one
+ * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
+ */
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
+import type { Logger } from '../core/log';
+import type { InstanceStatus } from '../core/status';
+import { halbSys } from '../platform/halb-sys';
+import { Announcer, PacketSender } from './announcer';
+import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
+import { VrrpSocket } from './io/vrrp-socket';
+import { VrrpInstance } from './instance';
+
+export interface InterfaceFacts {
+  readonly index: number;
+  readonly mac: string | undefined;
+  readonly primary4: string | undefined;
+  readonly linkLocal6: string | undefined;
+}
+
+export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
+  let index: number;
+  try {
+    index = halbSys().ifNameToIndex(ifname);
+  } catch {
+    return undefined;
+  }
+  const addrs = os.networkInterfaces()[ifname] ?? [];
+  return {
+    index,
+    mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac,
+    primary4: addrs.find((a) => a.family === 'IPv4')?.address,
+    linkLocal6: addrs.find((a) => a.family === 'IPv6' && a.address.startsWith('fe80'))?.address,
+  };
+}
+
+export class VrrpEngine {
+  private readonly sockets = new Map<string, VrrpSocket>();
+  private readonly byVrid = new Map<string, VrrpInstance>();
+  readonly instances: VrrpInstance[] = [];
+  private readonly addresses: AddressManager = new RtnetlinkAddresses();
+  private readonly sender = new PacketSender();
+
+  constructor(
+    private readonly cfg: VrrpConfig,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    for (const ic of this.cfg.instances) {
+      try {
+        this.startInstance(ic);
+      } catch (err) {
+        this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private startInstance(ic: VrrpInstanceConfig): void {
+    if (!ic.interface) throw new Error('no interface');
+    const facts = interfaceFacts(ic.interface);
+    if (!facts) throw new Error(`interface ${ic.interface} does not exist`);
+    const group = ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6;
+    const primary = ic.unicastSrc ?? (ic.family === 4 ? facts.primary4 : facts.linkLocal6);
+    if (!primary)
+      throw new Error(
+        `interface ${ic.interface} has no IPv${ic.family} address to send adverts from`,
+      );
+    const key = `${ic.interface}/${ic.family}`;
+    let sock = this.sockets.get(key);
+    if (!sock) {
+      const created = new VrrpSocket(ic.family, ic.interface, facts.index, group, ic.unicastSrc);
+      created.onPacket((p) => {
+        const vrid = p.payload[1];
+        const inst = this.byVrid.get(`${key}/${vrid}`);
+        if (inst) inst.receive(p);
+      });
+      this.sockets.set(key, created);
+      sock = created;
+    }
+    const indexOf = (name: string): number => halbSys().ifNameToIndex(name);
+    const announcer = new Announcer(
+      this.sender,
+      ic.garp,
+      (name) => interfaceFacts(name)?.mac,
+      indexOf,
+    );
+    const inst = new VrrpInstance(ic, {
+      transport: sock,
+      addresses: this.addresses,
+      announcer,
+      log: this.log,
+      now: () => performance.now(),
+      ifindex: facts.index,
+      primaryAddress: primary,
+      group,
+      indexOf,
+    });
+    this.byVrid.set(`${key}/${ic.vrid}`, inst);
+    this.instances.push(inst);
+    inst.start();
+  }
+
+  status(): InstanceStatus[] {
+    return this.instances.map((i) => i.status());
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.stop()));
+    for (const s of this.sockets.values()) s.dispose();
+    this.sockets.clear();
+    this.addresses.dispose();
+    this.sender.dispose();
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * One VRRP instance at run time: the pure state machine driven by received
+ * adverts and a monotonic timer; its actions carried out on the transport
+ * (adverts), the address manager (VIPs), the announcer (GARP / NA), the log
+ * and the notify scripts.
+ */
+import { spawn } from 'node:child_process';
+import type { VrrpInstanceConfig } from '../config/vrrp-config';
+import type { Logger } from '../core/log';
+import type { InstanceStatus } from '../core/status';
+import type { Announcer } from './announcer';
+import type { AddressManager } from './io/addresses';
+import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
+import { encodeAdvert, passwordBytes } from './packet';
+import { checkReceived, count, type Counters } from './receive-check';
+import {
+  initialMachine,
+  nextDeadline,
+  step,
+  type InstanceParams,
+  type Machine,
+  type VrrpAction,
+  type VrrpEvent,
+} from './state-machine';
+
+export interface InstanceDeps {
+  readonly transport: VrrpTransport;
+  readonly addresses: AddressManager;
+  readonly announcer: Announcer;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly ifindex: number;
+  readonly primaryAddress: string;
+  readonly group: string;
+  readonly indexOf: (ifname: string) => number;
+}
+
+export class VrrpInstance {
+  private m: Machine;
+  private readonly params: InstanceParams;
+  private timer: NodeJS.Timeout | undefined;
+  readonly drops: Counters = new Map();
+  readonly stats = {
+    advertsReceived: 0,
+    advertsSent: 0,
+    becameMaster: 0,
+    releasedMaster: 0,
+    priorityZeroReceived: 0,
+    priorityZeroSent: 0,
+  };
+  private vipWork: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly cfg: VrrpInstanceConfig,
+    private readonly deps: InstanceDeps,
+  ) {
+    this.params = {
+      name: cfg.name,
+      version: cfg.version,
+      priority: cfg.priority,
+      advertIntervalCs: cfg.advertIntervalCs,
+      nopreempt: cfg.nopreempt,
+      preemptDelayMs: cfg.preemptDelayS * 1000,
+      primaryAddress: cfg.unicastSrc ?? deps.primaryAddress,
+      downTimerAdverts: 3,
+    };
+    this.m = initialMachine(this.params);
+  }
+
+  get state(): Machine {
+    return this.m;
+  }
+
+  start(): void {
+    this.deps.log.info(`(${this.cfg.name}) Entering BACKUP STATE (init)`);
+    this.feed({ type: 'startup' });
+  }
+
+  /** A packet for this VRID from the shared socket. */
+  receive(p: ReceivedPacket): void {
+    const checked = checkReceived(this.cfg, p, this.cfg.unicastPeers.length > 0);
+    if (!checked.ok) {
+      count(this.drops, checked.reason);
+      this.deps.log.detail(`(${this.cfg.name}) dropped advert from ${p.src}: ${checked.reason}`);
+      return;
+    }
+    this.stats.advertsReceived++;
+    if (checked.advert.priority === 0) this.stats.priorityZeroReceived++;
+    this.feed({
+      type: 'advert',
+      from: p.src,
+      priority: checked.advert.priority,
+      advertIntervalCs: checked.advert.advertIntervalCs,
+    });
+  }
+
+  setFault(faulty: boolean, why: string): void {
+    this.feed({ type: 'fault', faulty, why });
+  }
+
+  async stop(): Promise<void> {
+    this.feed({ type: 'shutdown' });
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.vipWork;
+  }
+
+  private feed(e: VrrpEvent): void {
+    const s = step(this.params, this.m, e, this.deps.now());
+    const was = this.m.state;
+    this.m = s.machine;
+    if (was !== 'master' && this.m.state === 'master') this.stats.becameMaster++;
+    if (was === 'master' && this.m.state !== 'master') this.stats.releasedMaster++;
+    for (const a of s.actions) this.act(a);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const d = nextDeadline(this.m);
+    if (d === null) return;
+    this.timer = setTimeout(() => this.feed({ type: 'timer' }), Math.max(0, d - this.deps.now()));
+  }
+
+  private sendAdvert(priority: number): void {
+    const cfg = this.cfg;
+    const advert = {
+      version: cfg.version,
+      vrid: cfg.vrid,
+      priority,
+      advertIntervalCs: cfg.advertIntervalCs,
+      addresses: cfg.vips.map((v) => v.address),
+      authType: cfg.auth
+        ? cfg.auth.type === 'PASS'
+          ? ('pass' as const)
+          : ('ah' as const)
+        : ('none' as const),
+      authData:
+        cfg.version === 2
+          ? passwordBytes(cfg.auth?.type === 'PASS' ? cfg.auth.password : '')
+          : Buffer.alloc(0),
+    };
+    const dsts =
+      cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [this.deps.group];
+    for (const dst of dsts) {
+      try {
+        this.deps.transport.send(
+          encodeAdvert(advert, { family: cfg.family, src: this.params.primaryAddress, dst }),
+          dst,
+        );
+        this.stats.advertsSent++;
+        if (priority === 0) this.stats.priorityZeroSent++;
+      } catch (err) {
+        this.deps.log.error(
+          `(${cfg.name}) cannot send advert to ${dst}: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private act(a: VrrpAction): void {
+    switch (a.type) {
+      case 'send-advert':
+        this.sendAdvert(a.priority);
+        return;
+      case 'add-vips':
+        this.vipWork = this.vipWork.then(async () => {
+          this.deps.log.info(`(${this.cfg.name}) setting VIPs.`);
+          for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
+            await this.deps.addresses
+              .add(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex)
+              .catch((err: Error) => this.deps.log.error(err.message));
+          }
+        });
+        return;
+      case 'remove-vips':
+        this.vipWork = this.vipWork.then(async () => {
+          for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
+            await this.deps.addresses
+              .remove(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex)
+              .catch((err: Error) => this.deps.log.error(err.message));
+          }
+        });
+        return;
+      case 'announce':
+        // After the VIPs are in place, so neighbours learn a MAC that answers.
+        this.vipWork = this.vipWork.then(() =>
+          this.deps.announcer.start([...this.cfg.vips, ...this.cfg.excludedVips]),
+        );
+        return;
+      case 'stop-announcing':
+        this.deps.announcer.stop();
+        return;
+      case 'log':
+        if (a.detail) this.deps.log.detail(a.message);
+        else this.deps.log.info(a.message);
+        return;
+      case 'notify':
+        this.notify(a.state);
+        return;
+    }
+  }
+
+  private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'): void {
+    const n = this.cfg.notify;
+    const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
+    const run = (argv: readonly string[]): void => {
+      const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', detached: false });
+      child.on('error', (err) =>
+        this.deps.log.error(`(${this.cfg.name}) notify ${argv[0]}: ${err.message}`),
+      );
+      const t = setTimeout(() => child.kill('SIGKILL'), 30000);
+      child.on('exit', () => clearTimeout(t));
+    };
+    if (specific) run(specific);
+    // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
+    if (n.any) run([...n.any, 'INSTANCE', this.cfg.name, state, String(this.m.effectivePriority)]);
+  }
+
+  status(): InstanceStatus {
+    return {
+      name: this.cfg.name,
+      state: this.m.state === 'init' ? 'init' : this.m.state,
+      priority: this.cfg.priority,
+      effectivePriority: this.m.effectivePriority,
+      masterAddress: this.m.masterAddress,
+      vips: this.cfg.vips.map((v) => `${v.address}/${v.prefix}`),
+      lastTransition: this.m.lastTransition
+        ? { to: this.m.lastTransition.to, why: this.m.lastTransition.why }
+        : null,
+      stats: { ...this.stats },
+      drops: Object.fromEntries(this.drops),
+    };
+  }
+}

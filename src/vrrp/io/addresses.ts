@@ -1,0 +1,88 @@
+/**
+ * Virtual IPs on interfaces, through rtnetlink (the `netlink` package): add
+ * with dev / prefix / label / broadcast / scope (IPv6 with nodad, as keepalived
+ * does), remove, and list. EEXIST on add and EADDRNOTAVAIL on remove are fine:
+ * the address is already as wanted.
+ */
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { ipBytes, ipString } from '../checksum';
+import type { Vip } from '../../config/vrrp-config';
+
+export interface AddressManager {
+  add(vip: Vip, ifindex: number): Promise<void>;
+  remove(vip: Vip, ifindex: number): Promise<void>;
+  list(ifindex: number, family: 4 | 6): Promise<string[]>;
+  dispose(): void;
+}
+
+const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+const AF = { 4: 2, 6: 10 } as const;
+
+function alreadyDone(err: unknown, codes: string[]): boolean {
+  const e = err as { code?: string; errno?: number; message?: string };
+  return codes.includes(e.code ?? '') || codes.some((c) => (e.message ?? '').includes(c));
+}
+
+export class RtnetlinkAddresses implements AddressManager {
+  private rt: RtNetlinkSocket | undefined;
+
+  private socket(): RtNetlinkSocket {
+    this.rt ??= createRtNetlink();
+    return this.rt;
+  }
+
+  async add(vip: Vip, ifindex: number): Promise<void> {
+    const addr = ipBytes(vip.address);
+    try {
+      await this.socket().newAddress(
+        {
+          family: AF[vip.family],
+          prefixlen: vip.prefix,
+          index: ifindex,
+          scope: SCOPES[vip.scope ?? 'global'] ?? 0,
+          ...(vip.family === 6 ? { flags: { nodad: true } } : {}),
+        },
+        {
+          local: addr,
+          address: vip.peer ? ipBytes(vip.peer) : addr,
+          ...(vip.label ? { label: vip.label } : {}),
+          ...(vip.broadcast ? { broadcast: ipBytes(vip.broadcast) } : {}),
+        },
+        { flags: 1024 | 512 }, // CREATE | EXCL
+      );
+    } catch (err) {
+      if (!alreadyDone(err, ['EEXIST']))
+        throw new Error(
+          `cannot add ${vip.address}/${vip.prefix} to interface ${ifindex}: ${(err as Error).message}`,
+        );
+    }
+  }
+
+  async remove(vip: Vip, ifindex: number): Promise<void> {
+    const addr = ipBytes(vip.address);
+    try {
+      await this.socket().delAddress(
+        { family: AF[vip.family], prefixlen: vip.prefix, index: ifindex },
+        { local: addr, address: vip.peer ? ipBytes(vip.peer) : addr },
+      );
+    } catch (err) {
+      if (!alreadyDone(err, ['EADDRNOTAVAIL', 'ENOENT', 'ENODEV'])) {
+        throw new Error(
+          `cannot remove ${vip.address}/${vip.prefix} from interface ${ifindex}: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+
+  async list(ifindex: number, family: 4 | 6): Promise<string[]> {
+    const msgs = await this.socket().getAddresses({ family: AF[family] });
+    return msgs
+      .filter((m) => m.data.index === ifindex && m.attrs.local !== undefined)
+      .map((m) => ipString(m.attrs.local as Buffer, family));
+  }
+
+  dispose(): void {
+    this.rt?.socket.close();
+    this.rt = undefined;
+  }
+}

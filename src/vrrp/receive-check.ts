@@ -1,0 +1,52 @@
+/**
+ * RFC 5798 §7.1 (RFC 3768 §7.1) receive checks for one instance, with
+ * keepalived's choices: each dropped packet gets a reason, and the reasons
+ * are counted per instance. Pure apart from the counters it is given.
+ */
+import type { VrrpInstanceConfig } from '../config/vrrp-config';
+import { decodeAdvert, passwordBytes, type Advert, type DropReason as CodecReason } from './packet';
+
+export type DropReason =
+  | CodecReason
+  | 'ttl'
+  | 'version-mismatch'
+  | 'auth-type-mismatch'
+  | 'auth-failure'
+  | 'interval-mismatch'
+  | 'address-list';
+
+export type Counters = Map<DropReason, number>;
+
+export type Checked =
+  | { readonly ok: true; readonly advert: Advert }
+  | { readonly ok: false; readonly reason: DropReason };
+
+export function checkReceived(
+  cfg: VrrpInstanceConfig,
+  pkt: { payload: Buffer; src: string; dst: string; hopLimit: number },
+  unicast: boolean,
+): Checked {
+  // §7.1: the TTL / hop limit must be 255 (multicast; unicast peers may be routed).
+  if (!unicast && pkt.hopLimit !== -1 && pkt.hopLimit !== 255) return { ok: false, reason: 'ttl' };
+  const d = decodeAdvert(pkt.payload, { family: cfg.family, src: pkt.src, dst: pkt.dst });
+  if (!d.ok) return d;
+  const a = d.advert;
+  if (a.version !== cfg.version) return { ok: false, reason: 'version-mismatch' };
+  if (a.version === 2) {
+    const want = cfg.auth ? (cfg.auth.type === 'PASS' ? 'pass' : 'ah') : 'none';
+    if (a.authType !== want) return { ok: false, reason: 'auth-type-mismatch' };
+    if (want === 'pass' && !a.authData.equals(passwordBytes(cfg.auth?.password ?? '')))
+      return { ok: false, reason: 'auth-failure' };
+    // v2: the interval must match ours (keepalived drops; v3 learns it instead).
+    if (a.advertIntervalCs !== cfg.advertIntervalCs)
+      return { ok: false, reason: 'interval-mismatch' };
+  }
+  const ours = new Set(cfg.vips.map((v) => v.address));
+  if (a.addresses.length !== ours.size || a.addresses.some((x) => !ours.has(x)))
+    return { ok: false, reason: 'address-list' };
+  return { ok: true, advert: a };
+}
+
+export function count(counters: Counters, reason: DropReason): void {
+  counters.set(reason, (counters.get(reason) ?? 0) + 1);
+}
