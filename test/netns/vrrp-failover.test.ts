@@ -1,0 +1,90 @@
+/**
+ * Two and three halb appliances (the real executable) on one LAN: election by
+ * priority and by address on a tie; SIGKILL and SIGTERM of the master each give
+ * exactly one new master holding the VIP, which a client namespace reaches
+ * (its ARP cache updated by the new master's gratuitous ARP).
+ */
+import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+
+const VIP = '192.0.2.100';
+const conf = (prio: number, extra = '') => `global_defs {
+    router_id test
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority ${prio}
+    advert_int 1
+    ${extra}
+    virtual_ipaddress {
+        ${VIP}/24
+    }
+}
+`;
+
+async function states(nodes: Appliance[]): Promise<string[]> {
+  return Promise.all(nodes.map((n) => n.state()));
+}
+
+const oneMaster = (s: string[]): boolean => s.filter((x) => x === 'master').length === 1 && s.every((x) => x === 'master' || x === 'backup' || x === 'down');
+
+async function clientMac(lab: Lab): Promise<string | undefined> {
+  const r = await lab.exec('client', ['ip', 'neigh', 'show', VIP]);
+  return /lladdr ([0-9a-f:]+)/.exec(r.stdout)?.[1];
+}
+
+async function macOf(lab: Lab, host: string): Promise<string> {
+  const r = await lab.exec(host, ['cat', '/sys/class/net/eth0/address']);
+  return r.stdout.trim();
+}
+
+describe('halb VRRP failover', () => {
+  const labs: Lab[] = [];
+  after(async () => {
+    for (const l of labs) await l.dispose();
+  });
+
+  it('three nodes: the highest priority wins; kill -9 and SIGTERM each hand the VIP to exactly one other', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2', 'lb3', 'client'] });
+    labs.push(lab);
+    const nodes = [new Appliance(lab, 'lb1', conf(150)), new Appliance(lab, 'lb2', conf(120)), new Appliance(lab, 'lb3', conf(100))];
+    nodes.forEach((n) => n.start());
+    let s = await until('one master', 20000, () => states(nodes), (x) => oneMaster(x) && x[0] === 'master');
+    assert.deepEqual(s, ['master', 'backup', 'backup']);
+    assert.ok((await nodes[0]!.addresses()).includes(VIP), 'the master holds the VIP');
+    await until('the client reaches the VIP', 10000, async () => (await lab.exec('client', ['ping', '-c', '1', '-W', '1', VIP])).code, (c) => c === 0);
+    assert.equal(await clientMac(lab), await macOf(lab, 'lb1'));
+
+    // kill -9: no priority 0, the next priority takes over after the master-down interval.
+    await nodes[0]!.proc!.kill('SIGKILL');
+    s = await until('lb2 master', 15000, () => states(nodes), (x) => x[1] === 'master');
+    assert.deepEqual(s, ['down', 'master', 'backup']);
+    assert.ok((await nodes[1]!.addresses()).includes(VIP));
+    const lb2Mac = await macOf(lab, 'lb2');
+    await until('the client ARP cache follows the GARP', 5000, () => clientMac(lab), (m) => m === lb2Mac);
+    const ping = await lab.exec('client', ['ping', '-c', '1', '-W', '2', VIP]);
+    assert.equal(ping.code, 0);
+
+    // SIGTERM: priority 0 first, so lb3 takes over after its skew only; the VIP leaves lb2.
+    const t0 = Date.now();
+    await nodes[1]!.proc!.kill('SIGTERM');
+    s = await until('lb3 master', 10000, () => states(nodes), (x) => x[2] === 'master');
+    assert.ok(Date.now() - t0 < 3000, `takeover after priority 0 took ${Date.now() - t0} ms (master-down would be 3.6 s)`);
+    assert.equal(s.filter((x) => x === 'master').length, 1);
+    assert.ok(!(await nodes[1]!.addresses()).includes(VIP), 'a stopped master releases the VIP');
+    assert.ok((await nodes[2]!.addresses()).includes(VIP));
+  });
+
+  it('two nodes of equal priority: the higher address wins', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
+    labs.push(lab);
+    const nodes = [new Appliance(lab, 'lb1', conf(100)), new Appliance(lab, 'lb2', conf(100))];
+    nodes.forEach((n) => n.start());
+    const s = await until('one master', 20000, () => states(nodes), (x) => oneMaster(x));
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(await states(nodes), ['backup', 'master'], `lb2 (${lab.host('lb2').ipv4}) is above lb1 (${lab.host('lb1').ipv4}); saw ${s.join(',')}`);
+  });
+});

@@ -1,0 +1,59 @@
+/** Runs the real halb executable as an appliance in a lab host, and asks it for its status. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { InstanceStatus } from '../../src/core/status';
+import { binaryPath } from './binary';
+import type { Lab } from './netns-lab';
+import type { Proc } from './process';
+
+export class Appliance {
+  proc: Proc | undefined;
+  readonly conf: string;
+  readonly runtime: string;
+
+  constructor(
+    readonly lab: Lab,
+    readonly host: string,
+    config: string,
+  ) {
+    this.conf = path.join(lab.dir, `${host}.conf`);
+    this.runtime = path.join(lab.dir, `${host}-run`);
+    fs.writeFileSync(this.conf, config);
+  }
+
+  start(): Proc {
+    this.proc = this.lab.spawn(this.host, [binaryPath('x64'), 'run', '-D', '-f', this.conf, '--runtime-dir', this.runtime], {
+      env: { ...process.env, HALB_ADDON_DIR: path.join(this.lab.dir, 'addons') },
+    });
+    return this.proc;
+  }
+
+  async instances(): Promise<InstanceStatus[]> {
+    const r = await this.lab.exec(this.host, [binaryPath('x64'), 'status', '--json', '--runtime-dir', this.runtime], { timeoutMs: 5000 });
+    if (r.code !== 0) return [];
+    return (JSON.parse(r.stdout) as { instances: InstanceStatus[] }).instances;
+  }
+
+  async state(): Promise<string> {
+    if (!this.proc?.running) return 'down';
+    return (await this.instances())[0]?.state ?? 'none';
+  }
+
+  /** Addresses on the host's eth0. */
+  async addresses(): Promise<string[]> {
+    const r = await this.lab.exec(this.host, ['ip', '-o', 'addr', 'show', 'dev', 'eth0']);
+    return [...r.stdout.matchAll(/inet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] as string);
+  }
+}
+
+/** Polls until `check` holds, or fails with what it saw last. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!check(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
