@@ -29,7 +29,9 @@ async function states(nodes: Appliance[]): Promise<string[]> {
   return Promise.all(nodes.map((n) => n.state()));
 }
 
-const oneMaster = (s: string[]): boolean => s.filter((x) => x === 'master').length === 1 && s.every((x) => x === 'master' || x === 'backup' || x === 'down');
+const oneMaster = (s: string[]): boolean =>
+  s.filter((x) => x === 'master').length === 1 &&
+  s.every((x) => x === 'master' || x === 'backup' || x === 'down');
 
 async function clientMac(lab: Lab): Promise<string | undefined> {
   const r = await lab.exec('client', ['ip', 'neigh', 'show', VIP]);
@@ -50,29 +52,61 @@ describe('halb VRRP failover', () => {
   it('three nodes: the highest priority wins; kill -9 and SIGTERM each hand the VIP to exactly one other', async () => {
     const lab = await Lab.create({ hosts: ['lb1', 'lb2', 'lb3', 'client'] });
     labs.push(lab);
-    const nodes = [new Appliance(lab, 'lb1', conf(150)), new Appliance(lab, 'lb2', conf(120)), new Appliance(lab, 'lb3', conf(100))];
+    const nodes = [
+      new Appliance(lab, 'lb1', conf(150)),
+      new Appliance(lab, 'lb2', conf(120)),
+      new Appliance(lab, 'lb3', conf(100)),
+    ];
     nodes.forEach((n) => n.start());
-    let s = await until('one master', 20000, () => states(nodes), (x) => oneMaster(x) && x[0] === 'master');
+    let s = await until(
+      'one master',
+      20000,
+      () => states(nodes),
+      (x) => oneMaster(x) && x[0] === 'master',
+    );
     assert.deepEqual(s, ['master', 'backup', 'backup']);
     assert.ok((await nodes[0]!.addresses()).includes(VIP), 'the master holds the VIP');
-    await until('the client reaches the VIP', 10000, async () => (await lab.exec('client', ['ping', '-c', '1', '-W', '1', VIP])).code, (c) => c === 0);
+    await until(
+      'the client reaches the VIP',
+      10000,
+      async () => (await lab.exec('client', ['ping', '-c', '1', '-W', '1', VIP])).code,
+      (c) => c === 0,
+    );
     assert.equal(await clientMac(lab), await macOf(lab, 'lb1'));
 
     // kill -9: no priority 0, the next priority takes over after the master-down interval.
     await nodes[0]!.proc!.kill('SIGKILL');
-    s = await until('lb2 master', 15000, () => states(nodes), (x) => x[1] === 'master');
+    s = await until(
+      'lb2 master',
+      15000,
+      () => states(nodes),
+      (x) => x[1] === 'master',
+    );
     assert.deepEqual(s, ['down', 'master', 'backup']);
     assert.ok((await nodes[1]!.addresses()).includes(VIP));
     const lb2Mac = await macOf(lab, 'lb2');
-    await until('the client ARP cache follows the GARP', 5000, () => clientMac(lab), (m) => m === lb2Mac);
+    await until(
+      'the client ARP cache follows the GARP',
+      5000,
+      () => clientMac(lab),
+      (m) => m === lb2Mac,
+    );
     const ping = await lab.exec('client', ['ping', '-c', '1', '-W', '2', VIP]);
     assert.equal(ping.code, 0);
 
     // SIGTERM: priority 0 first, so lb3 takes over after its skew only; the VIP leaves lb2.
     const t0 = Date.now();
     await nodes[1]!.proc!.kill('SIGTERM');
-    s = await until('lb3 master', 10000, () => states(nodes), (x) => x[2] === 'master');
-    assert.ok(Date.now() - t0 < 3000, `takeover after priority 0 took ${Date.now() - t0} ms (master-down would be 3.6 s)`);
+    s = await until(
+      'lb3 master',
+      10000,
+      () => states(nodes),
+      (x) => x[2] === 'master',
+    );
+    assert.ok(
+      Date.now() - t0 < 3000,
+      `takeover after priority 0 took ${Date.now() - t0} ms (master-down would be 3.6 s)`,
+    );
     assert.equal(s.filter((x) => x === 'master').length, 1);
     assert.ok(!(await nodes[1]!.addresses()).includes(VIP), 'a stopped master releases the VIP');
     assert.ok((await nodes[2]!.addresses()).includes(VIP));
@@ -83,8 +117,17 @@ describe('halb VRRP failover', () => {
     labs.push(lab);
     const nodes = [new Appliance(lab, 'lb1', conf(100)), new Appliance(lab, 'lb2', conf(100))];
     nodes.forEach((n) => n.start());
-    const s = await until('one master', 20000, () => states(nodes), (x) => oneMaster(x));
+    const s = await until(
+      'one master',
+      20000,
+      () => states(nodes),
+      (x) => oneMaster(x),
+    );
     await new Promise((r) => setTimeout(r, 2500));
-    assert.deepEqual(await states(nodes), ['backup', 'master'], `lb2 (${lab.host('lb2').ipv4}) is above lb1 (${lab.host('lb1').ipv4}); saw ${s.join(',')}`);
+    assert.deepEqual(
+      await states(nodes),
+      ['backup', 'master'],
+      `lb2 (${lab.host('lb2').ipv4}) is above lb1 (${lab.host('lb1').ipv4}); saw ${s.join(',')}`,
+    );
   });
 });

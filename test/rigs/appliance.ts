@@ -22,14 +22,22 @@ export class Appliance {
   }
 
   start(): Proc {
-    this.proc = this.lab.spawn(this.host, [binaryPath('x64'), 'run', '-D', '-f', this.conf, '--runtime-dir', this.runtime], {
-      env: { ...process.env, HALB_ADDON_DIR: path.join(this.lab.dir, 'addons') },
-    });
+    this.proc = this.lab.spawn(
+      this.host,
+      [binaryPath('x64'), 'run', '-D', '-f', this.conf, '--runtime-dir', this.runtime],
+      {
+        env: { ...process.env, HALB_ADDON_DIR: path.join(this.lab.dir, 'addons') },
+      },
+    );
     return this.proc;
   }
 
   async instances(): Promise<InstanceStatus[]> {
-    const r = await this.lab.exec(this.host, [binaryPath('x64'), 'status', '--json', '--runtime-dir', this.runtime], { timeoutMs: 5000 });
+    const r = await this.lab.exec(
+      this.host,
+      [binaryPath('x64'), 'status', '--json', '--runtime-dir', this.runtime],
+      { timeoutMs: 5000 },
+    );
     if (r.code !== 0) return [];
     return (JSON.parse(r.stdout) as { instances: InstanceStatus[] }).instances;
   }
@@ -47,11 +55,19 @@ export class Appliance {
 }
 
 /** Polls until `check` holds, or fails with what it saw last. */
-export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T>, check: (v: T) => boolean): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T>,
+  check: (v: T) => boolean,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
     last = await probe();
   }

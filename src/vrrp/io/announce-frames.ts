@@ -37,7 +37,7 @@ export function unsolicitedNaFrame(srcMac: string, vip: string, router = true): 
   const dst = 'ff02::1';
   const icmp = Buffer.alloc(32);
   icmp[0] = 136; // neighbour advertisement
-  icmp.writeUInt32BE((router ? 0x80000000 : 0) | 0x20000000, 4); // R, O (override), not S
+  icmp.writeUInt32BE(((router ? 0x80000000 : 0) | 0x20000000) >>> 0, 4); // R, O (override), not S
   ipBytes(vip).copy(icmp, 8);
   icmp[24] = 2; // target link-layer address option
   icmp[25] = 1;

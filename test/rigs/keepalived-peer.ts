@@ -1,0 +1,63 @@
+/** Debian's keepalived 2.2.7 as a peer in a lab host: started, stopped, its state read from its log. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Lab } from './netns-lab';
+import type { Proc } from './process';
+
+export class KeepalivedPeer {
+  proc: Proc | undefined;
+  readonly conf: string;
+  private starts = 0;
+
+  constructor(
+    readonly lab: Lab,
+    readonly host: string,
+    config: string,
+  ) {
+    this.conf = path.join(lab.dir, `${host}-keepalived.conf`);
+    fs.writeFileSync(this.conf, config);
+  }
+
+  start(): Proc {
+    const p = (n: string) => path.join(this.lab.dir, `${this.host}-${this.starts}-${n}.pid`);
+    this.starts++;
+    this.proc = this.lab.spawn(this.host, [
+      'keepalived',
+      '-n',
+      '-l',
+      '-D',
+      '-P',
+      '-f',
+      this.conf,
+      '-p',
+      p('k'),
+      '-r',
+      p('v'),
+      '-c',
+      p('c'),
+    ]);
+    return this.proc;
+  }
+
+  /** The state of VI_1 from the last transition keepalived logged. */
+  state(instance = 'VI_1'): string {
+    if (!this.proc?.running) return 'down';
+    const all = [
+      ...this.proc.output.matchAll(
+        new RegExp(`\\(${instance}\\) Entering (MASTER|BACKUP|FAULT) STATE`, 'g'),
+      ),
+    ];
+    return (all.at(-1)?.[1] ?? 'init').toLowerCase();
+  }
+
+  /** Lines where keepalived complains about what it received. */
+  complaints(): string[] {
+    return (this.proc?.output ?? '')
+      .split('\n')
+      .filter(
+        (l) =>
+          /invalid|bad |mismatch|error|wrong|ignoring|discard|checksum/i.test(l) &&
+          !/lower priority/.test(l),
+      );
+  }
+}
