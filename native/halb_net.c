@@ -108,6 +108,22 @@ napi_value halb_raw_open(napi_env env, napi_callback_info info) {
   return make_int(env, fd);
 }
 
+/* setHopLimit(fd, family, ttl): TTL / hop limit of what the socket sends (unicast_ttl; tests). */
+napi_value halb_set_hop_limit(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd, family, ttl;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_int(env, argv[2], &ttl) || ttl < 0 || ttl > 255) {
+    napi_throw_type_error(env, NULL, "setHopLimit(fd, family, ttl 0..255)");
+    return NULL;
+  }
+  int rc = family == 4 ? set_opt(fd, IPPROTO_IP, IP_TTL, ttl) : set_opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
+  if (rc == 0) rc = family == 4 ? set_opt(fd, IPPROTO_IP, IP_MULTICAST_TTL, ttl) : set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl);
+  if (rc != 0) return errno_error(env, "setsockopt(hop limit)", errno);
+  return NULL;
+}
+
 /* membership(fd, family, groupBytes, ifindex, join: boolean) */
 napi_value halb_membership(napi_env env, napi_callback_info info) {
   size_t argc = 5;

@@ -14,6 +14,7 @@ export interface HalbSys {
   uname(): { sysname: string; release: string; machine: string };
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;
+  setHopLimit(fd: number, family: 4 | 6, ttl: number): void;
   membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
   sendTo(fd: number, family: 4 | 6, dst: Buffer, ifindex: number, payload: Buffer): number;
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;

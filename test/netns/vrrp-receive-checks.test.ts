@@ -1,0 +1,120 @@
+/**
+ * RFC 5798 §7.1 receive checks on the wire: a halb MASTER is sent one
+ * malformed advert of each kind, each at priority 254 so that, were it
+ * accepted, the master would step down. Each is dropped and counted under its
+ * reason, the state does not change, nothing crashes; then one valid advert
+ * does make it step down (the harness can fail).
+ */
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { encodeAdvert, passwordBytes, type Advert } from '../../src/vrrp/packet';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+
+const CONF = `vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass right
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`;
+
+describe('receive checks on the wire', () => {
+  let lab: Lab;
+  let m: Appliance;
+  before(async () => {
+    lab = await Lab.create({ hosts: ['m', 'x'] });
+    m = new Appliance(lab, 'm', CONF);
+    m.start();
+    await until(
+      'master',
+      15000,
+      () => m.state(),
+      (s) => s === 'master',
+    );
+  });
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  const src = (): string => lab.host('x').ipv4;
+  const good: Advert = {
+    version: 2,
+    vrid: 51,
+    priority: 254,
+    advertIntervalCs: 100,
+    addresses: ['192.0.2.100'],
+    authType: 'pass',
+    authData: passwordBytes('right'),
+  };
+  const enc = (a: Partial<Advert>): Buffer =>
+    encodeAdvert({ ...good, ...a }, { family: 4, src: src(), dst: '224.0.0.18' });
+  const send = async (ttl: number, ...payloads: Buffer[]): Promise<void> => {
+    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
+    const r = await lab.exec('x', [
+      process.execPath,
+      sender,
+      'eth0',
+      String(ttl),
+      '224.0.0.18',
+      ...payloads.map((p) => p.toString('hex')),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+  };
+
+  it('drops and counts each malformed advert; the master stays master', async () => {
+    const corrupt = (b: Buffer, f: (x: Buffer) => void): Buffer => {
+      const c = Buffer.from(b);
+      f(c);
+      return c;
+    };
+    const cases: Array<[string, number, Buffer]> = [
+      ['ttl', 254, enc({})],
+      ['too-short', 255, enc({}).subarray(0, 6)],
+      ['bad-version', 255, corrupt(enc({}), (b) => (b[0] = 0x41))],
+      ['bad-type', 255, corrupt(enc({}), (b) => (b[0] = 0x22))],
+      ['bad-length', 255, Buffer.concat([enc({}), Buffer.alloc(4)])],
+      ['bad-checksum', 255, corrupt(enc({}), (b) => (b[7] = (b[7] as number) ^ 0xff))],
+      ['auth-type-mismatch', 255, enc({ authType: 'none', authData: Buffer.alloc(8) })],
+      ['auth-failure', 255, enc({ authData: passwordBytes('wrong') })],
+      ['interval-mismatch', 255, enc({ advertIntervalCs: 200 })],
+      ['address-list', 255, enc({ addresses: ['192.0.2.99'] })],
+      [
+        'version-mismatch',
+        255,
+        encodeAdvert(
+          { ...good, version: 3, authType: 'none', authData: Buffer.alloc(0) },
+          { family: 4, src: src(), dst: '224.0.0.18' },
+        ),
+      ],
+    ];
+    for (const [, ttl, payload] of cases) await send(ttl, payload);
+    const drops = await until(
+      'every drop counted',
+      5000,
+      async () => (await m.instances())[0]?.drops ?? {},
+      (d) => cases.every(([reason]) => (d[reason] ?? 0) >= 1),
+    );
+    for (const [reason] of cases) assert.equal(drops[reason], 1, `${reason} counted once`);
+    assert.equal(await m.state(), 'master', 'no malformed advert moved the state');
+    assert.ok(m.proc?.running, 'halb is still running');
+  });
+
+  it('a valid advert of higher priority does make the master step down', async () => {
+    await send(255, enc({}));
+    await until(
+      'backup',
+      5000,
+      () => m.state(),
+      (s) => s === 'backup',
+    );
+  });
+});
