@@ -11,6 +11,7 @@ import type { InstanceStatus } from '../core/status';
 import { halbSys } from '../platform/halb-sys';
 import { Announcer, PacketSender } from './announcer';
 import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
+import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
 
@@ -43,6 +44,7 @@ export class VrrpEngine {
   readonly instances: VrrpInstance[] = [];
   private readonly addresses: AddressManager = new RtnetlinkAddresses();
   private readonly sender = new PacketSender();
+  private readonly links = new LinkMonitor();
 
   constructor(
     private readonly cfg: VrrpConfig,
@@ -56,6 +58,41 @@ export class VrrpEngine {
       } catch (err) {
         this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
       }
+    }
+    this.links.onChange((ifname, up) => {
+      this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
+      this.applyLinks();
+    });
+    this.links.start().then(
+      () => this.applyLinks(),
+      (err: Error) => this.log.error(`cannot watch link states: ${err.message}`),
+    );
+  }
+
+  /**
+   * FAULT while the instance's interface, or a tracked interface without a
+   * weight, is down; a weighted track_interface moves the priority instead
+   * (keepalived: +W while up for W > 0, -|W| while down for W < 0).
+   */
+  private applyLinks(): void {
+    for (const inst of this.instances) {
+      const ic = inst.cfg;
+      const down = (name: string): boolean => this.links.isUp(name) === false;
+      const faults: string[] = [];
+      if (ic.interface && down(ic.interface)) faults.push(`interface ${ic.interface} down`);
+      let priority = ic.priority;
+      for (const t of ic.trackInterfaces) {
+        const isDown = down(t.name) !== t.reverse;
+        if (t.weight === undefined || t.weight === 0) {
+          if (isDown) faults.push(`tracked interface ${t.name} down`);
+        } else if (t.weight > 0 && !isDown) priority += t.weight;
+        else if (t.weight < 0 && isDown) priority += t.weight;
+      }
+      inst.setPriority(priority);
+      inst.setFault(
+        faults.length > 0,
+        faults.length > 0 ? faults.join(', ') : `interface ${ic.interface} up`,
+      );
     }
   }
 
@@ -114,5 +151,6 @@ export class VrrpEngine {
     this.sockets.clear();
     this.addresses.dispose();
     this.sender.dispose();
+    this.links.dispose();
   }
 }

@@ -95,7 +95,12 @@ export class VrrpInstance {
   }
 
   setFault(faulty: boolean, why: string): void {
+    if (faulty === (this.m.state === 'fault')) return;
     this.feed({ type: 'fault', faulty, why });
+  }
+
+  setPriority(effective: number): void {
+    if (effective !== this.m.effectivePriority) this.feed({ type: 'priority', effective });
   }
 
   async stop(): Promise<void> {

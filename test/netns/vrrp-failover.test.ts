@@ -112,22 +112,65 @@ describe('halb VRRP failover', () => {
     assert.ok((await nodes[2]!.addresses()).includes(VIP));
   });
 
-  it('two nodes of equal priority: the higher address wins', async () => {
+  it('two masters of equal priority meet: the higher address wins', async () => {
     const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
     labs.push(lab);
     const nodes = [new Appliance(lab, 'lb1', conf(100)), new Appliance(lab, 'lb2', conf(100))];
+    // Apart, each becomes master; together, RFC 5798 §6.4.3 keeps the higher primary address.
+    await lab.partition('lb1');
     nodes.forEach((n) => n.start());
+    await until(
+      'both master apart',
+      20000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'master',
+    );
+    await lab.heal('lb1');
     const s = await until(
       'one master',
-      20000,
+      10000,
       () => states(nodes),
       (x) => oneMaster(x),
     );
-    await new Promise((r) => setTimeout(r, 2500));
     assert.deepEqual(
-      await states(nodes),
+      s,
       ['backup', 'master'],
-      `lb2 (${lab.host('lb2').ipv4}) is above lb1 (${lab.host('lb1').ipv4}); saw ${s.join(',')}`,
+      `lb2 (${lab.host('lb2').ipv4}) is above lb1 (${lab.host('lb1').ipv4})`,
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(await states(nodes), ['backup', 'master'], 'and it stays so');
+  });
+
+  it('link down on the master: it goes FAULT and the backup takes the VIP; link up: it preempts back', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
+    labs.push(lab);
+    const nodes = [new Appliance(lab, 'lb1', conf(150)), new Appliance(lab, 'lb2', conf(100))];
+    nodes.forEach((n) => n.start());
+    await until(
+      'lb1 master',
+      20000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'backup',
+    );
+    await lab.linkSet('lb1', false);
+    const s = await until(
+      'lb2 takes over',
+      15000,
+      () => states(nodes),
+      (x) => x[0] === 'fault' && x[1] === 'master',
+    );
+    assert.deepEqual(s, ['fault', 'master']);
+    assert.ok(!(await nodes[0]!.addresses()).includes(VIP), 'a FAULT node releases the VIP');
+    assert.ok((await nodes[1]!.addresses()).includes(VIP));
+    await lab.linkSet('lb1', true);
+    assert.deepEqual(
+      await until(
+        'lb1 preempts',
+        20000,
+        () => states(nodes),
+        (x) => x[0] === 'master' && x[1] === 'backup',
+      ),
+      ['master', 'backup'],
     );
   });
 });

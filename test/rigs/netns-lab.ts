@@ -219,6 +219,24 @@ export class Lab {
     );
   }
 
+  /**
+   * Cuts a host off the LAN while its link stays up (carrier on): its switch
+   * port leaves the bridge. heal() puts it back.
+   */
+  async partition(name: string): Promise<void> {
+    await mustRun(['ip', '-n', this.switchNs, 'link', 'set', this.portOf(name), 'nomaster']);
+  }
+
+  async heal(name: string): Promise<void> {
+    await mustRun(['ip', '-n', this.switchNs, 'link', 'set', this.portOf(name), 'master', 'br0']);
+  }
+
+  private portOf(name: string): string {
+    const i = [...this.hosts.keys()].indexOf(name);
+    if (i < 0) throw new Error(`lab: no host '${name}'`);
+    return `p${i + 1}`;
+  }
+
   /** A tap on the LAN's bridge for a QEMU guest; QEMU must run in the switch namespace. */
   async addTap(): Promise<string> {
     const tap = `tap${this.tapCount++}`;

@@ -1,0 +1,54 @@
+/**
+ * Link state of every interface from rtnetlink: a dump at start, then the
+ * kernel's RTNLGRP_LINK notifications. An interface is up when it is
+ * administratively up and running (carrier), as keepalived judges it.
+ */
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+
+type Listener = (ifname: string, up: boolean) => void;
+
+interface LinkLike {
+  readonly kind: string;
+  readonly data: { readonly flags?: { readonly up?: true; readonly running?: true } };
+  readonly attrs: { readonly ifname?: string };
+}
+
+export class LinkMonitor {
+  private rt: RtNetlinkSocket | undefined;
+  private readonly state = new Map<string, boolean>();
+  private readonly listeners: Listener[] = [];
+
+  onChange(l: Listener): void {
+    this.listeners.push(l);
+  }
+
+  isUp(ifname: string): boolean | undefined {
+    return this.state.get(ifname);
+  }
+
+  private update(msg: LinkLike, deleted: boolean): void {
+    const name = msg.attrs.ifname;
+    if (!name) return;
+    const up = !deleted && msg.data.flags?.up === true && msg.data.flags?.running === true;
+    if (this.state.get(name) === up) return;
+    this.state.set(name, up);
+    for (const l of this.listeners) l(name, up);
+  }
+
+  async start(): Promise<void> {
+    const rt = createRtNetlink();
+    this.rt = rt;
+    rt.on('message', (msgs, _rinfo) => {
+      for (const m of msgs as unknown as Array<LinkLike & { kind: string }>) {
+        if (m.kind === 'link') this.update(m, false);
+      }
+    });
+    rt.addMembership('LINK');
+    for (const link of await rt.getLinks()) this.update(link as unknown as LinkLike, false);
+  }
+
+  dispose(): void {
+    this.rt?.socket.close();
+    this.rt = undefined;
+  }
+}
