@@ -66,6 +66,8 @@ const NOTES: Array<[RegExp, RegExp]> = [
 ];
 
 const WHY = {
+  script:
+    'a tracker whose script file is missing on this machine: keepalived -t exits 5 but runs the config with the tracker disabled; halb names the file in a warning, since scripts are often installed after the config',
   nb_get_retry:
     "nb_get_retry: keepalived 2.2.7 takes this pre-2.0 name in some checkers only; halb takes it everywhere as 'retry', with a deprecation warning",
   notes:
@@ -80,7 +82,9 @@ function deliberate(v: Verdict): string | undefined {
     return note !== undefined && warnings.some((w) => note[1].test(w));
   });
   if (!allMatched) return undefined;
-  return v.keepalivedSays.some((l) => /nb_get_retry/.test(l)) ? WHY.nb_get_retry : WHY.notes;
+  if (v.keepalivedSays.some((l) => /nb_get_retry/.test(l))) return WHY.nb_get_retry;
+  if (v.keepalivedSays.some((l) => /track script/.test(l))) return WHY.script;
+  return WHY.notes;
 }
 
 describe('differential: halb check vs keepalived -t', () => {
