@@ -14,6 +14,7 @@ import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
 import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
+import { ScriptTracker } from './script-tracker';
 
 export interface InterfaceFacts {
   readonly index: number;
@@ -45,6 +46,7 @@ export class VrrpEngine {
   private readonly addresses: AddressManager = new RtnetlinkAddresses();
   private readonly sender = new PacketSender();
   private readonly links = new LinkMonitor();
+  private readonly scripts = new Map<string, ScriptTracker>();
 
   constructor(
     private readonly cfg: VrrpConfig,
@@ -58,6 +60,13 @@ export class VrrpEngine {
       } catch (err) {
         this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
       }
+    }
+    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    for (const sc of this.cfg.scripts.filter((x) => used.has(x.name))) {
+      const tracker = new ScriptTracker(sc, this.log);
+      tracker.onChange(() => this.applyLinks());
+      this.scripts.set(sc.name, tracker);
+      tracker.start();
     }
     this.links.onChange((ifname, up) => {
       this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
@@ -87,6 +96,17 @@ export class VrrpEngine {
           if (isDown) faults.push(`tracked interface ${t.name} down`);
         } else if (t.weight > 0 && !isDown) priority += t.weight;
         else if (t.weight < 0 && isDown) priority += t.weight;
+      }
+      // vrrp_script: weight > 0 adds while it succeeds, < 0 subtracts while it fails, 0 means FAULT.
+      for (const t of ic.trackScripts) {
+        const tracker = this.scripts.get(t.name);
+        if (!tracker) continue;
+        const weight = t.weight ?? tracker.cfg.weight;
+        const ok = tracker.ok !== (t.reverse || (t.weight === undefined && tracker.cfg.reverse));
+        if (weight === 0) {
+          if (!ok) faults.push(`script ${t.name} failed`);
+        } else if (weight > 0 && ok) priority += weight;
+        else if (weight < 0 && !ok) priority += weight;
       }
       inst.setPriority(priority);
       inst.setFault(
@@ -146,11 +166,13 @@ export class VrrpEngine {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.scripts.values()) t.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
     this.addresses.dispose();
     this.sender.dispose();
     this.links.dispose();
+    for (const t of this.scripts.values()) t.dispose();
   }
 }

@@ -173,4 +173,50 @@ describe('halb VRRP failover', () => {
       ['master', 'backup'],
     );
   });
+
+  it('track_script weight pushes the master below its peer, and back', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
+    labs.push(lab);
+    const flag = `${lab.dir}/lb1-broken`;
+    const tracked = `track_script {
+        chk weight -60
+    }`;
+    const script = `vrrp_script chk {
+    script "/bin/sh -c 'test ! -e ${flag}'"
+    interval 1
+    fall 1
+    rise 1
+}
+`;
+    const nodes = [
+      new Appliance(lab, 'lb1', script + conf(150, tracked)),
+      new Appliance(lab, 'lb2', conf(100)),
+    ];
+    nodes.forEach((n) => n.start());
+    await until(
+      'lb1 master',
+      20000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'backup',
+    );
+    (await import('node:fs')).writeFileSync(flag, '');
+    const s = await until(
+      'lb2 preempts the weakened lb1',
+      15000,
+      () => states(nodes),
+      (x) => x[0] === 'backup' && x[1] === 'master',
+    );
+    assert.deepEqual(s, ['backup', 'master']);
+    assert.equal((await nodes[0]!.instances())[0]?.effectivePriority, 90);
+    (await import('node:fs')).rmSync(flag);
+    assert.deepEqual(
+      await until(
+        'lb1 back',
+        15000,
+        () => states(nodes),
+        (x) => x[0] === 'master' && x[1] === 'backup',
+      ),
+      ['master', 'backup'],
+    );
+  });
 });

@@ -1,0 +1,30 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { nextHysteresis, type Hysteresis } from '../../src/vrrp/script-tracker';
+
+describe('vrrp_script rise and fall', () => {
+  const run = (results: boolean[], rise: number, fall: number, start = true): boolean[] => {
+    let h: Hysteresis = { ok: start, streak: 0 };
+    return results.map((r) => (h = nextHysteresis(h, r, rise, fall)).ok);
+  };
+  it('changes only after fall failures or rise successes in a row', () => {
+    assert.deepEqual(run([false, false, true, false, false, false], 1, 3), [
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    assert.deepEqual(run([true, true, false, true, true], 2, 1, false), [
+      false,
+      true,
+      false,
+      false,
+      true,
+    ]);
+  });
+  it('rise 1 / fall 1 follows every result', () => {
+    assert.deepEqual(run([false, true, false], 1, 1), [false, true, false]);
+  });
+});
