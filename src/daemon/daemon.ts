@@ -73,7 +73,7 @@ export class Daemon {
     }
     this.config = next;
     this.generation++;
-    void this.restartVrrpIfChanged(next);
+    void this.reconfigureVrrp(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
   }
@@ -122,13 +122,23 @@ export class Daemon {
   }
 
   /**
-   * A reload that changes the VRRP configuration restarts the engine (the
-   * instances go through BACKUP again); one that does not leaves it alone.
-   * Keeping unchanged instances running across a change is still to come.
+   * A reload: unchanged VRRP instances keep running (no flap), changed or
+   * removed ones stop, new ones start; a change of the global VRRP settings
+   * restarts them all.
    */
-  private async restartVrrpIfChanged(config: LoadedConfig): Promise<void> {
-    if (JSON.stringify(vrrpConfig(config.model)) === this.vrrpKey) return;
-    this.log.info('VRRP configuration changed: restarting the VRRP instances');
+  private async reconfigureVrrp(config: LoadedConfig): Promise<void> {
+    const next = vrrpConfig(config.model);
+    const key = JSON.stringify(next);
+    if (key === this.vrrpKey) return;
+    if (!this.vrrp) {
+      this.startVrrp(config);
+      return;
+    }
+    if (await this.vrrp.reconfigure(next)) {
+      this.vrrpKey = key;
+      return;
+    }
+    this.log.info('global VRRP settings changed: restarting the VRRP instances');
     await this.vrrp?.stop();
     this.vrrp = undefined;
     this.startVrrp(config);

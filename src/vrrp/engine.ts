@@ -42,14 +42,15 @@ export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
   private readonly byVrid = new Map<string, VrrpInstance>();
-  readonly instances: VrrpInstance[] = [];
+  private readonly keyOf = new Map<VrrpInstance, string>();
+  instances: VrrpInstance[] = [];
   private readonly addresses: AddressManager = new RtnetlinkAddresses();
   private readonly sender = new PacketSender();
   private readonly links = new LinkMonitor();
   private readonly scripts = new Map<string, ScriptTracker>();
 
   constructor(
-    private readonly cfg: VrrpConfig,
+    private cfg: VrrpConfig,
     private readonly log: Logger,
   ) {}
 
@@ -61,13 +62,7 @@ export class VrrpEngine {
         this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
       }
     }
-    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
-    for (const sc of this.cfg.scripts.filter((x) => used.has(x.name))) {
-      const tracker = new ScriptTracker(sc, this.log);
-      tracker.onChange(() => this.applyLinks());
-      this.scripts.set(sc.name, tracker);
-      tracker.start();
-    }
+    this.startScripts();
     this.links.onChange((ifname, up) => {
       this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
       this.applyLinks();
@@ -116,6 +111,67 @@ export class VrrpEngine {
     }
   }
 
+  /** Trackers for the scripts instances use; one whose config is unchanged keeps running. */
+  private startScripts(): void {
+    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    for (const [name, t] of this.scripts) {
+      const now = this.cfg.scripts.find((x) => x.name === name);
+      if (!used.has(name) || JSON.stringify(now) !== JSON.stringify(t.cfg)) {
+        t.dispose();
+        this.scripts.delete(name);
+      }
+    }
+    for (const sc of this.cfg.scripts.filter(
+      (x) => used.has(x.name) && !this.scripts.has(x.name),
+    )) {
+      const tracker = new ScriptTracker(sc, this.log);
+      tracker.onChange(() => this.applyLinks());
+      this.scripts.set(sc.name, tracker);
+      tracker.start();
+    }
+  }
+
+  /**
+   * A reload: instances whose configuration is unchanged keep running (same
+   * state, VIPs, timers: no flap); changed or removed ones stop cleanly; new
+   * ones start. Returns false when the global VRRP settings changed, which
+   * needs a full restart.
+   */
+  async reconfigure(next: VrrpConfig): Promise<boolean> {
+    // router_id only names the box in logs and mail: it needs no restart.
+    const globals = (c: VrrpConfig): string =>
+      JSON.stringify({ ...c.globals, routerId: undefined });
+    if (globals(next) !== globals(this.cfg)) return false;
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    const kept: VrrpInstance[] = [];
+    const gone: VrrpInstance[] = [];
+    for (const inst of this.instances) {
+      const now = next.instances.find((i) => i.name === inst.cfg.name);
+      if (now && same(now, inst.cfg)) kept.push(inst);
+      else gone.push(inst);
+    }
+    for (const inst of gone) {
+      this.log.info(
+        `(${inst.cfg.name}) ${next.instances.some((i) => i.name === inst.cfg.name) ? 'changed' : 'removed'} by the reload: stopping it`,
+      );
+      await inst.stop();
+      this.byVrid.delete(this.keyOf.get(inst) ?? '');
+      this.keyOf.delete(inst);
+    }
+    this.instances = kept;
+    this.cfg = next;
+    for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name))) {
+      try {
+        this.startInstance(ic);
+      } catch (err) {
+        this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
+      }
+    }
+    this.startScripts();
+    this.applyLinks();
+    return true;
+  }
+
   private startInstance(ic: VrrpInstanceConfig): void {
     if (!ic.interface) throw new Error('no interface');
     const facts = interfaceFacts(ic.interface);
@@ -157,6 +213,7 @@ export class VrrpEngine {
       indexOf,
     });
     this.byVrid.set(`${key}/${ic.vrid}`, inst);
+    this.keyOf.set(inst, `${key}/${ic.vrid}`);
     this.instances.push(inst);
     inst.start();
   }

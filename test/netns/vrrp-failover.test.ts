@@ -219,4 +219,67 @@ describe('halb VRRP failover', () => {
       ['master', 'backup'],
     );
   });
+
+  it('SIGHUP: an unchanged instance keeps its state and VIP (no flap); a new one starts, a removed one stops', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const vi2 = `vrrp_instance VI_2 {
+    interface eth0
+    virtual_router_id 52
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.102/24
+    }
+}
+`;
+    const node = new Appliance(lab, 'lb1', conf(150));
+    const proc = node.start();
+    await until(
+      'master',
+      20000,
+      () => node.state(),
+      (s) => s === 'master',
+    );
+    const before = (await node.instances())[0]!;
+    const fs = await import('node:fs');
+    const hup = async (text: string, done: RegExp): Promise<void> => {
+      fs.writeFileSync(node.conf, text);
+      await lab.exec('lb1', ['kill', '-HUP', String(proc.pid)]);
+      await proc.waitFor(done, 10000);
+    };
+    await hup(
+      conf(150).replace('router_id test', 'router_id renamed') + vi2,
+      /Reload complete \(configuration generation 2\)/,
+    );
+    const both = await until(
+      'VI_2 master too',
+      15000,
+      () => node.instances(),
+      (x) => x.length === 2 && x.every((i) => i.state === 'master'),
+    );
+    assert.deepEqual(
+      both[0]!.lastTransition,
+      before.lastTransition,
+      'VI_1 did not go through a transition',
+    );
+    const masters = (): number => proc.output.split('(VI_1) Entering MASTER STATE').length - 1;
+    assert.equal(masters(), 1, 'VI_1 became MASTER once only');
+    assert.doesNotMatch(proc.output, /restarting the VRRP instances/);
+    assert.ok((await node.addresses()).includes('192.0.2.102'));
+    await hup(conf(150), /Reload complete \(configuration generation 3\)/);
+    const one = await until(
+      'VI_2 gone',
+      10000,
+      () => node.instances(),
+      (x) => x.length === 1,
+    );
+    assert.equal(one[0]!.state, 'master');
+    assert.equal(masters(), 1, 'VI_1 still in its first MASTER period');
+    assert.ok(
+      !(await node.addresses()).includes('192.0.2.102'),
+      'the removed instance released its VIP',
+    );
+    assert.match(proc.output, /\(VI_2\) removed by the reload: stopping it/);
+  });
 });
