@@ -46,6 +46,7 @@ demo: build
 bench: build firmwares
 	@node build/bench/run.js
 	@node build/bench/config-parse.js
+	@node build/bench/vrrp-failover.js
 
 clean:
 	rm -rf build dist

@@ -14,6 +14,10 @@ export interface FrameSender {
 
 export class PacketSender implements FrameSender {
   private fd: number | undefined;
+  prepare(): void {
+    this.fd ??= halbSys().packetOpen();
+  }
+
   send(ifindex: number, frame: Buffer): void {
     const sys = halbSys();
     this.fd ??= sys.packetOpen();

@@ -55,6 +55,12 @@ export class VrrpEngine {
   ) {}
 
   start(): void {
+    try {
+      this.addresses.prepare();
+      this.sender.prepare();
+    } catch (err) {
+      this.log.error(`cannot open the VIP and announcement sockets: ${(err as Error).message}`);
+    }
     for (const ic of this.cfg.instances) {
       try {
         this.startInstance(ic);

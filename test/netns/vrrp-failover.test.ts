@@ -292,15 +292,33 @@ describe('halb VRRP failover', () => {
     }`;
     const a = lab.host('lb1').ipv4;
     const b = lab.host('lb2').ipv4;
-    const nodes = [new Appliance(lab, 'lb1', conf(150, uni(a, b))), new Appliance(lab, 'lb2', conf(100, uni(b, a)))];
+    const nodes = [
+      new Appliance(lab, 'lb1', conf(150, uni(a, b))),
+      new Appliance(lab, 'lb2', conf(100, uni(b, a))),
+    ];
     const cap = await lab.capture('lb2', 'proto 112');
     nodes.forEach((n) => n.start());
-    await until('lb1 master', 20000, () => states(nodes), (x) => x[0] === 'master' && x[1] === 'backup');
+    await until(
+      'lb1 master',
+      20000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'backup',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const packets = await cap.stop();
-    const dsts = new Set(packets.map((p) => ((p.ip as Record<string, string> | undefined) ?? {})['ip.dst']));
-    assert.ok(dsts.has(b) && !dsts.has('224.0.0.18'), `adverts go to the peer only, saw ${[...dsts].join(', ')}`);
+    const dsts = new Set(
+      packets.map((p) => ((p.ip as Record<string, string> | undefined) ?? {})['ip.dst']),
+    );
+    assert.ok(
+      dsts.has(b) && !dsts.has('224.0.0.18'),
+      `adverts go to the peer only, saw ${[...dsts].join(', ')}`,
+    );
     await nodes[0]!.proc!.kill('SIGKILL');
-    await until('lb2 master', 15000, () => states(nodes), (x) => x[1] === 'master');
+    await until(
+      'lb2 master',
+      15000,
+      () => states(nodes),
+      (x) => x[1] === 'master',
+    );
   });
 });

@@ -39,6 +39,26 @@ export class KeepalivedPeer {
     return this.proc;
   }
 
+  /**
+   * Kills keepalived as a crash would: its VRRP child first (it would otherwise
+   * get SIGTERM from the parent's death and leave gracefully), then the parent.
+   */
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    const pid = this.proc?.pid;
+    if (pid === undefined) return;
+    if (signal === 'SIGKILL') {
+      const r = await this.lab.exec(this.host, ['pgrep', '-P', String(pid)]);
+      for (const child of r.stdout.split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(child), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    await this.proc?.kill(signal);
+  }
+
   /** The state of VI_1 from the last transition keepalived logged. */
   state(instance = 'VI_1'): string {
     if (!this.proc?.running) return 'down';

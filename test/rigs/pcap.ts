@@ -20,6 +20,38 @@ export interface IpPacket {
 
 const mac = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 
+export interface ArpFrame {
+  readonly timeUs: number;
+  readonly srcMac: string;
+  readonly op: number;
+  readonly senderIp: string;
+  readonly targetIp: string;
+}
+
+/** ARP frames of a capture (gratuitous ARP shows sender IP = target IP). */
+export function readArp(file: string): ArpFrame[] {
+  const buf = fs.readFileSync(file);
+  if (buf.length < 24) return [];
+  const le = buf.readUInt32LE(0) === 0xa1b2c3d4;
+  const u32 = (o: number): number => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  const out: ArpFrame[] = [];
+  for (let o = 24; o + 16 <= buf.length;) {
+    const timeUs = u32(o) * 1e6 + u32(o + 4);
+    const len = u32(o + 8);
+    const f = buf.subarray(o + 16, o + 16 + len);
+    o += 16 + len;
+    if (f.length < 42 || f.readUInt16BE(12) !== 0x0806) continue;
+    out.push({
+      timeUs,
+      srcMac: mac(f.subarray(6, 12)),
+      op: f.readUInt16BE(20),
+      senderIp: ipString(f.subarray(28, 32), 4),
+      targetIp: ipString(f.subarray(38, 42), 4),
+    });
+  }
+  return out;
+}
+
 export function readPcap(file: string): IpPacket[] {
   const buf = fs.readFileSync(file);
   if (buf.length < 24) return [];

@@ -9,6 +9,8 @@ import { ipBytes, ipString } from '../checksum';
 import type { Vip } from '../../config/vrrp-config';
 
 export interface AddressManager {
+  /** Opens what it needs now, so the first failover does not pay for it. */
+  prepare(): void;
   add(vip: Vip, ifindex: number): Promise<void>;
   remove(vip: Vip, ifindex: number): Promise<void>;
   list(ifindex: number, family: 4 | 6): Promise<string[]>;
@@ -25,6 +27,10 @@ function alreadyDone(err: unknown, codes: string[]): boolean {
 
 export class RtnetlinkAddresses implements AddressManager {
   private rt: RtNetlinkSocket | undefined;
+
+  prepare(): void {
+    this.socket();
+  }
 
   private socket(): RtNetlinkSocket {
     this.rt ??= createRtNetlink();
