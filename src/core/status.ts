@@ -44,7 +44,7 @@ export function formatStatus(s: DaemonStatus): string {
   if (s.instances.length === 0) {
     lines.push('no VRRP instances running');
   } else {
-    lines.push('INSTANCE         STATE   PRIO  EFF  MASTER           VIPS');
+    lines.push('INSTANCE         STATE   PRIO  EFF  MASTER                   VIPS');
     for (const i of s.instances) {
       lines.push(
         [
@@ -52,10 +52,21 @@ export function formatStatus(s: DaemonStatus): string {
           i.state.toUpperCase().padEnd(7),
           String(i.priority).padStart(4),
           String(i.effectivePriority).padStart(4),
-          (i.masterAddress ?? '-').padEnd(16),
+          (i.masterAddress ?? '-').padEnd(24),
           i.vips.join(','),
         ].join(' '),
       );
+      if (i.lastTransition)
+        lines.push(
+          `    last transition: ${i.lastTransition.to.toUpperCase()} (${i.lastTransition.why})`,
+        );
+      const st = i.stats ?? {};
+      lines.push(
+        `    adverts sent ${st.advertsSent ?? 0}, received ${st.advertsReceived ?? 0}; became master ${st.becameMaster ?? 0}, released ${st.releasedMaster ?? 0}`,
+      );
+      const drops = Object.entries(i.drops ?? {});
+      if (drops.length > 0)
+        lines.push(`    dropped: ${drops.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
   }
   return lines.join('\n');

@@ -85,6 +85,7 @@ export class VrrpEngine {
    * (keepalived: +W while up for W > 0, -|W| while down for W < 0).
    */
   private applyLinks(): void {
+    const own = new Map<VrrpInstance, string[]>();
     for (const inst of this.instances) {
       const ic = inst.cfg;
       const down = (name: string): boolean => this.links.isUp(name) === false;
@@ -110,10 +111,21 @@ export class VrrpEngine {
         else if (weight < 0 && !ok) priority += weight;
       }
       inst.setPriority(priority);
-      inst.setFault(
-        faults.length > 0,
-        faults.length > 0 ? faults.join(', ') : `interface ${ic.interface} up`,
-      );
+      own.set(inst, faults);
+    }
+    // A member in FAULT of its own puts its whole sync group in FAULT.
+    for (const inst of this.instances) {
+      const faults = own.get(inst) ?? [];
+      const group = this.cfg.syncGroups.find((g) => g.members.includes(inst.cfg.name));
+      const peer = group
+        ? this.instances.find(
+            (o) =>
+              o !== inst && group.members.includes(o.cfg.name) && (own.get(o) ?? []).length > 0,
+          )
+        : undefined;
+      if (faults.length > 0) inst.setFault(true, faults.join(', '));
+      else if (peer) inst.setFault(true, `sync group ${group?.name}: ${peer.cfg.name} is in FAULT`);
+      else inst.setFault(false, `interface ${inst.cfg.interface} up`);
     }
   }
 
@@ -221,7 +233,21 @@ export class VrrpEngine {
     this.byVrid.set(`${key}/${ic.vrid}`, inst);
     this.keyOf.set(inst, `${key}/${ic.vrid}`);
     this.instances.push(inst);
+    inst.onTransition((_from, to) => this.syncGroupOf(inst, to));
     inst.start();
+  }
+
+  /**
+   * vrrp_sync_group: the members move together. One in FAULT puts the others
+   * in FAULT (until it recovers); one becoming MASTER takes the others to
+   * MASTER; one falling back to BACKUP takes the others to BACKUP.
+   */
+  private syncGroupOf(inst: VrrpInstance, to: string): void {
+    const group = this.cfg.syncGroups.find((g) => g.members.includes(inst.cfg.name));
+    if (!group) return;
+    const others = this.instances.filter((i) => i !== inst && group.members.includes(i.cfg.name));
+    const why = `sync group ${group.name}: ${inst.cfg.name} is ${to.toUpperCase()}`;
+    if (to === 'master' || to === 'backup') for (const o of others) o.sync(to, why);
   }
 
   status(): InstanceStatus[] {

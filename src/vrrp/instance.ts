@@ -49,6 +49,7 @@ export class VrrpInstance {
     priorityZeroSent: 0,
   };
   private vipWork: Promise<void> = Promise.resolve();
+  private readonly transitionListeners: Array<(from: string, to: string) => void> = [];
 
   constructor(
     readonly cfg: VrrpInstanceConfig,
@@ -99,6 +100,15 @@ export class VrrpInstance {
     this.feed({ type: 'fault', faulty, why });
   }
 
+  onTransition(l: (from: string, to: string) => void): void {
+    this.transitionListeners.push(l);
+  }
+
+  /** Moves with its sync group. */
+  sync(to: 'master' | 'backup', why: string): void {
+    this.feed({ type: 'sync', to, why });
+  }
+
   setPriority(effective: number): void {
     if (effective !== this.m.effectivePriority) this.feed({ type: 'priority', effective });
   }
@@ -118,6 +128,7 @@ export class VrrpInstance {
     if (was === 'master' && this.m.state !== 'master') this.stats.releasedMaster++;
     for (const a of s.actions) this.act(a);
     this.schedule();
+    if (was !== this.m.state) for (const l of this.transitionListeners) l(was, this.m.state);
   }
 
   private schedule(): void {

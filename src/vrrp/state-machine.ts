@@ -50,7 +50,9 @@ export type VrrpEvent =
       readonly advertIntervalCs: number;
     }
   | { readonly type: 'fault'; readonly faulty: boolean; readonly why: string }
-  | { readonly type: 'priority'; readonly effective: number };
+  | { readonly type: 'priority'; readonly effective: number }
+  /** vrrp_sync_group: a member moved, and the group moves with it. */
+  | { readonly type: 'sync'; readonly to: 'master' | 'backup'; readonly why: string };
 
 export type VrrpAction =
   | { readonly type: 'send-advert'; readonly priority: number }
@@ -296,6 +298,10 @@ export function step(p: InstanceParams, m: Machine, e: VrrpEvent, now: number): 
       const effective = p.priority === 255 ? 255 : Math.max(1, Math.min(254, e.effective));
       return { machine: { ...m, effectivePriority: effective }, actions: [] };
     }
+    case 'sync':
+      if (e.to === 'master' && m.state === 'backup') return to(p, m, 'master', now, e.why);
+      if (e.to === 'backup' && m.state === 'master') return to(p, m, 'backup', now, e.why);
+      return { machine: m, actions: [] };
     case 'advert':
       if (m.state === 'backup') return onAdvertInBackup(p, m, e, now);
       if (m.state === 'master') return onAdvertInMaster(p, m, e, now);

@@ -321,4 +321,73 @@ describe('halb VRRP failover', () => {
       (x) => x[1] === 'master',
     );
   });
+
+  it('vrrp_sync_group: a member in FAULT takes the whole group with it, and back', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
+    labs.push(lab);
+    const flag = `${lab.dir}/vi2-broken`;
+    const group = (
+      prio: number,
+      script: boolean,
+    ): string => `${script ? `vrrp_script chk {\n    script "/bin/sh -c 'test ! -e ${flag}'"\n    interval 1\n}\n` : ''}vrrp_sync_group G {
+    group {
+        VI_1
+        VI_2
+    }
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority ${prio}
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+vrrp_instance VI_2 {
+    interface eth0
+    virtual_router_id 52
+    priority ${prio}
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.102/24
+    }
+    ${script ? 'track_script {\n        chk\n    }' : ''}
+}
+`;
+    const nodes = [
+      new Appliance(lab, 'lb1', group(150, true)),
+      new Appliance(lab, 'lb2', group(100, false)),
+    ];
+    nodes.forEach((n) => n.start());
+    const all = async (): Promise<string[]> =>
+      (await Promise.all(nodes.map((n) => n.instances())))
+        .flat()
+        .map((i) => `${i.name}:${i.state}`);
+    await until(
+      'lb1 masters both',
+      20000,
+      all,
+      (x) => x.join() === 'VI_1:master,VI_2:master,VI_1:backup,VI_2:backup',
+    );
+    (await import('node:fs')).writeFileSync(flag, '');
+    const s = await until(
+      'the group fails over',
+      15000,
+      all,
+      (x) => x.join() === 'VI_1:fault,VI_2:fault,VI_1:master,VI_2:master',
+    );
+    assert.deepEqual(s, ['VI_1:fault', 'VI_2:fault', 'VI_1:master', 'VI_2:master']);
+    assert.match(
+      (await nodes[0]!.instances())[0]!.lastTransition!.why,
+      /sync group G: VI_2 is in FAULT/,
+    );
+    (await import('node:fs')).rmSync(flag);
+    await until(
+      'the group comes back',
+      20000,
+      all,
+      (x) => x.join() === 'VI_1:master,VI_2:master,VI_1:backup,VI_2:backup',
+    );
+  });
 });
