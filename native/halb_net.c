@@ -64,6 +64,25 @@ static int set_opt(int fd, int level, int name, int value) {
   return setsockopt(fd, level, name, &value, sizeof value);
 }
 
+/* Fills a sockaddr for a 4- or 16-byte address; returns its length, 0 when the size is wrong. */
+static socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family, const void *addr, size_t alen, int ifindex) {
+  memset(ss, 0, sizeof *ss);
+  if (family == 4 && alen == 4) {
+    struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+    sa->sin_family = AF_INET;
+    memcpy(&sa->sin_addr, addr, 4);
+    return sizeof *sa;
+  }
+  if (family == 6 && alen == 16) {
+    struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+    sa->sin6_family = AF_INET6;
+    memcpy(&sa->sin6_addr, addr, 16);
+    sa->sin6_scope_id = (uint32_t)ifindex;
+    return sizeof *sa;
+  }
+  return 0;
+}
+
 /* rawOpen(family 4|6, protocol, ifindex, ifname): fd, non-blocking, bound to the interface. */
 napi_value halb_raw_open(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -171,24 +190,13 @@ napi_value halb_send_to(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload)");
     return NULL;
   }
-  ssize_t n;
-  if (family == 4 && dlen == 4) {
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    memcpy(&sa.sin_addr, dst, 4);
-    n = sendto(fd, data, len, 0, (struct sockaddr *)&sa, sizeof sa);
-  } else if (family == 6 && dlen == 16) {
-    struct sockaddr_in6 sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin6_family = AF_INET6;
-    memcpy(&sa.sin6_addr, dst, 16);
-    sa.sin6_scope_id = (uint32_t)ifindex;
-    n = sendto(fd, data, len, 0, (struct sockaddr *)&sa, sizeof sa);
-  } else {
+  struct sockaddr_storage ss;
+  socklen_t sl = fill_sockaddr(&ss, family, dst, dlen, ifindex);
+  if (sl == 0) {
     napi_throw_range_error(env, NULL, "sendTo: dst must be 4 bytes (IPv4) or 16 (IPv6)");
     return NULL;
   }
+  ssize_t n = sendto(fd, data, len, 0, (struct sockaddr *)&ss, sl);
   if (n < 0) return errno_error(env, "sendto", errno);
   return make_int(env, (int32_t)n);
 }
@@ -205,23 +213,13 @@ napi_value halb_bind_address(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "bindAddress(fd, family, addr)");
     return NULL;
   }
-  int rc;
-  if (family == 4 && alen == 4) {
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    memcpy(&sa.sin_addr, addr, 4);
-    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
-  } else if (family == 6 && alen == 16) {
-    struct sockaddr_in6 sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin6_family = AF_INET6;
-    memcpy(&sa.sin6_addr, addr, 16);
-    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
-  } else {
+  struct sockaddr_storage ss;
+  socklen_t sl = fill_sockaddr(&ss, family, addr, alen, 0);
+  if (sl == 0) {
     napi_throw_range_error(env, NULL, "bindAddress: 4 or 16 bytes");
     return NULL;
   }
+  int rc = bind(fd, (struct sockaddr *)&ss, sl);
   if (rc != 0) return errno_error(env, "bind", errno);
   return NULL;
 }

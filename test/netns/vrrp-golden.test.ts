@@ -7,10 +7,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeAdvert, encodeAdvert, passwordBytes } from '../../src/vrrp/packet';
 import { run } from '../rigs/exec';
+import { KeepalivedPeer } from '../rigs/keepalived-peer';
 import { Lab } from '../rigs/netns-lab';
 import { readPcap, writePcap, type IpPacket } from '../rigs/pcap';
 
@@ -61,25 +61,8 @@ describe('golden adverts from keepalived 2.2.7', () => {
   let packets: IpPacket[] = [];
   before(async () => {
     lab = await Lab.create({ hosts: ['ka', 'obs'] });
-    const conf = path.join(lab.dir, 'keepalived.conf');
-    fs.writeFileSync(conf, CONF);
     const cap = await lab.capture('obs', 'proto 112 or ip6 proto 112');
-    const pid = (n: string) => path.join(lab.dir, n);
-    const ka = lab.spawn('ka', [
-      'keepalived',
-      '-n',
-      '-l',
-      '-D',
-      '-P',
-      '-f',
-      conf,
-      '-p',
-      pid('k.pid'),
-      '-r',
-      pid('v.pid'),
-      '-c',
-      pid('c.pid'),
-    ]);
+    const ka = new KeepalivedPeer(lab, 'ka', CONF).start();
     // All three become master after the master-down interval, then advertise.
     await ka.waitFor(/\(V2\) Entering MASTER STATE/, 20000);
     await ka.waitFor(/\(V6\) Entering MASTER STATE/, 20000);
