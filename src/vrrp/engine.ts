@@ -11,6 +11,7 @@ import type { InstanceStatus } from '../core/status';
 import { halbSys } from '../platform/halb-sys';
 import { Announcer, PacketSender } from './announcer';
 import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
+import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
@@ -47,6 +48,7 @@ export class VrrpEngine {
   private readonly addresses: AddressManager = new RtnetlinkAddresses();
   private readonly sender = new PacketSender();
   private readonly links = new LinkMonitor();
+  private readonly addressWatch = new AddressWatch();
   private readonly scripts = new Map<string, ScriptTracker>();
 
   constructor(
@@ -69,6 +71,11 @@ export class VrrpEngine {
       }
     }
     this.startScripts();
+    try {
+      this.addressWatch.start(() => this.instances.forEach((i) => i.restoreVips()));
+    } catch (err) {
+      this.log.error(`cannot watch addresses: ${(err as Error).message}`);
+    }
     this.links.onChange((ifname, up) => {
       this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
       this.applyLinks();
@@ -262,6 +269,7 @@ export class VrrpEngine {
     this.addresses.dispose();
     this.sender.dispose();
     this.links.dispose();
+    this.addressWatch.dispose();
     for (const t of this.scripts.values()) t.dispose();
   }
 }

@@ -100,6 +100,27 @@ export class VrrpInstance {
     this.feed({ type: 'fault', faulty, why });
   }
 
+  /** While MASTER: puts back any VIP someone else removed (keepalived does the same). */
+  restoreVips(): void {
+    if (this.m.state !== 'master') return;
+    this.vipWork = this.vipWork
+      .then(async () => {
+        if (this.m.state !== 'master') return;
+        for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
+          const idx = v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex;
+          const present = await this.deps.addresses.list(idx, v.family);
+          if (present.includes(v.address)) continue;
+          this.deps.log.info(
+            `(${this.cfg.name}) VIP ${v.address} was removed while MASTER: restoring it`,
+          );
+          await this.deps.addresses.add(v, idx);
+        }
+      })
+      .catch((err: Error) =>
+        this.deps.log.error(`(${this.cfg.name}) cannot restore VIPs: ${err.message}`),
+      );
+  }
+
   onTransition(l: (from: string, to: string) => void): void {
     this.transitionListeners.push(l);
   }

@@ -390,4 +390,26 @@ vrrp_instance VI_2 {
       (x) => x.join() === 'VI_1:master,VI_2:master,VI_1:backup,VI_2:backup',
     );
   });
+
+  it('a VIP removed by someone else while MASTER is put back', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const node = new Appliance(lab, 'lb1', conf(150));
+    const proc = node.start();
+    await until(
+      'master with the VIP',
+      20000,
+      async () => ((await node.state()) === 'master' ? await node.addresses() : []),
+      (a) => a.includes(VIP),
+    );
+    await lab.exec('lb1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
+    await until(
+      'the VIP is back',
+      5000,
+      () => node.addresses(),
+      (a) => a.includes(VIP),
+    );
+    assert.match(proc.output, /VIP 192\.0\.2\.100 was removed while MASTER: restoring it/);
+    assert.equal(await node.state(), 'master');
+  });
 });
