@@ -21,6 +21,7 @@
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "halb_net.h"
 
@@ -221,6 +222,22 @@ napi_value halb_bind_address(napi_env env, napi_callback_info info) {
   }
   int rc = bind(fd, (struct sockaddr *)&ss, sl);
   if (rc != 0) return errno_error(env, "bind", errno);
+  return NULL;
+}
+
+/* mkfifo(path, mode): creates a FIFO; an existing one is fine (notify_fifo). */
+napi_value halb_mkfifo(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  char path[4096];
+  size_t len;
+  int32_t mode;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok || get_int(env, argv[1], &mode)) {
+    napi_throw_type_error(env, NULL, "mkfifo(path, mode)");
+    return NULL;
+  }
+  if (mkfifo(path, (mode_t)mode) != 0 && errno != EEXIST) return errno_error(env, path, errno);
   return NULL;
 }
 

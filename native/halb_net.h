@@ -9,6 +9,7 @@ napi_value halb_send_to(napi_env env, napi_callback_info info);
 napi_value halb_bind_address(napi_env env, napi_callback_info info);
 napi_value halb_packet_open(napi_env env, napi_callback_info info);
 napi_value halb_packet_send(napi_env env, napi_callback_info info);
+napi_value halb_mkfifo(napi_env env, napi_callback_info info);
 napi_value halb_close(napi_env env, napi_callback_info info);
 napi_value halb_recv_start(napi_env env, napi_callback_info info);
 napi_value halb_recv_stop(napi_env env, napi_callback_info info);

@@ -82,6 +82,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetOpen", NULL, halb_packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSend", NULL, halb_packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mkfifo", NULL, halb_mkfifo, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, halb_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvStart", NULL, halb_recv_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvStop", NULL, halb_recv_stop, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -20,6 +20,7 @@ export interface HalbSys {
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
   packetOpen(): number;
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
+  mkfifo(path: string, mode: number): void;
   close(fd: number): void;
   /** IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with ancillary data. */
   recvStart(fd: number, family: 4 | 6, cb: RecvCallback): object;

@@ -15,6 +15,7 @@ import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
+import { NotifyFifo } from './notify-fifo';
 import { ScriptTracker } from './script-tracker';
 
 export interface InterfaceFacts {
@@ -49,6 +50,7 @@ export class VrrpEngine {
   private readonly sender = new PacketSender();
   private readonly links = new LinkMonitor();
   private readonly addressWatch = new AddressWatch();
+  private fifo: NotifyFifo | undefined;
   private readonly scripts = new Map<string, ScriptTracker>();
 
   constructor(
@@ -62,6 +64,15 @@ export class VrrpEngine {
       this.sender.prepare();
     } catch (err) {
       this.log.error(`cannot open the VIP and announcement sockets: ${(err as Error).message}`);
+    }
+    if (this.cfg.globals.notifyFifo) {
+      try {
+        const fifo = new NotifyFifo(this.cfg.globals.notifyFifo, this.log);
+        fifo.open();
+        this.fifo = fifo;
+      } catch (err) {
+        this.log.error(`cannot open the notify FIFO: ${(err as Error).message}`);
+      }
     }
     for (const ic of this.cfg.instances) {
       try {
@@ -236,6 +247,7 @@ export class VrrpEngine {
       primaryAddress: primary,
       group,
       indexOf,
+      fifo: (line) => this.fifo?.write(line),
     });
     this.byVrid.set(`${key}/${ic.vrid}`, inst);
     this.keyOf.set(inst, `${key}/${ic.vrid}`);
@@ -270,6 +282,7 @@ export class VrrpEngine {
     this.sender.dispose();
     this.links.dispose();
     this.addressWatch.dispose();
+    this.fifo?.dispose();
     for (const t of this.scripts.values()) t.dispose();
   }
 }

@@ -33,6 +33,8 @@ export interface InstanceDeps {
   readonly primaryAddress: string;
   readonly group: string;
   readonly indexOf: (ifname: string) => number;
+  /** keepalived's notify FIFO, when configured. */
+  readonly fifo?: (line: string) => void;
 }
 
 export class VrrpInstance {
@@ -250,6 +252,7 @@ export class VrrpInstance {
       const t = setTimeout(() => child.kill('SIGKILL'), 30000);
       child.on('exit', () => clearTimeout(t));
     };
+    this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
     if (specific) run(specific);
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
     if (n.any) run([...n.any, 'INSTANCE', this.cfg.name, state, String(this.m.effectivePriority)]);

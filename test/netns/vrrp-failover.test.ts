@@ -412,4 +412,25 @@ vrrp_instance VI_2 {
     assert.match(proc.output, /VIP 192\.0\.2\.100 was removed while MASTER: restoring it/);
     assert.equal(await node.state(), 'master');
   });
+
+  it("writes state changes to the notify FIFO in keepalived's format", async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const fifo = `${lab.dir}/notify.fifo`;
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `global_defs {\n    vrrp_notify_fifo ${fifo}\n}\n` + conf(150),
+    );
+    node.start();
+    await until(
+      'the FIFO exists',
+      10000,
+      async () => (await import('node:fs')).existsSync(fifo),
+      (x) => x,
+    );
+    const reader = lab.spawn('lb1', ['cat', fifo]);
+    await reader.waitFor('INSTANCE "VI_1" MASTER 150', 15000);
+    assert.match(reader.output, /INSTANCE "VI_1" MASTER 150\n/);
+  });
 });
