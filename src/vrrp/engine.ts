@@ -17,6 +17,7 @@ import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
 import { NotifyFifo } from './notify-fifo';
 import { ScriptTracker } from './script-tracker';
+import { insecureBecause, scriptUser, type RunAs } from './script-security';
 
 export interface InterfaceFacts {
   readonly index: number;
@@ -51,6 +52,7 @@ export class VrrpEngine {
   private readonly links = new LinkMonitor();
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
+  private runAs: RunAs | undefined;
   private readonly scripts = new Map<string, ScriptTracker>();
 
   constructor(
@@ -147,6 +149,36 @@ export class VrrpEngine {
     }
   }
 
+  /** Who scripts run as (when halb runs as root), as keepalived decides it. */
+  private spawnAs(): { uid: number; gid: number } | undefined {
+    if (process.getuid?.() !== 0) return undefined;
+    if (!this.runAs) {
+      try {
+        this.runAs = scriptUser(this.cfg.globals.scriptUser);
+      } catch (err) {
+        this.log.error(`${(err as Error).message}; scripts run as root`);
+        this.runAs = { uid: 0, gid: 0, name: 'root' };
+      }
+    }
+    return { uid: this.runAs.uid, gid: this.runAs.gid };
+  }
+
+  /**
+   * enable_script_security: a script someone other than root (or its user)
+   * could change is refused; without it, it runs with a warning, as keepalived.
+   */
+  private refusal(argv: readonly string[]): string | undefined {
+    const program = argv[0];
+    if (!program) return 'no script given';
+    const why = insecureBecause(program, this.spawnAs()?.uid ?? 0);
+    if (!why) return undefined;
+    if (this.cfg.globals.scriptSecurity) return `${why} (enable_script_security)`;
+    this.log.warn(
+      `script ${program} is unsafe: ${why}; running it because enable_script_security is off`,
+    );
+    return undefined;
+  }
+
   /** Trackers for the scripts instances use; one whose config is unchanged keeps running. */
   private startScripts(): void {
     const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
@@ -160,7 +192,7 @@ export class VrrpEngine {
     for (const sc of this.cfg.scripts.filter(
       (x) => used.has(x.name) && !this.scripts.has(x.name),
     )) {
-      const tracker = new ScriptTracker(sc, this.log);
+      const tracker = new ScriptTracker(sc, this.log, this.spawnAs(), this.refusal(sc.argv));
       tracker.onChange(() => this.applyLinks());
       this.scripts.set(sc.name, tracker);
       tracker.start();
@@ -248,6 +280,14 @@ export class VrrpEngine {
       group,
       indexOf,
       fifo: (line) => this.fifo?.write(line),
+      runScript: (argv) => {
+        const refused = this.refusal(argv);
+        if (refused) {
+          this.log.error(`(${ic.name}) notify script refused: ${refused}`);
+          return undefined;
+        }
+        return this.spawnAs() ?? {};
+      },
     });
     this.byVrid.set(`${key}/${ic.vrid}`, inst);
     this.keyOf.set(inst, `${key}/${ic.vrid}`);

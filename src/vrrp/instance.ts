@@ -35,6 +35,8 @@ export interface InstanceDeps {
   readonly indexOf: (ifname: string) => number;
   /** keepalived's notify FIFO, when configured. */
   readonly fifo?: (line: string) => void;
+  /** Script security for notify scripts: spawn options, or undefined when refused. */
+  readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
 }
 
 export class VrrpInstance {
@@ -245,7 +247,13 @@ export class VrrpInstance {
     const n = this.cfg.notify;
     const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
     const run = (argv: readonly string[]): void => {
-      const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore', detached: false });
+      const as = this.deps.runScript ? this.deps.runScript(argv) : {};
+      if (!as) return;
+      const child = spawn(argv[0] as string, argv.slice(1), {
+        stdio: 'ignore',
+        detached: false,
+        ...as,
+      });
       child.on('error', (err) =>
         this.deps.log.error(`(${this.cfg.name}) notify ${argv[0]}: ${err.message}`),
       );

@@ -34,9 +34,12 @@ export class ScriptTracker {
   constructor(
     readonly cfg: VrrpScriptConfig,
     private readonly log: Logger,
-    initiallyOk = true,
+    private readonly runAs: { readonly uid: number; readonly gid: number } | undefined = undefined,
+    /** Script security refused this script: it counts as failed and never runs. */
+    private readonly refused: string | undefined = undefined,
   ) {
-    this.h = { ok: initiallyOk, streak: 0 };
+    this.h = { ok: refused === undefined, streak: 0 };
+    if (refused) log.error(`VRRP_Script(${cfg.name}) refused: ${refused}`);
   }
 
   get ok(): boolean {
@@ -48,7 +51,7 @@ export class ScriptTracker {
   }
 
   start(): void {
-    this.schedule(0);
+    if (!this.refused) this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
@@ -60,7 +63,10 @@ export class ScriptTracker {
     const argv = this.cfg.argv;
     if (argv.length === 0) return;
     const started = Date.now();
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      stdio: 'ignore',
+      ...(this.runAs ?? {}),
+    });
     let done = false;
     const finish = (success: boolean, why: string): void => {
       if (done) return;

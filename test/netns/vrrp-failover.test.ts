@@ -433,4 +433,30 @@ vrrp_instance VI_2 {
     await reader.waitFor('INSTANCE "VI_1" MASTER 150', 15000);
     assert.match(reader.output, /INSTANCE "VI_1" MASTER 150\n/);
   });
+
+  it('enable_script_security refuses a script others could change (the instance goes FAULT)', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const fs = await import('node:fs');
+    const script = `${lab.dir}/check.sh`;
+    fs.writeFileSync(script, '#!/bin/sh\nexit 0\n');
+    fs.chmodSync(script, 0o777);
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `global_defs {\n    enable_script_security\n}\nvrrp_script chk {\n    script ${script}\n}\n` +
+        conf(150, 'track_script {\n        chk\n    }'),
+    );
+    const proc = node.start();
+    await until(
+      'fault',
+      15000,
+      () => node.state(),
+      (s) => s === 'fault',
+    );
+    assert.match(
+      proc.output,
+      /VRRP_Script\(chk\) refused: '.*check\.sh' is writable by group or others \(enable_script_security\)/,
+    );
+  });
 });
