@@ -6,6 +6,7 @@
  */
 import * as net from 'node:net';
 import type { Diagnostic, Position, Severity } from './diagnostics';
+import { argv } from './access';
 import { positionOf, type ModelBlock } from './validate';
 
 export interface HostFacts {
@@ -189,7 +190,8 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   }
 
   for (const [sname, sc] of Object.entries(scripts)) {
-    const cmd = (sc.script as string[] | undefined)?.[0];
+    // A quoted command line is split as keepalived splits it: the program is its first word.
+    const cmd = argv(sc, 'script')?.[0];
     if (cmd === undefined && positionOf(sc, 'script') === undefined)
       report(sc, undefined, 'error', `vrrp_script ${sname} has no 'script'`);
     else if (cmd !== undefined && host.fileExists && cmd.startsWith('/') && !host.fileExists(cmd)) {
