@@ -47,6 +47,7 @@ bench: build firmwares
 	@node build/bench/run.js
 	@node build/bench/config-parse.js
 	@node build/bench/vrrp-failover.js
+	@node build/bench/vrrp-scale.js
 
 clean:
 	rm -rf build dist

@@ -70,6 +70,17 @@ export class KeepalivedPeer {
     return (all.at(-1)?.[1] ?? 'init').toLowerCase();
   }
 
+  /** The last logged state of every instance. */
+  states(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const m of (this.proc?.output ?? '').matchAll(
+      /\((\S+)\) Entering (MASTER|BACKUP|FAULT) STATE/g,
+    )) {
+      out.set(m[1] as string, (m[2] as string).toLowerCase());
+    }
+    return out;
+  }
+
   /** Lines where keepalived complains about what it received. */
   complaints(): string[] {
     return (this.proc?.output ?? '')

@@ -1,0 +1,199 @@
+/**
+ * VRRP cost at scale, halb against keepalived 2.2.7 in the same run and lab:
+ * 1, 50 and 250 instances (advert_int 1) on a MASTER node and on a BACKUP
+ * node; CPU (percent of one core, over a window) and memory (PSS and RSS of
+ * the whole process tree); and the time from start to the first advert on
+ * the wire for an address owner (priority 255, no master-down wait).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Appliance, until } from '../test/rigs/appliance';
+import { KeepalivedPeer } from '../test/rigs/keepalived-peer';
+import { Lab } from '../test/rigs/netns-lab';
+import { readPcap } from '../test/rigs/pcap';
+import { ROOT } from '../test/rigs/vm';
+import { ratio } from './stats';
+
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
+const TICK_HZ = 100;
+
+function config(n: number, prio: number): string {
+  const out: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    out.push(`vrrp_instance VI_${i} {
+    state BACKUP
+    interface eth0
+    virtual_router_id ${i}
+    priority ${prio}
+    advert_int 1
+    virtual_ipaddress {
+        198.51.100.${i}/24
+    }
+}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function tree(pid: number): number[] {
+  const out = [pid];
+  for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      if (ppid === pid) out.push(...tree(Number(p)));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function cpuTicks(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return sum + Number(f[11]) + Number(f[12]);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+function memoryKb(pids: number[]): { pssKb: number; rssKb: number } {
+  let pssKb = 0;
+  let rssKb = 0;
+  for (const pid of pids) {
+    try {
+      const s = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      pssKb += Number(/^Pss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+      rssKb += Number(/^Rss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return { pssKb, rssKb };
+}
+
+interface Runner {
+  start(): void;
+  pid(): number | undefined;
+  masters(): Promise<number>;
+}
+
+function runner(impl: 'halb' | 'keepalived', lab: Lab, host: string, conf: string): Runner {
+  if (impl === 'halb') {
+    const a = new Appliance(lab, host, conf);
+    return {
+      start: () => void a.start(),
+      pid: () => a.proc?.pid,
+      masters: async () => (await a.instances()).filter((i) => i.state === 'master').length,
+    };
+  }
+  const k = new KeepalivedPeer(lab, host, conf);
+  return {
+    start: () => void k.start(),
+    pid: () => k.proc?.pid,
+    masters: async () => [...k.states().values()].filter((x) => x === 'master').length,
+  };
+}
+
+async function measure(impl: 'halb' | 'keepalived', n: number): Promise<Record<string, unknown>> {
+  const lab = await Lab.create({ hosts: ['m', 'b'] });
+  try {
+    const m = runner(impl, lab, 'm', config(n, 200));
+    const b = runner(impl, lab, 'b', config(n, 100));
+    m.start();
+    b.start();
+    await until(
+      `${n} masters`,
+      60000,
+      () => m.masters(),
+      (x) => x >= n,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const mp = tree(m.pid() as number);
+    const bp = tree(b.pid() as number);
+    const m0 = cpuTicks(mp);
+    const b0 = cpuTicks(bp);
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const pct = (ticks: number): number =>
+      Math.round(((ticks / TICK_HZ) * 1000 * 100 * 100) / WINDOW_MS) / 100;
+    return {
+      masterCpuPct: pct(cpuTicks(mp) - m0),
+      backupCpuPct: pct(cpuTicks(bp) - b0),
+      master: memoryKb(mp),
+      backup: memoryKb(bp),
+    };
+  } finally {
+    await lab.dispose();
+  }
+}
+
+async function firstAdvertMs(impl: 'halb' | 'keepalived'): Promise<number> {
+  const lab = await Lab.create({ hosts: ['o', 'obs'] });
+  try {
+    const cap = await lab.capture('obs', 'proto 112');
+    const r = runner(impl, lab, 'o', config(1, 255).replace('state BACKUP', 'state MASTER'));
+    const t0 = Date.now() * 1000;
+    r.start();
+    await until(
+      'an advert',
+      20000,
+      async () => fs.statSync(cap.file).size,
+      (s) => s > 24,
+    );
+    await new Promise((res) => setTimeout(res, 300));
+    await cap.stop();
+    const first = readPcap(cap.file).find((p) => p.protocol === 112);
+    if (!first) throw new Error(`${impl}: no advert captured`);
+    return Math.round((first.timeUs - t0) / 1000);
+  } finally {
+    await lab.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = {};
+  for (const n of [1, 50, 250]) {
+    const halb = await measure('halb', n);
+    const keepalived = await measure('keepalived', n);
+    results[`instances_${n}`] = {
+      halb,
+      keepalived,
+      masterCpuRatio: ratio(
+        Number(halb.masterCpuPct) || 0.01,
+        Number(keepalived.masterCpuPct) || 0.01,
+      ),
+    };
+    console.log(
+      `${n} instances: CPU as MASTER halb ${String(halb.masterCpuPct)}% / keepalived ${String(keepalived.masterCpuPct)}%; as BACKUP ${String(halb.backupCpuPct)}% / ${String(keepalived.backupCpuPct)}%; PSS halb ${JSON.stringify(halb.master)} keepalived ${JSON.stringify(keepalived.master)}`,
+    );
+  }
+  const start = {
+    halb: await firstAdvertMs('halb'),
+    keepalived: await firstAdvertMs('keepalived'),
+  };
+  results.startToFirstAdvertMs = start;
+  console.log(
+    `start to first advert (address owner): halb ${start.halb} ms, keepalived ${start.keepalived} ms`,
+  );
+  const file = path.join(ROOT, 'bench', 'results', 'vrrp-scale.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        command: 'node build/bench/vrrp-scale.js',
+        windowMs: WINDOW_MS,
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`written to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
