@@ -77,4 +77,16 @@ describe('single executable', () => {
     assert.equal(usage.code, 64);
     assert.match(usage.stderr, /unknown option '--bogus' for keepalived/);
   });
+
+  it('halb run refuses to start on a config with errors, and says how to see them', async () => {
+    const bad = path.join(dir, 'refused.conf');
+    fs.writeFileSync(bad, 'vrrp_instance VI_1 {\n    priority 300\n}\n');
+    const r = await run(
+      [binaryPath('x64'), 'run', '-f', bad, '--runtime-dir', path.join(dir, 'run-refused')],
+      { timeoutMs: 30000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /refused\.conf:2:14: error: 'priority' value 300 is outside \[1, 255\]/);
+    assert.match(r.stderr, /has errors; not starting \(run 'halb check -f .*refused\.conf'\)/);
+  });
 });
