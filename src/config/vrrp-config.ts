@@ -96,6 +96,15 @@ export interface VrrpScriptConfig {
   readonly user: readonly string[] | undefined;
 }
 
+export interface TrackFileConfig {
+  readonly name: string;
+  readonly file: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+  /** init_file [VALUE] [overwrite]: create (or overwrite) the file at start. */
+  readonly init: { readonly value: number; readonly overwrite: boolean } | undefined;
+}
+
 export interface SyncGroupConfig {
   readonly name: string;
   readonly members: readonly string[];
@@ -106,6 +115,7 @@ export interface VrrpConfig {
   readonly globals: VrrpGlobals;
   readonly instances: readonly VrrpInstanceConfig[];
   readonly scripts: readonly VrrpScriptConfig[];
+  readonly trackFiles: readonly TrackFileConfig[];
   readonly syncGroups: readonly SyncGroupConfig[];
 }
 
@@ -274,5 +284,24 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
     members: lines(sg, 'group').flat(),
     notify: notifyOf(sg),
   }));
-  return { globals, instances, scripts, syncGroups };
+  const trackFiles = Object.entries({
+    ...((root.vrrp_track_file ?? {}) as Blocks),
+    ...((root.track_file ?? {}) as Blocks),
+  }).map(([name, t]): TrackFileConfig => {
+    const w = weighted(t.weight) ?? { weight: 1, reverse: false };
+    const init = words(t, 'init_file') ?? (t.init_file === true ? [] : undefined);
+    return {
+      name,
+      file: str(t, 'file') ?? '',
+      weight: w.weight,
+      reverse: w.reverse,
+      init: init
+        ? {
+            value: Number(init.find((x) => /^-?\d+$/.test(x)) ?? 0),
+            overwrite: init.includes('overwrite'),
+          }
+        : undefined,
+    };
+  });
+  return { globals, instances, scripts, trackFiles, syncGroups };
 }

@@ -15,6 +15,7 @@ import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
+import { FileTracker } from './file-tracker';
 import { NotifyFifo } from './notify-fifo';
 import { ScriptTracker } from './script-tracker';
 import { insecureBecause, scriptUser, type RunAs } from './script-security';
@@ -52,6 +53,7 @@ export class VrrpEngine {
   private readonly links = new LinkMonitor();
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
+  private readonly files = new Map<string, FileTracker>();
   private runAs: RunAs | undefined;
   private readonly scripts = new Map<string, ScriptTracker>();
 
@@ -84,6 +86,7 @@ export class VrrpEngine {
       }
     }
     this.startScripts();
+    this.startFiles();
     try {
       this.addressWatch.start(() => this.instances.forEach((i) => i.restoreVips()));
     } catch (err) {
@@ -130,6 +133,17 @@ export class VrrpEngine {
         } else if (weight > 0 && ok) priority += weight;
         else if (weight < 0 && !ok) priority += weight;
       }
+      // track_file: the priority moves by value x weight; weight 0 and a non-zero value mean FAULT.
+      for (const t of ic.trackFiles) {
+        const tracker = this.files.get(t.name);
+        if (!tracker) continue;
+        const weight =
+          (t.weight ?? tracker.cfg.weight) *
+          (t.reverse || (t.weight === undefined && tracker.cfg.reverse) ? -1 : 1);
+        if (weight === 0) {
+          if (tracker.value !== 0) faults.push(`track_file ${t.name} is ${tracker.value}`);
+        } else priority += tracker.value * weight;
+      }
       inst.setPriority(priority);
       own.set(inst, faults);
     }
@@ -146,6 +160,25 @@ export class VrrpEngine {
       if (faults.length > 0) inst.setFault(true, faults.join(', '));
       else if (peer) inst.setFault(true, `sync group ${group?.name}: ${peer.cfg.name} is in FAULT`);
       else inst.setFault(false, `interface ${inst.cfg.interface} up`);
+    }
+  }
+
+  private startFiles(): void {
+    const used = new Set(this.cfg.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
+    for (const [name, t] of this.files) {
+      const now = this.cfg.trackFiles.find((x) => x.name === name);
+      if (!used.has(name) || JSON.stringify(now) !== JSON.stringify(t.cfg)) {
+        t.dispose();
+        this.files.delete(name);
+      }
+    }
+    for (const tf of this.cfg.trackFiles.filter(
+      (x) => used.has(x.name) && !this.files.has(x.name),
+    )) {
+      const tracker = new FileTracker(tf, this.log);
+      tracker.onChange(() => this.applyLinks());
+      this.files.set(tf.name, tracker);
+      tracker.start();
     }
   }
 
@@ -236,6 +269,7 @@ export class VrrpEngine {
       }
     }
     this.startScripts();
+    this.startFiles();
     this.applyLinks();
     return true;
   }
@@ -315,6 +349,7 @@ export class VrrpEngine {
 
   async stop(): Promise<void> {
     for (const t of this.scripts.values()) t.dispose();
+    for (const t of this.files.values()) t.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();

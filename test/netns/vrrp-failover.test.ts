@@ -459,4 +459,42 @@ vrrp_instance VI_2 {
       /VRRP_Script\(chk\) refused: '.*check\.sh' is writable by group or others \(enable_script_security\)/,
     );
   });
+
+  it('track_file: value x weight moves the priority; the peer takes over, then gives back', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
+    labs.push(lab);
+    const fs = await import('node:fs');
+    const file = `${lab.dir}/lb1-track`;
+    const tracked = `${`track_file {
+        tf
+    }`}`;
+    const head = `track_file tf {\n    file ${file}\n    weight -30\n    init_file 0 overwrite\n}\n`;
+    const nodes = [
+      new Appliance(lab, 'lb1', head + conf(150, tracked)),
+      new Appliance(lab, 'lb2', conf(100)),
+    ];
+    nodes.forEach((n) => n.start());
+    await until(
+      'lb1 master',
+      20000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'backup',
+    );
+    assert.equal(fs.readFileSync(file, 'utf8').trim(), '0', 'init_file wrote the initial value');
+    fs.writeFileSync(file, '2\n');
+    await until(
+      'lb2 takes over',
+      15000,
+      () => states(nodes),
+      (x) => x[0] === 'backup' && x[1] === 'master',
+    );
+    assert.equal((await nodes[0]!.instances())[0]?.effectivePriority, 90);
+    fs.writeFileSync(file, '0\n');
+    await until(
+      'lb1 back',
+      15000,
+      () => states(nodes),
+      (x) => x[0] === 'master' && x[1] === 'backup',
+    );
+  });
 });

@@ -28,3 +28,14 @@ describe('vrrp_script rise and fall', () => {
     assert.deepEqual(run([false, true, false], 1, 1), [false, true, false]);
   });
 });
+
+describe('track_file values', () => {
+  it('reads the leading integer; anything else is 0', async () => {
+    const { parseTrackValue } = await import('../../src/vrrp/file-tracker');
+    assert.equal(parseTrackValue('3\n'), 3);
+    assert.equal(parseTrackValue('  -2 trailing'), -2);
+    assert.equal(parseTrackValue(''), 0);
+    assert.equal(parseTrackValue(undefined), 0);
+    assert.equal(parseTrackValue('down'), 0);
+  });
+});
