@@ -94,20 +94,22 @@ export class VrrpEngine {
     }
     this.links.onChange((ifname, up) => {
       this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
-      this.applyLinks();
+      this.applyTracking();
     });
     this.links.start().then(
-      () => this.applyLinks(),
+      () => this.applyTracking(),
       (err: Error) => this.log.error(`cannot watch link states: ${err.message}`),
     );
   }
 
   /**
-   * FAULT while the instance's interface, or a tracked interface without a
-   * weight, is down; a weighted track_interface moves the priority instead
-   * (keepalived: +W while up for W > 0, -|W| while down for W < 0).
+   * Every tracker's verdict applied to every instance, as keepalived does:
+   * FAULT while the instance's interface, a tracked interface or script of
+   * weight 0, or a non-zero track_file of weight 0 says so; otherwise the
+   * weights move the priority (interfaces: +W while up for W > 0, -|W| while
+   * down for W < 0; scripts likewise on success / failure; files value x W).
    */
-  private applyLinks(): void {
+  private applyTracking(): void {
     const own = new Map<VrrpInstance, string[]>();
     for (const inst of this.instances) {
       const ic = inst.cfg;
@@ -176,7 +178,7 @@ export class VrrpEngine {
       (x) => used.has(x.name) && !this.files.has(x.name),
     )) {
       const tracker = new FileTracker(tf, this.log);
-      tracker.onChange(() => this.applyLinks());
+      tracker.onChange(() => this.applyTracking());
       this.files.set(tf.name, tracker);
       tracker.start();
     }
@@ -226,7 +228,7 @@ export class VrrpEngine {
       (x) => used.has(x.name) && !this.scripts.has(x.name),
     )) {
       const tracker = new ScriptTracker(sc, this.log, this.spawnAs(), this.refusal(sc.argv));
-      tracker.onChange(() => this.applyLinks());
+      tracker.onChange(() => this.applyTracking());
       this.scripts.set(sc.name, tracker);
       tracker.start();
     }
@@ -270,7 +272,7 @@ export class VrrpEngine {
     }
     this.startScripts();
     this.startFiles();
-    this.applyLinks();
+    this.applyTracking();
     return true;
   }
 
