@@ -85,8 +85,7 @@ export class VrrpEngine {
         this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
       }
     }
-    this.startScripts();
-    this.startFiles();
+    this.startTrackers();
     try {
       this.addressWatch.start(() => this.instances.forEach((i) => i.restoreVips()));
     } catch (err) {
@@ -165,25 +164,6 @@ export class VrrpEngine {
     }
   }
 
-  private startFiles(): void {
-    const used = new Set(this.cfg.instances.flatMap((i) => i.trackFiles.map((t) => t.name)));
-    for (const [name, t] of this.files) {
-      const now = this.cfg.trackFiles.find((x) => x.name === name);
-      if (!used.has(name) || JSON.stringify(now) !== JSON.stringify(t.cfg)) {
-        t.dispose();
-        this.files.delete(name);
-      }
-    }
-    for (const tf of this.cfg.trackFiles.filter(
-      (x) => used.has(x.name) && !this.files.has(x.name),
-    )) {
-      const tracker = new FileTracker(tf, this.log);
-      tracker.onChange(() => this.applyTracking());
-      this.files.set(tf.name, tracker);
-      tracker.start();
-    }
-  }
-
   /** Who scripts run as (when halb runs as root), as keepalived decides it. */
   private spawnAs(): { uid: number; gid: number } | undefined {
     if (process.getuid?.() !== 0) return undefined;
@@ -214,24 +194,49 @@ export class VrrpEngine {
     return undefined;
   }
 
-  /** Trackers for the scripts instances use; one whose config is unchanged keeps running. */
-  private startScripts(): void {
-    const used = new Set(this.cfg.instances.flatMap((i) => i.trackScripts.map((t) => t.name)));
-    for (const [name, t] of this.scripts) {
-      const now = this.cfg.scripts.find((x) => x.name === name);
+  /**
+   * The trackers (scripts, files) that instances use: one whose config is
+   * unchanged keeps running across a reload, others are stopped or started.
+   */
+  private syncTrackers<
+    C extends { readonly name: string },
+    T extends { readonly cfg: C; start(): void; dispose(): void; onChange(l: () => void): void },
+  >(
+    live: Map<string, T>,
+    configs: readonly C[],
+    used: ReadonlySet<string>,
+    create: (cfg: C) => T,
+  ): void {
+    for (const [name, t] of live) {
+      const now = configs.find((x) => x.name === name);
       if (!used.has(name) || JSON.stringify(now) !== JSON.stringify(t.cfg)) {
         t.dispose();
-        this.scripts.delete(name);
+        live.delete(name);
       }
     }
-    for (const sc of this.cfg.scripts.filter(
-      (x) => used.has(x.name) && !this.scripts.has(x.name),
-    )) {
-      const tracker = new ScriptTracker(sc, this.log, this.spawnAs(), this.refusal(sc.argv));
+    for (const cfg of configs.filter((x) => used.has(x.name) && !live.has(x.name))) {
+      const tracker = create(cfg);
       tracker.onChange(() => this.applyTracking());
-      this.scripts.set(sc.name, tracker);
+      live.set(cfg.name, tracker);
       tracker.start();
     }
+  }
+
+  private startTrackers(): void {
+    const uses = (pick: (i: VrrpInstanceConfig) => readonly { name: string }[]): Set<string> =>
+      new Set(this.cfg.instances.flatMap((i) => pick(i).map((t) => t.name)));
+    this.syncTrackers(
+      this.scripts,
+      this.cfg.scripts,
+      uses((i) => i.trackScripts),
+      (sc) => new ScriptTracker(sc, this.log, this.spawnAs(), this.refusal(sc.argv)),
+    );
+    this.syncTrackers(
+      this.files,
+      this.cfg.trackFiles,
+      uses((i) => i.trackFiles),
+      (tf) => new FileTracker(tf, this.log),
+    );
   }
 
   /**
@@ -270,8 +275,7 @@ export class VrrpEngine {
         this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
       }
     }
-    this.startScripts();
-    this.startFiles();
+    this.startTrackers();
     this.applyTracking();
     return true;
   }
