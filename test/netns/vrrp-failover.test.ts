@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Appliance, until } from '../rigs/appliance';
+import { Appliance, reach, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
 
 const VIP = '192.0.2.100';
@@ -119,12 +119,7 @@ describe('halb VRRP failover', () => {
     // Apart, each becomes master; together, RFC 5798 §6.4.3 keeps the higher primary address.
     await lab.partition('lb1');
     nodes.forEach((n) => n.start());
-    await until(
-      'both master apart',
-      20000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'master',
-    );
+    await reach(nodes, ['master', 'master'], 'both master apart', 20000);
     await lab.heal('lb1');
     const s = await until(
       'one master',
@@ -146,12 +141,7 @@ describe('halb VRRP failover', () => {
     labs.push(lab);
     const nodes = [new Appliance(lab, 'lb1', conf(150)), new Appliance(lab, 'lb2', conf(100))];
     nodes.forEach((n) => n.start());
-    await until(
-      'lb1 master',
-      20000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'backup',
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 master', 20000);
     await lab.linkSet('lb1', false);
     const s = await until(
       'lb2 takes over',
@@ -163,15 +153,7 @@ describe('halb VRRP failover', () => {
     assert.ok(!(await nodes[0]!.addresses()).includes(VIP), 'a FAULT node releases the VIP');
     assert.ok((await nodes[1]!.addresses()).includes(VIP));
     await lab.linkSet('lb1', true);
-    assert.deepEqual(
-      await until(
-        'lb1 preempts',
-        20000,
-        () => states(nodes),
-        (x) => x[0] === 'master' && x[1] === 'backup',
-      ),
-      ['master', 'backup'],
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 preempts', 20000);
   });
 
   it('track_script weight pushes the master below its peer, and back', async () => {
@@ -193,12 +175,7 @@ describe('halb VRRP failover', () => {
       new Appliance(lab, 'lb2', conf(100)),
     ];
     nodes.forEach((n) => n.start());
-    await until(
-      'lb1 master',
-      20000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'backup',
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 master', 20000);
     (await import('node:fs')).writeFileSync(flag, '');
     const s = await until(
       'lb2 preempts the weakened lb1',
@@ -209,15 +186,7 @@ describe('halb VRRP failover', () => {
     assert.deepEqual(s, ['backup', 'master']);
     assert.equal((await nodes[0]!.instances())[0]?.effectivePriority, 90);
     (await import('node:fs')).rmSync(flag);
-    assert.deepEqual(
-      await until(
-        'lb1 back',
-        15000,
-        () => states(nodes),
-        (x) => x[0] === 'master' && x[1] === 'backup',
-      ),
-      ['master', 'backup'],
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 back', 15000);
   });
 
   it('SIGHUP: an unchanged instance keeps its state and VIP (no flap); a new one starts, a removed one stops', async () => {
@@ -298,12 +267,7 @@ describe('halb VRRP failover', () => {
     ];
     const cap = await lab.capture('lb2', 'proto 112');
     nodes.forEach((n) => n.start());
-    await until(
-      'lb1 master',
-      20000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'backup',
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 master', 20000);
     await new Promise((r) => setTimeout(r, 1500));
     const packets = await cap.stop();
     const dsts = new Set(
@@ -474,27 +438,12 @@ vrrp_instance VI_2 {
       new Appliance(lab, 'lb2', conf(100)),
     ];
     nodes.forEach((n) => n.start());
-    await until(
-      'lb1 master',
-      20000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'backup',
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 master', 20000);
     assert.equal(fs.readFileSync(file, 'utf8').trim(), '0', 'init_file wrote the initial value');
     fs.writeFileSync(file, '2\n');
-    await until(
-      'lb2 takes over',
-      15000,
-      () => states(nodes),
-      (x) => x[0] === 'backup' && x[1] === 'master',
-    );
+    await reach(nodes, ['backup', 'master'], 'lb2 takes over', 15000);
     assert.equal((await nodes[0]!.instances())[0]?.effectivePriority, 90);
     fs.writeFileSync(file, '0\n');
-    await until(
-      'lb1 back',
-      15000,
-      () => states(nodes),
-      (x) => x[0] === 'master' && x[1] === 'backup',
-    );
+    await reach(nodes, ['master', 'backup'], 'lb1 back', 15000);
   });
 });

@@ -73,3 +73,15 @@ export async function until<T>(
   }
   return last;
 }
+
+/** Waits until the appliances' first-instance states are exactly `want` (fails with what it saw). */
+export async function reach(
+  nodes: readonly Appliance[],
+  want: readonly string[],
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  const same = (x: readonly string[]): boolean =>
+    x.length === want.length && x.every((v, i) => v === want[i]);
+  await until(what, timeoutMs, () => Promise.all(nodes.map((n) => n.state())), same);
+}
