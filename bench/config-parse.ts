@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../src/config/load';
 import { ROOT } from '../test/rigs/vm';
+import { writeResults } from './report';
 import { median, ratio } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -94,10 +95,8 @@ export function benchConfigParse(): Record<string, unknown> {
 
 if (require.main === module) {
   const r = benchConfigParse();
-  const file = path.join(ROOT, 'bench', 'results', 'config-parse.json');
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2) + '\n');
   console.log(
     `10,000 real servers: halb check ${String(r.halbCheckMs)} ms, keepalived -t ${String(r.keepalivedTestMs)} ms (ratio x${String(r.ratioHalbToKeepalived)}); in-process load ${String(r.halbInProcessLoadMs)} ms`,
   );
-  console.log(`written to ${path.relative(ROOT, file)}`);
+  writeResults('config-parse', { date: new Date().toISOString(), ...r });
 }

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vm, firmwareDir, ROOT } from '../test/rigs/vm';
+import { runBench, writeResults } from './report';
 import { median, ratio } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -86,8 +87,6 @@ async function main(): Promise<void> {
     },
   };
   fs.rmSync(addonDir, { recursive: true, force: true });
-  const file = path.join(ROOT, 'bench', 'results', 'skeleton.json');
-  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
   console.log(
     `executable: x64 ${mib(results.executable.x64Bytes)}, arm64 ${mib(results.executable.arm64Bytes)} (keepalived ${mib(results.executable.keepalivedBytes)})`,
@@ -100,10 +99,7 @@ async function main(): Promise<void> {
       `firmware ${b}: ${mib(f.bytes.total)} (rootfs ${mib(f.bytes['rootfs.squashfs'] ?? 0)}); boot to 'halb run' ${f.boot.toHalbRunMs} ms, to 'Startup complete' ${f.boot.toStartupCompleteMs} ms (TCG)`,
     );
   }
-  console.log(`written to ${path.relative(ROOT, file)}`);
+  writeResults('skeleton', results);
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -7,13 +7,11 @@
  * (SIGKILL) or its priority-0 advert (SIGTERM) to the new master's first advert,
  * and from that advert to its first GARP.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Appliance, until } from '../test/rigs/appliance';
 import { KeepalivedPeer } from '../test/rigs/keepalived-peer';
 import { Lab } from '../test/rigs/netns-lab';
 import { readArp, readPcap } from '../test/rigs/pcap';
-import { ROOT } from '../test/rigs/vm';
+import { runBench, writeResults } from './report';
 import { median, ratio } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -128,26 +126,14 @@ async function main(): Promise<void> {
       `${signal}: failover halb ${row.halb!.failoverMs} ms, keepalived ${row.keepalived!.failoverMs} ms (protocol: ${limitMs} ms); first GARP after first advert: halb ${row.halb!.garpAfterAdvertMs} ms, keepalived ${row.keepalived!.garpAfterAdvertMs} ms`,
     );
   }
-  const file = path.join(ROOT, 'bench', 'results', 'vrrp-failover.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        command: 'node build/bench/vrrp-failover.js',
-        runs: RUNS,
-        advertIntervalS: 1,
-        version: 2,
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`written to ${path.relative(ROOT, file)}`);
+  writeResults('vrrp-failover', {
+    date: new Date().toISOString(),
+    command: 'node build/bench/vrrp-failover.js',
+    runs: RUNS,
+    advertIntervalS: 1,
+    version: 2,
+    results,
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);

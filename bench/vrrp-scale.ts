@@ -6,12 +6,11 @@
  * the wire for an address owner (priority 255, no master-down wait).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Appliance, until } from '../test/rigs/appliance';
 import { KeepalivedPeer } from '../test/rigs/keepalived-peer';
 import { Lab } from '../test/rigs/netns-lab';
 import { readPcap } from '../test/rigs/pcap';
-import { ROOT } from '../test/rigs/vm';
+import { runBench, writeResults } from './report';
 import { ratio } from './stats';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
@@ -176,24 +175,12 @@ async function main(): Promise<void> {
   console.log(
     `start to first advert (address owner): halb ${start.halb} ms, keepalived ${start.keepalived} ms`,
   );
-  const file = path.join(ROOT, 'bench', 'results', 'vrrp-scale.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        command: 'node build/bench/vrrp-scale.js',
-        windowMs: WINDOW_MS,
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`written to ${path.relative(ROOT, file)}`);
+  writeResults('vrrp-scale', {
+    date: new Date().toISOString(),
+    command: 'node build/bench/vrrp-scale.js',
+    windowMs: WINDOW_MS,
+    results,
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+runBench(main);
