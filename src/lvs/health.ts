@@ -22,5 +22,10 @@ export interface HealthReport {
   readonly at: number;
 }
 
-/** What the reconciler needs to know: the health of every checked server. */
-export type HealthTable = ReadonlyMap<ServerId, HealthReport>;
+/** The same real server can serve several virtual servers: key by both. */
+export function healthKey(service: ServiceId, server: ServerId): string {
+  return `${service} ${server}`;
+}
+
+/** What the reconciler needs to know: the health of every checked server, by healthKey. */
+export type HealthTable = ReadonlyMap<string, HealthReport>;
