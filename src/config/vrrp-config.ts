@@ -16,6 +16,16 @@ export interface VrrpGlobals {
   readonly scriptUser: readonly string[] | undefined;
   readonly scriptSecurity: boolean;
   readonly notifyFifo: string | undefined;
+  /** vrrp_garp_interval / vrrp_gna_interval: seconds between announcements on an interface. */
+  readonly garpIntervalS: number;
+  readonly gnaIntervalS: number;
+}
+
+/** garp_group: its own pacing for the interfaces it names. */
+export interface GarpGroupConfig {
+  readonly interfaces: readonly string[];
+  readonly garpIntervalS: number | undefined;
+  readonly gnaIntervalS: number | undefined;
 }
 
 export interface Vip {
@@ -42,8 +52,6 @@ export interface GarpConfig {
   readonly masterRepeat: number;
   readonly masterRefreshS: number;
   readonly masterRefreshRepeat: number;
-  readonly intervalS: number;
-  readonly gnaIntervalS: number;
 }
 
 export interface VrrpInstanceConfig {
@@ -117,6 +125,7 @@ export interface VrrpConfig {
   readonly scripts: readonly VrrpScriptConfig[];
   readonly trackFiles: readonly TrackFileConfig[];
   readonly syncGroups: readonly SyncGroupConfig[];
+  readonly garpGroups: readonly GarpGroupConfig[];
 }
 
 type Blocks = Record<string, ModelBlock>;
@@ -173,6 +182,8 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     scriptUser: words(g, 'script_user'),
     scriptSecurity: flag(g, 'enable_script_security'),
     notifyFifo: words(g, 'vrrp_notify_fifo')?.[0] ?? words(g, 'notify_fifo')?.[0],
+    garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
+    gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
   };
 }
 
@@ -246,8 +257,6 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         masterRefreshS: num(vi, 'garp_master_refresh') ?? num(g, 'vrrp_garp_master_refresh') ?? 0,
         masterRefreshRepeat:
           num(vi, 'garp_master_refresh_repeat') ?? num(g, 'vrrp_garp_master_refresh_repeat') ?? 1,
-        intervalS: num(g, 'vrrp_garp_interval') ?? 0,
-        gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
       },
       useVmac:
         vmac === undefined
@@ -303,5 +312,13 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         : undefined,
     };
   });
-  return { globals, instances, scripts, trackFiles, syncGroups };
+  const garpGroups = ((root.garp_group ?? []) as ModelBlock[]).map((gg): GarpGroupConfig => ({
+    interfaces: [
+      ...(str(gg, 'interface') ? [str(gg, 'interface') as string] : []),
+      ...lines(gg, 'interfaces').flat(),
+    ],
+    garpIntervalS: num(gg, 'garp_interval'),
+    gnaIntervalS: num(gg, 'gna_interval'),
+  }));
+  return { globals, instances, scripts, trackFiles, syncGroups, garpGroups };
 }

@@ -9,7 +9,9 @@ import { halbSys } from '../platform/halb-sys';
 import { garpFrame, unsolicitedNaFrame } from './io/announce-frames';
 
 export interface FrameSender {
-  send(ifindex: number, frame: Buffer): void;
+  /** owner: who sent it, so a pacing sender can drop what is still queued for it. */
+  send(ifindex: number, frame: Buffer, owner?: object): void;
+  cancel?(owner: object): void;
 }
 
 export class PacketSender implements FrameSender {
@@ -40,16 +42,37 @@ export class Announcer {
     private readonly indexOf: (ifname: string) => number,
   ) {}
 
-  private burst(vips: readonly Vip[], repeat: number): void {
+  private readonly frames = new Map<string, Buffer>();
+
+  /** The frame announcing a VIP from a MAC, built once. */
+  private frame(mac: string, vip: Vip): Buffer {
+    const key = `${mac} ${vip.address}`;
+    let f = this.frames.get(key);
+    if (!f) {
+      f = vip.family === 4 ? garpFrame(mac, vip.address) : unsolicitedNaFrame(mac, vip.address);
+      this.frames.set(key, f);
+    }
+    return f;
+  }
+
+  /**
+   * Builds the frames and runs the burst once into nothing ahead of the first
+   * failover, which then only sends (a first run compiles the code on the way).
+   */
+  prepare(vips: readonly Vip[]): void {
+    this.burst(vips, 1, { send: () => undefined });
+    this.sent = 0;
+  }
+
+  private burst(vips: readonly Vip[], repeat: number, sender: FrameSender = this.sender): void {
     for (const vip of vips) {
       if (!vip.dev) continue;
       const mac = this.macOf(vip.dev);
       if (!mac) continue;
-      const frame =
-        vip.family === 4 ? garpFrame(mac, vip.address) : unsolicitedNaFrame(mac, vip.address);
+      const frame = this.frame(mac, vip);
       const ifindex = this.indexOf(vip.dev);
       for (let i = 0; i < repeat; i++) {
-        this.sender.send(ifindex, frame);
+        sender.send(ifindex, frame, this);
         this.sent++;
       }
     }
@@ -76,5 +99,6 @@ export class Announcer {
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    this.sender.cancel?.(this);
   }
 }

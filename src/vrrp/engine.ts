@@ -3,6 +3,7 @@
  * and family shared by the instances on it (packets dispatched by VRID), one
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
@@ -16,6 +17,7 @@ import { LinkMonitor } from './io/link-monitor';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
 import { FileTracker } from './file-tracker';
+import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
 import { ScriptTracker } from './script-tracker';
 import { insecureBecause, scriptUser, type RunAs } from './script-security';
@@ -43,13 +45,33 @@ export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
   };
 }
 
+function indexOrUndefined(ifname: string): number | undefined {
+  try {
+    return halbSys().ifNameToIndex(ifname);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The interface's MAC from sysfs (os.networkInterfaces() lists only addressed ones, slowly). */
+function macOf(ifname: string): string | undefined {
+  try {
+    return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
   private readonly byVrid = new Map<string, VrrpInstance>();
   private readonly keyOf = new Map<VrrpInstance, string>();
   instances: VrrpInstance[] = [];
   private readonly addresses: AddressManager = new RtnetlinkAddresses();
-  private readonly sender = new PacketSender();
+  private readonly packets = new PacketSender();
+  private readonly sender = new GarpPacer(this.packets, (ifindex, arp) =>
+    this.announceIntervalS(ifindex, arp),
+  );
   private readonly links = new LinkMonitor();
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
@@ -65,7 +87,7 @@ export class VrrpEngine {
   start(): void {
     try {
       this.addresses.prepare();
-      this.sender.prepare();
+      this.packets.prepare();
     } catch (err) {
       this.log.error(`cannot open the VIP and announcement sockets: ${(err as Error).message}`);
     }
@@ -245,6 +267,15 @@ export class VrrpEngine {
    * ones start. Returns false when the global VRRP settings changed, which
    * needs a full restart.
    */
+  /** garp_interval / gna_interval for an interface: its garp_group's, else the global one. */
+  private announceIntervalS(ifindex: number, arp: boolean): number {
+    const g = this.cfg.garpGroups.find((gg) =>
+      gg.interfaces.some((name) => indexOrUndefined(name) === ifindex),
+    );
+    const own = arp ? g?.garpIntervalS : g?.gnaIntervalS;
+    return own ?? (arp ? this.cfg.globals.garpIntervalS : this.cfg.globals.gnaIntervalS);
+  }
+
   async reconfigure(next: VrrpConfig): Promise<boolean> {
     // router_id only names the box in logs and mail: it needs no restart.
     const globals = (c: VrrpConfig): string =>
@@ -303,12 +334,8 @@ export class VrrpEngine {
       sock = created;
     }
     const indexOf = (name: string): number => halbSys().ifNameToIndex(name);
-    const announcer = new Announcer(
-      this.sender,
-      ic.garp,
-      (name) => interfaceFacts(name)?.mac,
-      indexOf,
-    );
+    const announcer = new Announcer(this.sender, ic.garp, macOf, indexOf);
+    announcer.prepare([...ic.vips, ...ic.excludedVips]);
     const inst = new VrrpInstance(ic, {
       transport: sock,
       addresses: this.addresses,
@@ -360,7 +387,7 @@ export class VrrpEngine {
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
     this.addresses.dispose();
-    this.sender.dispose();
+    this.packets.dispose();
     this.links.dispose();
     this.addressWatch.dispose();
     this.fifo?.dispose();

@@ -5,7 +5,7 @@
  * and the notify scripts.
  */
 import { spawn } from 'node:child_process';
-import type { VrrpInstanceConfig } from '../config/vrrp-config';
+import type { Vip, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import type { Announcer } from './announcer';
@@ -37,6 +37,14 @@ export interface InstanceDeps {
   readonly fifo?: (line: string) => void;
   /** Script security for notify scripts: spawn options, or undefined when refused. */
   readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
+}
+
+/** Both pieces of work done, whatever their outcome. */
+function settle(a: Promise<void>, b: Promise<unknown>): Promise<void> {
+  return Promise.all([a, b]).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 export class VrrpInstance {
@@ -78,6 +86,8 @@ export class VrrpInstance {
 
   start(): void {
     this.deps.log.info(`(${this.cfg.name}) Entering BACKUP STATE (init)`);
+    // Encoded now, so becoming MASTER later only sends.
+    for (const dst of this.destinations()) this.advertBytes(this.m.effectivePriority, dst);
     this.feed({ type: 'startup' });
   }
 
@@ -113,7 +123,7 @@ export class VrrpInstance {
         for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
           const idx = v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex;
           const present = await this.deps.addresses.list(idx, v.family);
-          if (present.includes(v.address)) continue;
+          if (present.includes(v.address) || this.m.state !== 'master') continue;
           this.deps.log.info(
             `(${this.cfg.name}) VIP ${v.address} was removed while MASTER: restoring it`,
           );
@@ -164,7 +174,13 @@ export class VrrpInstance {
     this.timer = setTimeout(() => this.feed({ type: 'timer' }), Math.max(0, d - this.deps.now()));
   }
 
-  private sendAdvert(priority: number): void {
+  /** Adverts differ only by priority and destination: each is encoded once. */
+  private readonly adverts = new Map<string, Buffer>();
+
+  private advertBytes(priority: number, dst: string): Buffer {
+    const key = `${priority} ${dst}`;
+    const cached = this.adverts.get(key);
+    if (cached) return cached;
     const cfg = this.cfg;
     const advert = {
       version: cfg.version,
@@ -182,14 +198,26 @@ export class VrrpInstance {
           ? passwordBytes(cfg.auth?.type === 'PASS' ? cfg.auth.password : '')
           : Buffer.alloc(0),
     };
-    const dsts =
-      cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [this.deps.group];
+    const bytes = encodeAdvert(advert, {
+      family: cfg.family,
+      src: this.params.primaryAddress,
+      dst,
+    });
+    this.adverts.set(key, bytes);
+    return bytes;
+  }
+
+  private destinations(): readonly string[] {
+    const cfg = this.cfg;
+    return cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [this.deps.group];
+  }
+
+  private sendAdvert(priority: number): void {
+    const cfg = this.cfg;
+    const dsts = this.destinations();
     for (const dst of dsts) {
       try {
-        this.deps.transport.send(
-          encodeAdvert(advert, { family: cfg.family, src: this.params.primaryAddress, dst }),
-          dst,
-        );
+        this.deps.transport.send(this.advertBytes(priority, dst), dst);
         this.stats.advertsSent++;
         if (priority === 0) this.stats.priorityZeroSent++;
       } catch (err) {
@@ -200,35 +228,40 @@ export class VrrpInstance {
     }
   }
 
+  private eachVip(op: (v: Vip, ifindex: number) => Promise<void>): Promise<unknown> {
+    return Promise.all(
+      [...this.cfg.vips, ...this.cfg.excludedVips].map((v) =>
+        op(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex).catch((err: Error) =>
+          this.deps.log.error(err.message),
+        ),
+      ),
+    );
+  }
+
   private act(a: VrrpAction): void {
     switch (a.type) {
       case 'send-advert':
         this.sendAdvert(a.priority);
         return;
       case 'add-vips':
-        this.vipWork = this.vipWork.then(async () => {
-          this.deps.log.info(`(${this.cfg.name}) setting VIPs.`);
-          for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
-            await this.deps.addresses
-              .add(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex)
-              .catch((err: Error) => this.deps.log.error(err.message));
-          }
-        });
+        // Issued at once: the netlink package calls sendmsg() synchronously
+        // on an idle socket and the kernel installs the address inside that
+        // call, so the announcement that follows finds it in place. One socket
+        // keeps the requests in order; only the acks are awaited later.
+        this.deps.log.info(`(${this.cfg.name}) setting VIPs.`);
+        this.vipWork = settle(
+          this.vipWork,
+          this.eachVip((v, idx) => this.deps.addresses.add(v, idx)),
+        );
         return;
       case 'remove-vips':
-        this.vipWork = this.vipWork.then(async () => {
-          for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
-            await this.deps.addresses
-              .remove(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex)
-              .catch((err: Error) => this.deps.log.error(err.message));
-          }
-        });
+        this.vipWork = settle(
+          this.vipWork,
+          this.eachVip((v, idx) => this.deps.addresses.remove(v, idx)),
+        );
         return;
       case 'announce':
-        // After the VIPs are in place, so neighbours learn a MAC that answers.
-        this.vipWork = this.vipWork.then(() =>
-          this.deps.announcer.start([...this.cfg.vips, ...this.cfg.excludedVips]),
-        );
+        this.deps.announcer.start([...this.cfg.vips, ...this.cfg.excludedVips]);
         return;
       case 'stop-announcing':
         this.deps.announcer.stop();

@@ -107,12 +107,15 @@ export function compareAddresses(a: string, b: string): number {
 }
 
 const ENTER: Record<'master' | 'backup' | 'fault', (p: InstanceParams) => VrrpAction[]> = {
-  // RFC 5798 §6.4.1/§6.4.2: advertise first so the old master steps down, then take the
-  // addresses and announce them (keepalived: advert, VIPs, GARP bursts, notify).
+  // RFC 5798 §6.4.1/§6.4.2: advertise first so the old master steps down, then announce
+  // and take the addresses. keepalived adds the VIPs before its GARP; announcing first
+  // tells the neighbours a fraction of a millisecond sooner, and loses nothing: until
+  // the VIPs are in (within that same event-loop turn) their traffic would have gone
+  // to the old master's MAC and been lost either way.
   master: (p) => [
+    { type: 'announce' },
     { type: 'log', message: `(${p.name}) Entering MASTER STATE` },
     { type: 'add-vips' },
-    { type: 'announce' },
     { type: 'notify', state: 'MASTER' },
   ],
   backup: (p) => [

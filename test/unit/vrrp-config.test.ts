@@ -102,4 +102,17 @@ vrrp_script chk {
       user: undefined,
     });
   });
+  it('reads garp pacing: global intervals and garp_group per interface', () => {
+    const c = fromText(
+      'global_defs {\n vrrp_garp_interval 0.01\n vrrp_gna_interval 0.02\n}\n' +
+        'garp_group {\n garp_interval 0.5\n interfaces {\n  eth0\n  eth1\n }\n}\n' +
+        'garp_group {\n gna_interval 0.1\n interface eth2\n}\n',
+    );
+    assert.equal(c.globals.garpIntervalS, 0.01);
+    assert.equal(c.globals.gnaIntervalS, 0.02);
+    assert.deepEqual(c.garpGroups, [
+      { interfaces: ['eth0', 'eth1'], garpIntervalS: 0.5, gnaIntervalS: undefined },
+      { interfaces: ['eth2'], garpIntervalS: undefined, gnaIntervalS: 0.1 },
+    ]);
+  });
 });

@@ -84,9 +84,9 @@ describe('VRRP state machine', () => {
     c.until(3610);
     assert.equal(c.m.state, 'master');
     assert.equal(c.firstAt('add-vips'), 3609.375);
-    // The first advert goes out before the VIPs are taken (old master steps down first).
+    // The first advert goes out first (old master steps down), the announcement right after it.
     const order = c.log.filter((l) => l.at === 3609.375).map((l) => l.action.type);
-    assert.deepEqual(order.slice(0, 4), ['send-advert', 'log', 'add-vips', 'announce']);
+    assert.deepEqual(order.slice(0, 4), ['send-advert', 'announce', 'log', 'add-vips']);
     c.until(6610);
     assert.deepEqual(
       c.adverts().map((a) => a.at),

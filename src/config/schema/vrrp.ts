@@ -208,10 +208,10 @@ const GARP_GROUP_INTERVAL = num(0, 2147.483647);
 export const GARP_GROUP: BlockSpec = {
   name: 'garp_group',
   keywords: [
-    kw('garp_interval', GARP_GROUP_INTERVAL, { unit: 'seconds' }),
-    kw('gna_interval', GARP_GROUP_INTERVAL, { unit: 'seconds' }),
-    kw('interface', WORD, { note: 'either interface or interfaces' }),
-    lines('interfaces', 'names'),
+    impl('garp_interval', GARP_GROUP_INTERVAL, { unit: 'seconds' }),
+    impl('gna_interval', GARP_GROUP_INTERVAL, { unit: 'seconds' }),
+    impl('interface', WORD, { note: 'either interface or interfaces' }),
+    lines('interfaces', 'names', { implemented: true }),
   ],
 };
 
@@ -229,7 +229,7 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   alias('vrrp_track_file', TRACK_FILE_ROOT),
   sub('vrrp_track_process', WORD, VRRP_TRACK_PROCESS, { repeatable: true }),
   sub('track_group', WORD, TRACK_GROUP, { repeatable: true }),
-  sub('garp_group', FLAG, GARP_GROUP, { repeatable: true }),
+  sub('garp_group', FLAG, GARP_GROUP, { repeatable: true, implemented: true }),
   lines('static_ipaddress', 'vip'),
   lines('static_routes', 'vroute'),
   lines('static_rules', 'vrule'),

@@ -30,6 +30,25 @@ export class RtnetlinkAddresses implements AddressManager {
 
   prepare(): void {
     this.socket();
+    // A request the kernel refuses (no interface 0) runs the encoder once, so
+    // the first real VIP add after a failover does not pay for compiling it.
+    for (const family of [4, 6] as const) {
+      const any = family === 4 ? '0.0.0.0' : '::';
+      this.add(
+        {
+          address: any,
+          prefix: 0,
+          family,
+          dev: undefined,
+          label: undefined,
+          scope: undefined,
+          broadcast: undefined,
+          peer: undefined,
+          noTrack: false,
+        },
+        0,
+      ).catch(() => undefined);
+    }
   }
 
   private socket(): RtNetlinkSocket {
