@@ -225,6 +225,32 @@ napi_value halb_bind_address(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * multicastSource(fd, ifindex, addr4): IPv4 multicast leaves by ifindex with
+ * source addr4 (IP_MULTICAST_IF with ip_mreqn). Unlike bind(), this does not
+ * filter what the socket receives by destination (use_vmac: the VMAC holds no
+ * address of its own, the adverts carry the base interface's).
+ */
+napi_value halb_multicast_source(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t fd, ifindex;
+  void *addr;
+  size_t alen;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &ifindex) || get_buffer(env, argv[2], &addr, &alen) || alen != 4) {
+    napi_throw_type_error(env, NULL, "multicastSource(fd, ifindex, addr: 4 bytes)");
+    return NULL;
+  }
+  struct ip_mreqn mreq;
+  memset(&mreq, 0, sizeof mreq);
+  mreq.imr_ifindex = ifindex;
+  memcpy(&mreq.imr_address, addr, 4);
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) != 0)
+    return errno_error(env, "setsockopt(IP_MULTICAST_IF)", errno);
+  return NULL;
+}
+
 /* mkfifo(path, mode): creates a FIFO; an existing one is fine (notify_fifo). */
 napi_value halb_mkfifo(napi_env env, napi_callback_info info) {
   size_t argc = 2;

@@ -80,6 +80,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"membership", NULL, halb_membership, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetOpen", NULL, halb_packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSend", NULL, halb_packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mkfifo", NULL, halb_mkfifo, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -6,6 +6,7 @@
 import * as net from 'node:net';
 import { argv, flag, lines, num, option, str, weighted, words } from './access';
 import type { ModelBlock } from './validate';
+import { vmacAddress, vmacName } from '../vrrp/vmac';
 
 export interface VrrpGlobals {
   readonly routerId: string | undefined;
@@ -87,8 +88,8 @@ export interface VrrpInstanceConfig {
     readonly any?: string[];
   };
   readonly garp: GarpConfig;
-  readonly useVmac:
-    { readonly name: string | undefined; readonly mac: string | undefined } | undefined;
+  /** use_vmac: the macvlan's name and virtual MAC, resolved. */
+  readonly useVmac: { readonly name: string; readonly mac: string } | undefined;
   readonly vmacXmitBase: boolean;
 }
 
@@ -171,6 +172,23 @@ function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
   return out;
 }
 
+function useVmac(
+  vi: ModelBlock,
+  vrid: number,
+  family: 4 | 6,
+  prefix: string | undefined,
+): VrrpInstanceConfig['useVmac'] {
+  const v = vi.use_vmac;
+  if (v === undefined) return undefined;
+  const args = Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
+  // use_vmac [IFNAME] [MAC]: a first word that looks like a MAC is the MAC.
+  const isMac = (w: string | undefined): boolean =>
+    /^([0-9a-f]{2}:){4,5}[0-9a-f]{2}$/i.test(w ?? '');
+  const name = isMac(args[0]) ? undefined : args[0];
+  const mac = isMac(args[0]) ? args[0] : args[1];
+  return { name: vmacName(vrid, name, prefix), mac: vmacAddress(vrid, family, mac) };
+}
+
 export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
   const g = root.global_defs as ModelBlock | undefined;
   return {
@@ -193,10 +211,17 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
   const instances: VrrpInstanceConfig[] = [];
   for (const [name, vi] of Object.entries((root.vrrp_instance ?? {}) as Blocks)) {
     const ifname = str(vi, 'interface');
-    const vips = lines(vi, 'virtual_ipaddress')
-      .map((l) => parseVip(l, ifname))
-      .filter((v): v is Vip => v !== undefined);
-    const family: 4 | 6 = vips.length > 0 && vips.every((v) => v.family === 6) ? 6 : 4;
+    const vipLines = (key: string): Vip[] =>
+      lines(vi, key)
+        .map((l) => parseVip(l, undefined))
+        .filter((v): v is Vip => v !== undefined);
+    const ownVips = vipLines('virtual_ipaddress');
+    const family: 4 | 6 = ownVips.length > 0 && ownVips.every((v) => v.family === 6) ? 6 : 4;
+    const vrid = num(vi, 'virtual_router_id') ?? 0;
+    const vmac = useVmac(vi, vrid, family, str(g, 'vmac_prefix'));
+    // Without a dev of their own, VIPs live on the VMAC when there is one (keepalived).
+    const onDefaultDev = (v: Vip): Vip => ({ ...v, dev: v.dev ?? vmac?.name ?? ifname });
+    const vips = ownVips.map(onDefaultDev);
     const version = (num(vi, 'version') ?? (family === 6 ? 3 : globals.version)) as 2 | 3;
     const state = str(vi, 'state') === 'MASTER' ? 'MASTER' : 'BACKUP';
     const priority =
@@ -205,11 +230,10 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
     const authBlock = vi.authentication as ModelBlock | undefined;
     const authType = str(authBlock, 'auth_type');
     const pass = str(authBlock, 'auth_pass') ?? '';
-    const vmac = vi.use_vmac;
     instances.push({
       name,
       interface: ifname,
-      vrid: num(vi, 'virtual_router_id') ?? 0,
+      vrid,
       priority,
       initialState: state,
       // v2 carries whole seconds; v3 centiseconds (RFC 5798 §5.2.7).
@@ -220,9 +244,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       version,
       family,
       vips,
-      excludedVips: lines(vi, 'virtual_ipaddress_excluded')
-        .map((l) => parseVip(l, ifname))
-        .filter((v): v is Vip => v !== undefined),
+      excludedVips: vipLines('virtual_ipaddress_excluded').map(onDefaultDev),
       virtualRoutes: lines(vi, 'virtual_routes'),
       unicastSrc: str(vi, 'unicast_src_ip'),
       unicastPeers: lines(vi, 'unicast_peer').map((l) => {
@@ -258,17 +280,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         masterRefreshRepeat:
           num(vi, 'garp_master_refresh_repeat') ?? num(g, 'vrrp_garp_master_refresh_repeat') ?? 1,
       },
-      useVmac:
-        vmac === undefined
-          ? undefined
-          : {
-              name: Array.isArray(vmac)
-                ? (vmac[0] as string | undefined)
-                : typeof vmac === 'string'
-                  ? vmac
-                  : undefined,
-              mac: Array.isArray(vmac) ? (vmac[1] as string | undefined) : undefined,
-            },
+      useVmac: vmac,
       vmacXmitBase: flag(vi, 'vmac_xmit_base'),
     });
   }

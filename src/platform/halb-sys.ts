@@ -18,6 +18,8 @@ export interface HalbSys {
   membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
   sendTo(fd: number, family: 4 | 6, dst: Buffer, ifindex: number, payload: Buffer): number;
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
+  /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */
+  multicastSource(fd: number, ifindex: number, address: Buffer): void;
   packetOpen(): number;
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;

@@ -14,6 +14,7 @@ import { Announcer, PacketSender } from './announcer';
 import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
+import { VmacLinks } from './io/vmac-links';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
 import { FileTracker } from './file-tracker';
@@ -73,6 +74,7 @@ export class VrrpEngine {
     this.announceIntervalS(ifindex, arp),
   );
   private readonly links = new LinkMonitor();
+  private readonly vmacs = new VmacLinks();
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
   private readonly files = new Map<string, FileTracker>();
@@ -100,13 +102,7 @@ export class VrrpEngine {
         this.log.error(`cannot open the notify FIFO: ${(err as Error).message}`);
       }
     }
-    for (const ic of this.cfg.instances) {
-      try {
-        this.startInstance(ic);
-      } catch (err) {
-        this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
-      }
-    }
+    for (const ic of this.cfg.instances) this.launch(ic);
     this.startTrackers();
     try {
       this.addressWatch.start(() => this.instances.forEach((i) => i.restoreVips()));
@@ -294,21 +290,46 @@ export class VrrpEngine {
         `(${inst.cfg.name}) ${next.instances.some((i) => i.name === inst.cfg.name) ? 'changed' : 'removed'} by the reload: stopping it`,
       );
       await inst.stop();
+      await this.removeVmacs([inst]);
       this.byVrid.delete(this.keyOf.get(inst) ?? '');
       this.keyOf.delete(inst);
     }
     this.instances = kept;
     this.cfg = next;
-    for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name))) {
-      try {
-        this.startInstance(ic);
-      } catch (err) {
-        this.log.error(`(${ic.name}) cannot start: ${(err as Error).message}`);
-      }
-    }
+    for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name)))
+      this.launch(ic);
     this.startTrackers();
     this.applyTracking();
     return true;
+  }
+
+  /** Starts an instance, after making its VMAC when it has one; failures are logged. */
+  private launch(ic: VrrpInstanceConfig): void {
+    const fail = (err: Error): void => this.log.error(`(${ic.name}) cannot start: ${err.message}`);
+    if (!ic.useVmac) {
+      try {
+        this.startInstance(ic);
+      } catch (err) {
+        fail(err as Error);
+      }
+      return;
+    }
+    const vmac = ic.useVmac;
+    const base = ic.interface ? interfaceFacts(ic.interface) : undefined;
+    this.vmacs
+      .ensure({
+        name: vmac.name,
+        parent: ic.interface ?? '',
+        mac: vmac.mac,
+        family: ic.family,
+        linkLocal6: base?.linkLocal6,
+      })
+      .then(() => {
+        this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ic.interface}`);
+        this.startInstance(ic);
+        this.applyTracking();
+      })
+      .catch(fail);
   }
 
   private startInstance(ic: VrrpInstanceConfig): void {
@@ -321,10 +342,23 @@ export class VrrpEngine {
       throw new Error(
         `interface ${ic.interface} has no IPv${ic.family} address to send adverts from`,
       );
-    const key = `${ic.interface}/${ic.family}`;
+    // With use_vmac the adverts leave from the VMAC (unless vmac_xmit_base), still
+    // carrying the base interface's address, which the VMAC does not hold.
+    const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
+    const sockIf = onVmac ? (ic.useVmac?.name as string) : ic.interface;
+    const sockIndex = onVmac ? halbSys().ifNameToIndex(sockIf) : facts.index;
+    const mcastSource = onVmac && ic.family === 4 ? primary : undefined;
+    const key = `${sockIf}/${ic.family}`;
     let sock = this.sockets.get(key);
     if (!sock) {
-      const created = new VrrpSocket(ic.family, ic.interface, facts.index, group, ic.unicastSrc);
+      const created = new VrrpSocket(
+        ic.family,
+        sockIf,
+        sockIndex,
+        group,
+        ic.unicastSrc,
+        mcastSource,
+      );
       created.onPacket((p) => {
         const vrid = p.payload[1];
         const inst = this.byVrid.get(`${key}/${vrid}`);
@@ -380,16 +414,28 @@ export class VrrpEngine {
     return this.instances.map((i) => i.status());
   }
 
+  private async removeVmacs(instances: readonly VrrpInstance[]): Promise<void> {
+    for (const inst of instances) {
+      const name = inst.cfg.useVmac?.name;
+      if (name)
+        await this.vmacs
+          .remove(name)
+          .catch((err: Error) => this.log.error(`cannot delete VMAC ${name}: ${err.message}`));
+    }
+  }
+
   async stop(): Promise<void> {
     for (const t of this.scripts.values()) t.dispose();
     for (const t of this.files.values()) t.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
+    await this.removeVmacs(this.instances);
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
     this.addresses.dispose();
     this.packets.dispose();
     this.links.dispose();
     this.addressWatch.dispose();
+    this.vmacs.dispose();
     this.fifo?.dispose();
     for (const t of this.scripts.values()) t.dispose();
   }

@@ -47,9 +47,9 @@ export class Appliance {
     return (await this.instances())[0]?.state ?? 'none';
   }
 
-  /** Addresses on the host's eth0. */
-  async addresses(): Promise<string[]> {
-    const r = await this.lab.exec(this.host, ['ip', '-o', 'addr', 'show', 'dev', 'eth0']);
+  /** Addresses on one of the host's interfaces (eth0 unless said). */
+  async addresses(dev = 'eth0'): Promise<string[]> {
+    const r = await this.lab.exec(this.host, ['ip', '-o', 'addr', 'show', 'dev', dev]);
     return [...r.stdout.matchAll(/inet6? ([0-9a-f.:]+)\//g)].map((m) => m[1] as string);
   }
 }

@@ -38,13 +38,27 @@ export class LinkMonitor {
   async start(): Promise<void> {
     const rt = createRtNetlink();
     this.rt = rt;
+    const heard = new Set<string>();
     rt.on('message', (msgs, _rinfo) => {
       for (const m of msgs as unknown as Array<LinkLike & { kind: string }>) {
-        if (m.kind === 'link') this.update(m, false);
+        if (m.kind !== 'link') continue;
+        if (m.attrs.ifname) heard.add(m.attrs.ifname);
+        this.update(m, false);
       }
     });
     rt.addMembership('LINK');
-    for (const link of await rt.getLinks()) this.update(link as unknown as LinkLike, false);
+    // The dump runs on a socket of its own: a notification landing in the middle
+    // of a multipart dump breaks the package's parsing of it. What a notification
+    // said meanwhile is newer than the dump, so it stands.
+    const dump = createRtNetlink();
+    try {
+      for (const link of await dump.getLinks()) {
+        const l = link as unknown as LinkLike;
+        if (!heard.has(l.attrs.ifname ?? '')) this.update(l, false);
+      }
+    } finally {
+      dump.socket.close();
+    }
   }
 
   dispose(): void {

@@ -35,11 +35,15 @@ export class VrrpSocket implements VrrpTransport {
     readonly ifindex: number,
     readonly group: string,
     source?: string,
+    /** An IPv4 source for multicast adverts only, on an interface that does not hold it (VMAC). */
+    multicastSource?: string,
   ) {
     this.sys = halbSys();
     this.fd = this.sys.rawOpen(family, VRRP_PROTOCOL, ifindex, ifname);
     try {
       if (source) this.sys.bindAddress(this.fd, family, ipBytes(source));
+      if (multicastSource && family === 4)
+        this.sys.multicastSource(this.fd, ifindex, ipBytes(multicastSource));
       this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
       this.watcher = this.sys.recvStart(this.fd, family, (pkt, src, dst, hop) =>
         this.receive(pkt, src, dst, hop),
