@@ -4,6 +4,7 @@
  * interface, real servers in a virtual server), VIP families against the
  * VRRP version, and what keepalived checks on the box (interfaces, scripts).
  */
+import { parseRoute, parseRule } from '../vrrp/routes';
 import * as net from 'node:net';
 import type { Diagnostic, Position, Severity } from './diagnostics';
 import { argv } from './access';
@@ -129,6 +130,8 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       );
     }
     checkRoutes(vi, (vi.virtual_routes ?? []) as string[][], where, report);
+    for (const r of (vi.virtual_rules ?? []) as string[][])
+      skipped(() => parseRule(r), vi, 'virtual_rules', where, r.join(' '), report);
     const pass = auth?.auth_pass as string | undefined;
     if (pass !== undefined && pass.length > 8)
       report(
@@ -277,5 +280,33 @@ function checkRoutes(
         `${where}: route '${route}' has no 'dev', so it cannot be tracked; add 'dev IF' or 'no_track'`,
       );
     }
+    if (keyword === 'virtual_routes')
+      skipped(() => parseRoute(r), block, keyword, where, route, report);
+  }
+}
+
+/** A line halb cannot install is loaded, and skipped with a warning that says why. */
+function skipped(
+  parse: () => unknown,
+  block: ModelBlock,
+  keyword: string,
+  where: string,
+  line: string,
+  report: (
+    block: ModelBlock,
+    keyword: string | undefined,
+    severity: Severity,
+    message: string,
+  ) => void,
+): void {
+  try {
+    parse();
+  } catch (err) {
+    report(
+      block,
+      keyword,
+      'warning',
+      `${where}: '${line}' will not be installed: ${(err as Error).message}`,
+    );
   }
 }

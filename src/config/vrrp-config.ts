@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { argv, flag, lines, num, option, str, weighted, words } from './access';
 import type { ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
+import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
 
 export interface VrrpGlobals {
   readonly routerId: string | undefined;
@@ -66,7 +67,9 @@ export interface VrrpInstanceConfig {
   readonly family: 4 | 6;
   readonly vips: readonly Vip[];
   readonly excludedVips: readonly Vip[];
-  readonly virtualRoutes: readonly (readonly string[])[];
+  /** virtual_routes / virtual_rules that can be installed (the others were warned about at load). */
+  readonly virtualRoutes: readonly RouteSpec[];
+  readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrc: string | undefined;
   readonly unicastPeers: readonly {
     readonly address: string;
@@ -172,6 +175,18 @@ function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
   return out;
 }
 
+function parsed<T>(ls: readonly string[][], parse: (words: readonly string[]) => T): T[] {
+  const out: T[] = [];
+  for (const l of ls) {
+    try {
+      out.push(parse(l));
+    } catch {
+      /* warned about by the semantic checks */
+    }
+  }
+  return out;
+}
+
 function useVmac(
   vi: ModelBlock,
   vrid: number,
@@ -245,7 +260,8 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       family,
       vips,
       excludedVips: vipLines('virtual_ipaddress_excluded').map(onDefaultDev),
-      virtualRoutes: lines(vi, 'virtual_routes'),
+      virtualRoutes: parsed(lines(vi, 'virtual_routes'), parseRoute),
+      virtualRules: parsed(lines(vi, 'virtual_rules'), parseRule),
       unicastSrc: str(vi, 'unicast_src_ip'),
       unicastPeers: lines(vi, 'unicast_peer').map((l) => {
         const min = option(l, 'min_ttl');

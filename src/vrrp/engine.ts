@@ -11,7 +11,8 @@ import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import { halbSys } from '../platform/halb-sys';
 import { Announcer, PacketSender } from './announcer';
-import { RtnetlinkAddresses, type AddressManager } from './io/addresses';
+import { RtnetlinkAddresses } from './io/addresses';
+import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { VmacLinks } from './io/vmac-links';
@@ -68,7 +69,8 @@ export class VrrpEngine {
   private readonly byVrid = new Map<string, VrrpInstance>();
   private readonly keyOf = new Map<VrrpInstance, string>();
   instances: VrrpInstance[] = [];
-  private readonly addresses: AddressManager = new RtnetlinkAddresses();
+  private readonly addresses = new RtnetlinkAddresses();
+  private readonly routes = new RtnetlinkRoutes(() => this.addresses.socket());
   private readonly packets = new PacketSender();
   private readonly sender = new GarpPacer(this.packets, (ifindex, arp) =>
     this.announceIntervalS(ifindex, arp),
@@ -373,6 +375,7 @@ export class VrrpEngine {
     const inst = new VrrpInstance(ic, {
       transport: sock,
       addresses: this.addresses,
+      routes: this.routes,
       announcer,
       log: this.log,
       now: () => performance.now(),

@@ -10,6 +10,14 @@ import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
+import type { RouteSpec, RuleSpec } from './routes';
+
+export interface RouteManager {
+  addRoute(r: RouteSpec): Promise<void>;
+  removeRoute(r: RouteSpec): Promise<void>;
+  addRule(r: RuleSpec): Promise<void>;
+  removeRule(r: RuleSpec): Promise<void>;
+}
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
 import { encodeAdvert, passwordBytes } from './packet';
 import { checkReceived, count, type Counters } from './receive-check';
@@ -26,6 +34,8 @@ import {
 export interface InstanceDeps {
   readonly transport: VrrpTransport;
   readonly addresses: AddressManager;
+  /** virtual_routes / virtual_rules; absent in tests that have none. */
+  readonly routes?: RouteManager;
   readonly announcer: Announcer;
   readonly log: Logger;
   readonly now: () => number;
@@ -238,26 +248,47 @@ export class VrrpInstance {
     );
   }
 
+  private eachRoute(op: 'add' | 'remove'): Promise<unknown> {
+    const r = this.deps.routes;
+    const { virtualRoutes: routes, virtualRules: rules } = this.cfg;
+    if (!r || (routes.length === 0 && rules.length === 0)) return Promise.resolve();
+    if (op === 'add') this.deps.log.info(`(${this.cfg.name}) setting virtual routes and rules.`);
+    const logged = (p: Promise<void>): Promise<void> =>
+      p.catch((err: Error) => this.deps.log.error(`(${this.cfg.name}) ${err.message}`));
+    const work =
+      op === 'add'
+        ? [...routes.map((x) => r.addRoute(x)), ...rules.map((x) => r.addRule(x))]
+        : [...rules.map((x) => r.removeRule(x)), ...routes.map((x) => r.removeRoute(x))];
+    return Promise.all(work.map(logged));
+  }
+
   private act(a: VrrpAction): void {
     switch (a.type) {
       case 'send-advert':
         this.sendAdvert(a.priority);
         return;
       case 'add-vips':
-        // Issued at once: the netlink package calls sendmsg() synchronously
-        // on an idle socket and the kernel installs the address inside that
-        // call, so the announcement that follows finds it in place. One socket
-        // keeps the requests in order; only the acks are awaited later.
+        // Everything is issued at once, in keepalived's order (VIPs, routes,
+        // rules): the netlink package calls sendmsg() at once on an idle socket
+        // and the kernel applies each request inside that call; one socket keeps
+        // them in order. Only the acks are awaited, later.
         this.deps.log.info(`(${this.cfg.name}) setting VIPs.`);
         this.vipWork = settle(
           this.vipWork,
-          this.eachVip((v, idx) => this.deps.addresses.add(v, idx)),
+          Promise.all([
+            this.eachVip((v, idx) => this.deps.addresses.add(v, idx)),
+            this.eachRoute('add'),
+          ]),
         );
         return;
       case 'remove-vips':
+        // The reverse order: rules, routes, then the VIPs they may name.
         this.vipWork = settle(
           this.vipWork,
-          this.eachVip((v, idx) => this.deps.addresses.remove(v, idx)),
+          Promise.all([
+            this.eachRoute('remove'),
+            this.eachVip((v, idx) => this.deps.addresses.remove(v, idx)),
+          ]),
         );
         return;
       case 'announce':

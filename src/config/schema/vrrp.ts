@@ -78,7 +78,7 @@ const ADDRESSES: KeywordSpec[] = [
   lines('virtual_ipaddress', 'vip', { implemented: true, note: 'at most 255, one family' }),
   lines('virtual_ipaddress_excluded', 'vip', { implemented: true }),
   lines('virtual_routes', 'vroute', { implemented: true }),
-  lines('virtual_rules', 'vrule'),
+  lines('virtual_rules', 'vrule', { implemented: true }),
   kw('promote_secondaries', FLAG),
   impl('use_vmac', words(0, 2), { note: '[IFNAME] [MAC]' }),
   kw('use_vmac_addr', FLAG),

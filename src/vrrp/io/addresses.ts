@@ -51,7 +51,8 @@ export class RtnetlinkAddresses implements AddressManager {
     }
   }
 
-  private socket(): RtNetlinkSocket {
+  /** The socket, shared with the routes so the kernel sees VIPs and routes in order. */
+  socket(): RtNetlinkSocket {
     this.rt ??= createRtNetlink();
     return this.rt;
   }
