@@ -79,7 +79,7 @@ export interface VrrpInstanceConfig {
   readonly nopreempt: boolean;
   readonly preemptDelayS: number;
   readonly accept: boolean;
-  readonly auth: { readonly type: 'PASS' | 'AH'; readonly password: string } | undefined;
+  readonly auth: { readonly type: 'PASS'; readonly password: string } | undefined;
   readonly trackInterfaces: readonly Tracked[];
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
@@ -279,7 +279,8 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         ? false
         : flag(vi, 'accept') || !globals.strict || priority === 255,
       auth:
-        version === 2 && (authType === 'PASS' || authType === 'AH')
+        // AH is not implemented (warned about at load): such an instance runs without auth.
+        version === 2 && authType === 'PASS'
           ? { type: authType, password: pass.slice(0, 8) }
           : undefined,
       trackInterfaces: lines(vi, 'track_interface').map(tracked),

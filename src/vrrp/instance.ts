@@ -198,15 +198,8 @@ export class VrrpInstance {
       priority,
       advertIntervalCs: cfg.advertIntervalCs,
       addresses: cfg.vips.map((v) => v.address),
-      authType: cfg.auth
-        ? cfg.auth.type === 'PASS'
-          ? ('pass' as const)
-          : ('ah' as const)
-        : ('none' as const),
-      authData:
-        cfg.version === 2
-          ? passwordBytes(cfg.auth?.type === 'PASS' ? cfg.auth.password : '')
-          : Buffer.alloc(0),
+      authType: cfg.auth ? ('pass' as const) : ('none' as const),
+      authData: cfg.version === 2 ? passwordBytes(cfg.auth?.password ?? '') : Buffer.alloc(0),
     };
     const bytes = encodeAdvert(advert, {
       family: cfg.family,

@@ -33,7 +33,7 @@ export function checkReceived(
   const a = d.advert;
   if (a.version !== cfg.version) return { ok: false, reason: 'version-mismatch' };
   if (a.version === 2) {
-    const want = cfg.auth ? (cfg.auth.type === 'PASS' ? 'pass' : 'ah') : 'none';
+    const want = cfg.auth ? 'pass' : 'none';
     if (a.authType !== want) return { ok: false, reason: 'auth-type-mismatch' };
     if (want === 'pass' && !a.authData.equals(passwordBytes(cfg.auth?.password ?? '')))
       return { ok: false, reason: 'auth-failure' };
