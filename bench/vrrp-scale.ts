@@ -15,6 +15,8 @@ import { ratio } from './stats';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
 const TICK_HZ = 100;
+/** Both sides settle this long before the window: a fresh Node process spends its first seconds on start-up garbage collection. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15000);
 
 function config(n: number, prio: number): string {
   const out: string[] = [];
@@ -108,7 +110,7 @@ async function measure(impl: 'halb' | 'keepalived', n: number): Promise<Record<s
       () => m.masters(),
       (x) => x >= n,
     );
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const mp = tree(m.pid() as number);
     const bp = tree(b.pid() as number);
     const m0 = cpuTicks(mp);
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     command: 'node build/bench/vrrp-scale.js',
     windowMs: WINDOW_MS,
+    settleMs: SETTLE_MS,
     results,
   });
 }

@@ -34,7 +34,7 @@ export function ipBytes(address: string): Buffer {
 }
 
 export function ipString(buf: Buffer, family: 4 | 6): string {
-  if (family === 4) return [...buf.subarray(0, 4)].join('.');
+  if (family === 4) return `${buf[0]}.${buf[1]}.${buf[2]}.${buf[3]}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(buf.readUInt16BE(i).toString(16));
   // RFC 5952: the longest run of two or more zero groups becomes '::'.

@@ -31,6 +31,14 @@ export interface InterfaceFacts {
   readonly linkLocal6: string | undefined;
 }
 
+/** os.networkInterfaces() walks every address of the box: one walk serves a whole start. */
+let ifCache: { at: number; value: NodeJS.Dict<os.NetworkInterfaceInfo[]> } | undefined;
+function networkInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+  const now = performance.now();
+  if (!ifCache || now - ifCache.at > 100) ifCache = { at: now, value: os.networkInterfaces() };
+  return ifCache.value;
+}
+
 export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
   let index: number;
   try {
@@ -38,7 +46,7 @@ export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
   } catch {
     return undefined;
   }
-  const addrs = os.networkInterfaces()[ifname] ?? [];
+  const addrs = networkInterfaces()[ifname] ?? [];
   return {
     index,
     mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac,
@@ -66,7 +74,8 @@ function macOf(ifname: string): string | undefined {
 
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
-  private readonly byVrid = new Map<string, VrrpInstance>();
+  /** Per socket key ("eth0/4"), the instances by VRID: one lookup per received packet. */
+  private readonly byVrid = new Map<string, Map<number, VrrpInstance>>();
   private readonly keyOf = new Map<VrrpInstance, string>();
   instances: VrrpInstance[] = [];
   private readonly addresses = new RtnetlinkAddresses();
@@ -293,7 +302,7 @@ export class VrrpEngine {
       );
       await inst.stop();
       await this.removeVmacs([inst]);
-      this.byVrid.delete(this.keyOf.get(inst) ?? '');
+      this.byVrid.get(this.keyOf.get(inst) ?? '')?.delete(inst.cfg.vrid);
       this.keyOf.delete(inst);
     }
     this.instances = kept;
@@ -361,11 +370,9 @@ export class VrrpEngine {
         ic.unicastSrc,
         mcastSource,
       );
-      created.onPacket((p) => {
-        const vrid = p.payload[1];
-        const inst = this.byVrid.get(`${key}/${vrid}`);
-        if (inst) inst.receive(p);
-      });
+      const vrids = new Map<number, VrrpInstance>();
+      this.byVrid.set(key, vrids);
+      created.onPacket((p) => vrids.get(p.payload[1] as number)?.receive(p));
       this.sockets.set(key, created);
       sock = created;
     }
@@ -393,8 +400,8 @@ export class VrrpEngine {
         return this.spawnAs() ?? {};
       },
     });
-    this.byVrid.set(`${key}/${ic.vrid}`, inst);
-    this.keyOf.set(inst, `${key}/${ic.vrid}`);
+    this.byVrid.get(key)?.set(ic.vrid, inst);
+    this.keyOf.set(inst, key);
     this.instances.push(inst);
     inst.onTransition((_from, to) => this.syncGroupOf(inst, to));
     inst.start();
@@ -434,6 +441,7 @@ export class VrrpEngine {
     await this.removeVmacs(this.instances);
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
+    this.byVrid.clear();
     this.addresses.dispose();
     this.packets.dispose();
     this.links.dispose();

@@ -19,7 +19,7 @@ export interface RouteManager {
   removeRule(r: RuleSpec): Promise<void>;
 }
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
-import { encodeAdvert, passwordBytes } from './packet';
+import { encodeAdvert, passwordBytes, type Advert } from './packet';
 import { checkReceived, count, type Counters } from './receive-check';
 import {
   initialMachine,
@@ -61,6 +61,7 @@ export class VrrpInstance {
   private m: Machine;
   private readonly params: InstanceParams;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
   readonly drops: Counters = new Map();
   readonly stats = {
     advertsReceived: 0,
@@ -103,20 +104,45 @@ export class VrrpInstance {
 
   /** A packet for this VRID from the shared socket. */
   receive(p: ReceivedPacket): void {
-    const checked = checkReceived(this.cfg, p, this.cfg.unicastPeers.length > 0);
-    if (!checked.ok) {
-      count(this.drops, checked.reason);
-      this.deps.log.detail(`(${this.cfg.name}) dropped advert from ${p.src}: ${checked.reason}`);
-      return;
-    }
+    const advert = this.accepted(p);
+    if (!advert) return;
     this.stats.advertsReceived++;
-    if (checked.advert.priority === 0) this.stats.priorityZeroReceived++;
+    if (advert.priority === 0) this.stats.priorityZeroReceived++;
     this.feed({
       type: 'advert',
       from: p.src,
-      priority: checked.advert.priority,
-      advertIntervalCs: checked.advert.advertIntervalCs,
+      priority: advert.priority,
+      advertIntervalCs: advert.advertIntervalCs,
     });
+  }
+
+  /** The last advert that passed the checks: a master repeats the same bytes. */
+  private lastGood: { src: string; dst: string; payload: Buffer; advert: Advert } | undefined;
+
+  /**
+   * The receive checks, or their earlier verdict when the packet repeats the
+   * last accepted one byte for byte from the same source to the same
+   * destination (the checks are a function of exactly those and the TTL).
+   */
+  private accepted(p: ReceivedPacket): Advert | undefined {
+    const unicast = this.cfg.unicastPeers.length > 0;
+    const last = this.lastGood;
+    const ttlOk = unicast || p.hopLimit === -1 || p.hopLimit === 255;
+    if (ttlOk && last && last.src === p.src && last.dst === p.dst && last.payload.equals(p.payload))
+      return last.advert;
+    const checked = checkReceived(this.cfg, p, unicast);
+    if (!checked.ok) {
+      count(this.drops, checked.reason);
+      this.deps.log.detail(`(${this.cfg.name}) dropped advert from ${p.src}: ${checked.reason}`);
+      return undefined;
+    }
+    this.lastGood = {
+      src: p.src,
+      dst: p.dst,
+      payload: Buffer.from(p.payload),
+      advert: checked.advert,
+    };
+    return checked.advert;
   }
 
   setFault(faulty: boolean, why: string): void {
@@ -160,8 +186,7 @@ export class VrrpInstance {
 
   async stop(): Promise<void> {
     this.feed({ type: 'shutdown' });
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm();
     await this.vipWork;
   }
 
@@ -176,12 +201,36 @@ export class VrrpInstance {
     if (was !== this.m.state) for (const l of this.transitionListeners) l(was, this.m.state);
   }
 
+  /**
+   * One timer for the machine's next deadline. A backup's deadline moves later
+   * with every advert it hears: the armed timer is then left alone, and when
+   * it fires early it re-arms for what is left — instead of a clearTimeout and
+   * a setTimeout per advert per instance.
+   */
   private schedule(): void {
+    const d = nextDeadline(this.m);
+    if (d === null) {
+      this.disarm();
+      return;
+    }
+    if (this.timer && this.timerAt !== undefined && this.timerAt <= d) return;
+    this.disarm();
+    this.timerAt = d;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, d - this.deps.now()));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    const d = nextDeadline(this.m);
+    if (d !== null && d > this.deps.now()) this.schedule();
+    else this.feed({ type: 'timer' });
+  }
+
+  private disarm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const d = nextDeadline(this.m);
-    if (d === null) return;
-    this.timer = setTimeout(() => this.feed({ type: 'timer' }), Math.max(0, d - this.deps.now()));
+    this.timerAt = undefined;
   }
 
   /** Adverts differ only by priority and destination: each is encoded once. */

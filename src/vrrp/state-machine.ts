@@ -83,19 +83,28 @@ export function initialMachine(p: InstanceParams): Machine {
 }
 
 /** Skew_Time (RFC 5798 §6.1; RFC 3768: (256 - Priority) / 256 seconds). */
-export function skewMs(p: InstanceParams, m: Machine): number {
+export function skewMs(
+  p: InstanceParams,
+  m: Pick<Machine, 'effectivePriority' | 'masterAdvertIntervalCs'>,
+): number {
   if (p.version === 2) return ((256 - m.effectivePriority) * 1000) / 256;
   return ((256 - m.effectivePriority) * m.masterAdvertIntervalCs * 10) / 256;
 }
 
 /** Master_Down_Interval = 3 x Master_Adver_Interval + Skew_Time. */
-export function masterDownMs(p: InstanceParams, m: Machine): number {
+export function masterDownMs(
+  p: InstanceParams,
+  m: Pick<Machine, 'effectivePriority' | 'masterAdvertIntervalCs'>,
+): number {
   return p.downTimerAdverts * m.masterAdvertIntervalCs * 10 + skewMs(p, m);
 }
 
+/** The earliest of the machine's deadlines (runs per received advert: no allocation). */
 export function nextDeadline(m: Machine): number | null {
-  const ds = [m.masterDownAt, m.advertAt, m.preemptAt].filter((d): d is number => d !== null);
-  return ds.length === 0 ? null : Math.min(...ds);
+  let d: number | null = m.masterDownAt;
+  if (m.advertAt !== null && (d === null || m.advertAt < d)) d = m.advertAt;
+  if (m.preemptAt !== null && (d === null || m.preemptAt < d)) d = m.preemptAt;
+  return d;
 }
 
 /** Compares addresses as unsigned integers in network byte order. */
@@ -190,7 +199,7 @@ function onAdvertInBackup(
     // A lower-priority master: we will preempt, after preempt_delay when one is set.
     if (p.preemptDelayMs > 0) {
       const preemptAt = m.preemptAt ?? now + p.preemptDelayMs;
-      if (now < preemptAt) return { machine: { ...restart(p, m, e, now), preemptAt }, actions: [] };
+      if (now < preemptAt) return { machine: restart(p, m, e, now, preemptAt), actions: [] };
     }
     return {
       machine: m,
@@ -203,7 +212,7 @@ function onAdvertInBackup(
       ],
     };
   }
-  return { machine: { ...restart(p, m, e, now), preemptAt: null }, actions: [] };
+  return { machine: restart(p, m, e, now, null), actions: [] };
 }
 
 /** §6.4.2: accept the master: learn its interval (v3) and restart Master_Down_Timer. */
@@ -212,10 +221,21 @@ function restart(
   m: Machine,
   e: Extract<VrrpEvent, { type: 'advert' }>,
   now: number,
+  preemptAt: number | null = m.preemptAt,
 ): Machine {
+  // Once per received advert per instance: one copy of the machine, no more.
   const learned = p.version === 3 ? e.advertIntervalCs : m.masterAdvertIntervalCs;
-  const next = { ...m, masterAdvertIntervalCs: learned, masterAddress: e.from };
-  return { ...next, masterDownAt: now + masterDownMs(p, next) };
+  const downMs = masterDownMs(p, {
+    effectivePriority: m.effectivePriority,
+    masterAdvertIntervalCs: learned,
+  });
+  return {
+    ...m,
+    masterAdvertIntervalCs: learned,
+    masterAddress: e.from,
+    masterDownAt: now + downMs,
+    preemptAt,
+  };
 }
 
 function onAdvertInMaster(
