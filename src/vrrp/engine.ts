@@ -3,8 +3,6 @@
  * and family shared by the instances on it (packets dispatched by VRID), one
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
@@ -15,6 +13,7 @@ import { RtnetlinkAddresses } from './io/addresses';
 import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
+import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
 import { VmacLinks } from './io/vmac-links';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
@@ -22,55 +21,7 @@ import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
 import { ScriptTracker } from './script-tracker';
-import { insecureBecause, scriptUser, type RunAs } from './script-security';
-
-export interface InterfaceFacts {
-  readonly index: number;
-  readonly mac: string | undefined;
-  readonly primary4: string | undefined;
-  readonly linkLocal6: string | undefined;
-}
-
-/** os.networkInterfaces() walks every address of the box: one walk serves a whole start. */
-let ifCache: { at: number; value: NodeJS.Dict<os.NetworkInterfaceInfo[]> } | undefined;
-function networkInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
-  const now = performance.now();
-  if (!ifCache || now - ifCache.at > 100) ifCache = { at: now, value: os.networkInterfaces() };
-  return ifCache.value;
-}
-
-export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
-  let index: number;
-  try {
-    index = halbSys().ifNameToIndex(ifname);
-  } catch {
-    return undefined;
-  }
-  const addrs = networkInterfaces()[ifname] ?? [];
-  return {
-    index,
-    mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac,
-    primary4: addrs.find((a) => a.family === 'IPv4')?.address,
-    linkLocal6: addrs.find((a) => a.family === 'IPv6' && a.address.startsWith('fe80'))?.address,
-  };
-}
-
-function indexOrUndefined(ifname: string): number | undefined {
-  try {
-    return halbSys().ifNameToIndex(ifname);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The interface's MAC from sysfs (os.networkInterfaces() lists only addressed ones, slowly). */
-function macOf(ifname: string): string | undefined {
-  try {
-    return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
+import { ScriptPolicy } from './script-policy';
 
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
@@ -89,13 +40,17 @@ export class VrrpEngine {
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
   private readonly files = new Map<string, FileTracker>();
-  private runAs: RunAs | undefined;
   private readonly scripts = new Map<string, ScriptTracker>();
+
+  /** Global settings change only with a full restart of the engine (see reconfigure). */
+  private readonly policy: ScriptPolicy;
 
   constructor(
     private cfg: VrrpConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.policy = new ScriptPolicy(cfg.globals, log);
+  }
 
   start(): void {
     try {
@@ -193,36 +148,6 @@ export class VrrpEngine {
     }
   }
 
-  /** Who scripts run as (when halb runs as root), as keepalived decides it. */
-  private spawnAs(): { uid: number; gid: number } | undefined {
-    if (process.getuid?.() !== 0) return undefined;
-    if (!this.runAs) {
-      try {
-        this.runAs = scriptUser(this.cfg.globals.scriptUser);
-      } catch (err) {
-        this.log.error(`${(err as Error).message}; scripts run as root`);
-        this.runAs = { uid: 0, gid: 0, name: 'root' };
-      }
-    }
-    return { uid: this.runAs.uid, gid: this.runAs.gid };
-  }
-
-  /**
-   * enable_script_security: a script someone other than root (or its user)
-   * could change is refused; without it, it runs with a warning, as keepalived.
-   */
-  private refusal(argv: readonly string[]): string | undefined {
-    const program = argv[0];
-    if (!program) return 'no script given';
-    const why = insecureBecause(program, this.spawnAs()?.uid ?? 0);
-    if (!why) return undefined;
-    if (this.cfg.globals.scriptSecurity) return `${why} (enable_script_security)`;
-    this.log.warn(
-      `script ${program} is unsafe: ${why}; running it because enable_script_security is off`,
-    );
-    return undefined;
-  }
-
   /**
    * The trackers (scripts, files) that instances use: one whose config is
    * unchanged keeps running across a reload, others are stopped or started.
@@ -258,7 +183,7 @@ export class VrrpEngine {
       this.scripts,
       this.cfg.scripts,
       uses((i) => i.trackScripts),
-      (sc) => new ScriptTracker(sc, this.log, this.spawnAs(), this.refusal(sc.argv)),
+      (sc) => new ScriptTracker(sc, this.log, this.policy.spawnAs(), this.policy.refusal(sc.argv)),
     );
     this.syncTrackers(
       this.files,
@@ -277,7 +202,7 @@ export class VrrpEngine {
   /** garp_interval / gna_interval for an interface: its garp_group's, else the global one. */
   private announceIntervalS(ifindex: number, arp: boolean): number {
     const g = this.cfg.garpGroups.find((gg) =>
-      gg.interfaces.some((name) => indexOrUndefined(name) === ifindex),
+      gg.interfaces.some((name) => interfaceIndex(name) === ifindex),
     );
     const own = arp ? g?.garpIntervalS : g?.gnaIntervalS;
     return own ?? (arp ? this.cfg.globals.garpIntervalS : this.cfg.globals.gnaIntervalS);
@@ -377,7 +302,7 @@ export class VrrpEngine {
       sock = created;
     }
     const indexOf = (name: string): number => halbSys().ifNameToIndex(name);
-    const announcer = new Announcer(this.sender, ic.garp, macOf, indexOf);
+    const announcer = new Announcer(this.sender, ic.garp, interfaceMac, indexOf);
     announcer.prepare([...ic.vips, ...ic.excludedVips]);
     const inst = new VrrpInstance(ic, {
       transport: sock,
@@ -392,12 +317,12 @@ export class VrrpEngine {
       indexOf,
       fifo: (line) => this.fifo?.write(line),
       runScript: (argv) => {
-        const refused = this.refusal(argv);
+        const refused = this.policy.refusal(argv);
         if (refused) {
           this.log.error(`(${ic.name}) notify script refused: ${refused}`);
           return undefined;
         }
-        return this.spawnAs() ?? {};
+        return this.policy.spawnAs() ?? {};
       },
     });
     this.byVrid.get(key)?.set(ic.vrid, inst);
