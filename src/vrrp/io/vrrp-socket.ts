@@ -59,7 +59,8 @@ export class VrrpSocket implements VrrpTransport {
     if (this.family === 4) {
       const ip = parseIpv4(pkt);
       if (ip && ip.protocol === VRRP_PROTOCOL)
-        p = { payload: Buffer.from(ip.payload), src: ip.src, dst: ip.dst, hopLimit: ip.ttl };
+        // The addon copies each packet into a buffer of its own: a view is enough.
+        p = { payload: ip.payload, src: ip.src, dst: ip.dst, hopLimit: ip.ttl };
     } else if (src && dst) {
       p = { payload: pkt, src: ipString(src, 6), dst: ipString(dst, 6), hopLimit: hop };
     }
@@ -76,8 +77,16 @@ export class VrrpSocket implements VrrpTransport {
     }
   }
 
+  /** Destinations in bytes: the group and the unicast peers, a handful at most. */
+  private readonly dstBytes = new Map<string, Buffer>();
+
   send(payload: Buffer, dst: string): void {
-    this.sys.sendTo(this.fd, this.family, ipBytes(dst), this.ifindex, payload);
+    let d = this.dstBytes.get(dst);
+    if (!d) {
+      d = ipBytes(dst);
+      this.dstBytes.set(dst, d);
+    }
+    this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload);
   }
 
   onPacket(cb: (p: ReceivedPacket) => void): void {
