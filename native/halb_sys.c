@@ -11,8 +11,12 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/utsname.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "halb_net.h"
+#include "halb_wdt.h"
 
 #define CHECK(env, call)                                                      \
   do {                                                                        \
@@ -27,6 +31,24 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_throw_error(env, err == ENODEV ? "ENODEV" : "EHALBSYS", msg);
   return NULL;
+}
+
+/*
+ * dieWithParent(signal): PR_SET_PDEATHSIG, so a supervised child goes down
+ * with its supervisor instead of living on unseen. Returns the parent pid as
+ * it is now: a caller compares it with the one it expects (the parent may
+ * already have died before the call).
+ */
+static napi_value die_with_parent(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t sig = SIGKILL;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(env, napi_get_value_int32(env, argv[0], &sig));
+  if (prctl(PR_SET_PDEATHSIG, (unsigned long)sig) != 0) return throw_errno(env, "prctl(PR_SET_PDEATHSIG)", errno);
+  napi_value out;
+  CHECK(env, napi_create_int32(env, (int32_t)getppid(), &out));
+  return out;
 }
 
 /* ifNameToIndex(name: string): number — throws ENODEV when no such interface. */
@@ -81,6 +103,14 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtGetTimeout", NULL, halb_wdt_get_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtKeepalive", NULL, halb_wdt_keepalive, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtBootStatus", NULL, halb_wdt_boot_status, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtIdentity", NULL, halb_wdt_identity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtClose", NULL, halb_wdt_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetOpen", NULL, halb_packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSend", NULL, halb_packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mkfifo", NULL, halb_mkfifo, NULL, NULL, NULL, napi_enumerable, NULL},
