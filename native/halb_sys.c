@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <sys/utsname.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -49,6 +50,20 @@ static napi_value die_with_parent(napi_env env, napi_callback_info info) {
   napi_value out;
   CHECK(env, napi_create_int32(env, (int32_t)getppid(), &out));
   return out;
+}
+
+/* setRealtime(priority): SCHED_RR at 1..99 for the calling thread; 0 goes back to SCHED_OTHER. */
+static napi_value set_realtime(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t prio = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(env, napi_get_value_int32(env, argv[0], &prio));
+  struct sched_param sp;
+  memset(&sp, 0, sizeof sp);
+  sp.sched_priority = prio;
+  if (sched_setscheduler(0, prio > 0 ? SCHED_RR : SCHED_OTHER, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
+  return NULL;
 }
 
 /* ifNameToIndex(name: string): number — throws ENODEV when no such interface. */
@@ -104,6 +119,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtGetTimeout", NULL, halb_wdt_get_timeout, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -20,6 +20,8 @@ export interface HalbSys {
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
   /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */
   multicastSource(fd: number, ifindex: number, address: Buffer): void;
+  /** SCHED_RR at this priority (1..99) for the calling thread; 0: back to SCHED_OTHER. */
+  setRealtime(priority: number): void;
   /** PR_SET_PDEATHSIG: this process gets `signal` when its parent dies; returns getppid(). */
   dieWithParent(signal: number): number;
   /** The Linux watchdog device (opening it starts the timer). */
