@@ -128,6 +128,26 @@ napi_value halb_raw_open(napi_env env, napi_callback_info info) {
   return make_int(env, fd);
 }
 
+/*
+ * icmpOpen(family): a raw ICMP (4) or ICMPv6 (6) socket on no particular
+ * interface, for PING_CHECK echo requests. The kernel fills the ICMPv6
+ * checksum; IPv4 packets arrive with their IP header.
+ */
+napi_value halb_icmp_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t family;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || get_int(env, argv[0], &family) || (family != 4 && family != 6)) {
+    napi_throw_type_error(env, NULL, "icmpOpen(family 4|6)");
+    return NULL;
+  }
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                  family == 6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+  if (fd < 0) return errno_error(env, "socket(icmp)", errno);
+  return make_int(env, fd);
+}
+
 /* setHopLimit(fd, family, ttl): TTL / hop limit of what the socket sends (unicast_ttl; tests). */
 napi_value halb_set_hop_limit(napi_env env, napi_callback_info info) {
   size_t argc = 3;
