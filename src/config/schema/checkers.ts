@@ -88,7 +88,7 @@ function httpChecker(name: 'HTTP_GET' | 'SSL_GET'): BlockSpec {
       ...CONNECTION,
       ...timing(1, 3),
       impl('virtualhost', WORD),
-      kw('http_protocol', oneOf(['1.0', '1.0C', '1.1'], { caseInsensitive: true })),
+      impl('http_protocol', oneOf(['1.0', '1.0C', '1.1'], { caseInsensitive: true })),
       impl('enable_sni', BOOL),
       kw('fast_recovery', BOOL),
       sub('url', FLAG, URL, { repeatable: true, implemented: true }),
