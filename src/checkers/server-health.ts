@@ -3,7 +3,8 @@
  * keepalived's ipwrapper.c does it. The server is up only while every checker
  * is up; its weight is the configured one plus what dynamic checkers ask for
  * (MISC_CHECK misc_dynamic, FILE_CHECK). A change of either is one
- * HealthReport, one keepalived line and, for up/down, the notify script.
+ * HealthReport, one keepalived line and, for up/down, the notify script; the
+ * first result after start is reported too, even when it changes nothing.
  */
 import type { RealServerConfig } from '../config/lvs-config';
 import type { Logger } from '../core/log';
@@ -23,6 +24,7 @@ interface Member {
 export class ServerHealth {
   private readonly members: Member[];
   private last: HealthReport;
+  private checked = false;
 
   constructor(
     readonly service: ServiceId,
@@ -60,11 +62,14 @@ export class ServerHealth {
     else if (result.ok && result.weightDelta !== undefined) m.weightDelta = result.weightDelta;
     const next = this.compute(result.detail, at);
     const before = this.last;
+    const first = !this.checked;
+    this.checked = true;
+    this.last = next;
     if (next.up === before.up && next.weight === before.weight) {
-      this.last = next;
+      // The first result is reported too: the table then says what was seen, not "not checked yet".
+      if (first) this.emit(next);
       return;
     }
-    this.last = next;
     const wBefore = before.weight ?? this.rs.weight;
     const wNext = next.weight ?? this.rs.weight;
     if (wBefore !== wNext)

@@ -112,6 +112,7 @@ export class CheckerSupervisor {
         this.health.set(key, m.report);
         if (!before || before.up !== m.report.up || before.weight !== m.report.weight)
           for (const l of this.listeners) l(m.report, this.health);
+        // (a report that changes neither, such as the first check's, only refreshes the table)
         return;
       }
       case 'removed':

@@ -249,7 +249,14 @@ describe('one real server, several checkers (keepalived ipwrapper.c)', () => {
     const { h, reports, notified, log } = server();
     assert.equal(h.report.up, true);
     h.update(0, up, ok, 1);
-    assert.equal(reports.length, 0, 'no change, no report');
+    assert.deepEqual(
+      reports.map((r) => [r.up, r.detail]),
+      [[true, 'fine']],
+      'the first result is reported',
+    );
+    h.update(1, up, ok, 1);
+    assert.equal(reports.length, 1, 'later: no change, no report');
+    reports.length = 0;
     h.update(1, down, bad, 2);
     assert.deepEqual(reports.at(-1), {
       service: '[192.0.2.10]:tcp:80',
