@@ -33,7 +33,7 @@
     }                                                                         \
   } while (0)
 
-static napi_value errno_error(napi_env env, const char *what, int err) {
+napi_value halb_errno_error(napi_env env, const char *what, int err) {
   char msg[200];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_value code, text, error;
@@ -46,6 +46,8 @@ static napi_value errno_error(napi_env env, const char *what, int err) {
   napi_throw(env, error);
   return NULL;
 }
+
+#define errno_error halb_errno_error
 
 static int get_int(napi_env env, napi_value v, int32_t *out) {
   return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;

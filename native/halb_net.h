@@ -14,4 +14,7 @@ napi_value halb_mkfifo(napi_env env, napi_callback_info info);
 napi_value halb_close(napi_env env, napi_callback_info info);
 napi_value halb_recv_start(napi_env env, napi_callback_info info);
 napi_value halb_recv_stop(napi_env env, napi_callback_info info);
+napi_value halb_probe_init(napi_env env, napi_callback_info info);
+napi_value halb_tcp_probe(napi_env env, napi_callback_info info);
+napi_value halb_errno_error(napi_env env, const char *what, int err);
 #endif

@@ -76,6 +76,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"ifNameToIndex", NULL, if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
       {"uname", NULL, get_uname, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rawOpen", NULL, halb_raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeInit", NULL, halb_probe_init, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tcpProbe", NULL, halb_tcp_probe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"icmpOpen", NULL, halb_icmp_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setHopLimit", NULL, halb_set_hop_limit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"membership", NULL, halb_membership, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -4,22 +4,11 @@
  * PING_CHECK of the process (halb_sys icmpOpen); replies are matched by
  * identifier, sequence number and source.
  */
-import { isIPv6 } from 'node:net';
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
 import { fail, ok, type Check, type CheckResult } from '../check';
 import type { Target } from '../target';
+import { addressBytes } from './address';
 import { decodeEchoReply, encodeEcho, ipv4Source } from './icmp-codec';
-
-function addressBytes(a: string): Buffer {
-  if (!isIPv6(a)) return Buffer.from(a.split('.').map(Number));
-  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
-  const h = (head ?? '').split(':').filter(Boolean);
-  const t = tail === undefined ? [] : tail.split(':').filter(Boolean);
-  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  const b = Buffer.alloc(16);
-  groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
-  return b;
-}
 
 interface Pending {
   readonly source: Buffer;

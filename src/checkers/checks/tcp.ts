@@ -2,6 +2,8 @@
 import * as net from 'node:net';
 import { errorText, fail, ok, type Check, type CheckResult } from '../check';
 import type { Target } from '../target';
+import { addressBytes } from './address';
+import { tcpProber } from './tcp-probe';
 
 /** Opens a TCP connection, or says why not; the caller owns the socket. */
 export function connectTcp(
@@ -32,7 +34,17 @@ export function connectTcp(
   });
 }
 
-export function tcpCheck(t: Target): Check {
+/** Through the addon when it loads (fast), else with node:net. */
+export function tcpCheck(t: Target, prober = tcpProber()): Check {
+  if (prober) {
+    const dst = addressBytes(t.host);
+    const src = t.bindTo ? addressBytes(t.bindTo) : null;
+    return { run: () => prober.probe(t, dst, src) };
+  }
+  return netTcpCheck(t);
+}
+
+export function netTcpCheck(t: Target): Check {
   return {
     async run() {
       const c = await connectTcp(t);
