@@ -13,7 +13,7 @@ import type { Pinger } from './checks/ping';
 import { smtpCheck } from './checks/smtp';
 import { tcpCheck } from './checks/tcp';
 import { udpCheck, udpOptions } from './checks/udp';
-import { serviceId, trio } from './ids';
+import { serverId, serviceId, trio } from './ids';
 import type { LineContext } from './log-lines';
 import type { Timing } from './schedule';
 import type { ScriptRunner } from './scripts';
@@ -51,7 +51,7 @@ export function buildChecker(
   setup: CheckerSetup,
   deps: BuildDeps,
 ): BuiltChecker | undefined {
-  const t = targetOf(c, rs);
+  const t = targetOf(c, rs, vs);
   const o = c.options;
   const alpha = typeof o.alpha === 'boolean' ? o.alpha : rs.alpha;
   const line: LineContext = {
@@ -85,14 +85,14 @@ export function buildChecker(
         check: miscCheck(m, deps.scripts, rs.weight),
         timing,
         alpha,
-        line: { ...line, chk: trio(rs.address, vs.protocol, rs.port), what: m.argv[0] ?? '' },
+        line: { ...line, chk: serverId(rs, vs), what: m.argv[0] ?? '' },
       };
     }
     case 'FILE_CHECK': {
       const name = typeof o.track_file === 'string' ? o.track_file : '';
       const tf = setup.trackFiles[name];
       const w = weighted(o.weight);
-      const chk = trio(rs.address, vs.protocol, rs.port);
+      const chk = serverId(rs, vs);
       const fileTiming: Timing = {
         delayLoopMs: FILE_POLL_MS,
         delayBeforeRetryMs: FILE_POLL_MS,

@@ -21,6 +21,11 @@ export function serviceId(vs: VirtualServerConfig): ServiceId {
   }
 }
 
+/** A real server without a port takes its virtual server's (keepalived's rs_handler). */
+export function serverPort(rs: RealServerConfig, vs: VirtualServerConfig): number {
+  return rs.port ?? (vs.key.kind === 'address' ? (vs.key.port ?? 0) : 0);
+}
+
 export function serverId(rs: RealServerConfig, vs: VirtualServerConfig): ServerId {
-  return trio(rs.address, vs.protocol, rs.port);
+  return trio(rs.address, vs.protocol, serverPort(rs, vs));
 }
