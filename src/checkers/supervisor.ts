@@ -15,8 +15,11 @@ export interface SupervisorOptions {
   /** How to start this executable: [program, script?]; 'checkers' is appended. */
   readonly entry: readonly string[];
   readonly log: Logger;
-  /** Where the child's own log lines go (already formatted). */
-  readonly childLog: (line: string) => void;
+  /**
+   * Where the child's own log lines go (already formatted); by default they
+   * go straight to this process's stderr (the daemon's log).
+   */
+  readonly childLog?: (line: string) => void;
   readonly logDetail?: boolean;
   /** Restart delays, in order; the last repeats. A child that lived a minute resets them. */
   readonly restartDelaysMs?: readonly number[];
@@ -81,7 +84,7 @@ export class CheckerSupervisor {
     const [program, ...rest] = this.opts.entry;
     const args = [...rest, 'checkers', ...(this.opts.logDetail ? ['-D'] : [])];
     const child = spawn(program as string, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', this.opts.childLog ? 'pipe' : 'inherit'],
       env: this.opts.env ?? process.env,
     });
     this.child = child;
@@ -92,7 +95,8 @@ export class CheckerSupervisor {
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', (c: string) => out.push(c, (l) => this.fromChild(l)));
-    child.stderr?.on('data', (c: string) => err.push(c, (l) => this.opts.childLog(l)));
+    const childLog = this.opts.childLog;
+    if (childLog) child.stderr?.on('data', (c: string) => err.push(c, childLog));
     child.stdin?.on('error', () => undefined); // EPIPE when it dies: 'exit' handles it
     child.on('error', (e) => this.opts.log.error(`Healthcheck child process: ${e.message}`));
     child.on('exit', (code, signal) => this.exited(child, code, signal));
@@ -102,7 +106,8 @@ export class CheckerSupervisor {
   private fromChild(line: string): void {
     const m = decodeFromChild(line);
     if (!m) {
-      this.opts.childLog(line);
+      if (this.opts.childLog) this.opts.childLog(line);
+      else this.opts.log.warn(`Healthcheck child process said: ${line.slice(0, 200)}`);
       return;
     }
     switch (m.type) {

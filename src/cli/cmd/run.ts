@@ -27,7 +27,7 @@ export async function runCommand(
     detail: opts.logDetail,
     sink: (line) => process.stderr.write(line + '\n'),
   });
-  const daemon = new Daemon(opts, log);
+  const daemon = new Daemon(opts, log, entry);
   try {
     await daemon.start();
   } catch (err) {
