@@ -58,6 +58,7 @@ export function buildChecker(
     type: c.type,
     chk: trio(t.host, vs.protocol, t.port),
     vs: serviceId(vs),
+    logAllFailures: o.log_all_failures === true,
   };
   const timing = timingOf(c);
   switch (c.type) {

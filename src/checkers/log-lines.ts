@@ -14,6 +14,8 @@ export interface LineContext {
   readonly vs: string;
   /** MISC_CHECK's program, FILE_CHECK's file. */
   readonly what?: string;
+  /** log_all_failures: every failed attempt is an info line, not only the last. */
+  readonly logAllFailures?: boolean;
 }
 
 function retries(n: number): string {
@@ -101,7 +103,7 @@ export function verdictLine(
     case 'failed':
       return { line: failedLine(c, v.afterRetries, r), always: true };
     case 'retrying':
-      return { line: attemptFailedLine(c, r), always: false };
+      return { line: attemptFailedLine(c, r), always: c.logAllFailures === true };
   }
 }
 

@@ -168,6 +168,33 @@ describe('checker runner on a virtual clock', () => {
     assert.equal(clock.pending, 0, 'dispose leaves no timer');
   });
 
+  it('log_all_failures: every failed attempt is an info line', async () => {
+    const clock = new VirtualClock();
+    const check = new Scripted(clock);
+    check.healthy = false;
+    const log = recorder();
+    const r = new CheckerRunner(
+      check,
+      T,
+      false,
+      clock,
+      () => 0,
+      log,
+      { ...LINE, logAllFailures: true },
+      {
+        onResult: () => undefined,
+      },
+    );
+    r.start();
+    await clock.advance(2000);
+    assert.deepEqual(log.lines, [
+      'TCP connection to [192.0.2.21]:tcp:80 failed.',
+      'TCP connection to [192.0.2.21]:tcp:80 failed.',
+      'TCP_CHECK on service [192.0.2.21]:tcp:80 failed after 2 retries.',
+    ]);
+    r.dispose();
+  });
+
   it('a slow check delays the next one: attempts never overlap', async () => {
     const clock = new VirtualClock();
     let running = 0;
