@@ -22,7 +22,7 @@ const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
 const TOYS = path.resolve(__dirname, '../rigs/toy-servers.js');
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {}, detail: () => {} };
 
-function config(web: string, web6: string, pinged: string, pinged6: string): string {
+function config(web: string, web6: string, pinged: string, pinged6: string, lb: string): string {
   const timing = `  delay_loop 1
   retry 1
   delay_before_retry 1
@@ -51,11 +51,15 @@ ${timing}
   }
   real_server ${web} 8080 {
     TCP_CHECK {
+      bindto ${lb}
+      bind_port 40001
     }
   }
   real_server ${web} 25 {
     SMTP_CHECK {
       helo_name lb.example
+      bindto ${lb}
+      bind_port 40002
     }
   }
   real_server ${web} 81 {
@@ -86,6 +90,11 @@ ${timing}
     UDP_CHECK {
       payload 68656c6c6f
       require_reply 68XX6c
+    }
+  }
+  real_server ${web} 9 {
+    UDP_CHECK {
+      payload 00
     }
   }
 }
@@ -124,6 +133,7 @@ describe('health checkers against real servers', () => {
       ['smtp', ['smtp', web.ipv4, '25']],
       ['dns', ['dns', web.ipv4, '53']],
       ['udp', ['udp', web.ipv4, '7']],
+      ['discard', ['udp', web.ipv4, '9']],
     ];
     const startToys = async (): Promise<void> => {
       for (const [name, args] of toys) {
@@ -145,6 +155,7 @@ describe('health checkers against real servers', () => {
       k(VS80, `[${pinged.ipv4}]:tcp:80`),
       k(VS53, v4(53, 'udp')),
       k(VS53, v4(7, 'udp')),
+      k(VS53, v4(9, 'udp')),
       k(VS6, `[${web.ipv6}]:tcp:8080`),
       k(VS6, `[${pinged.ipv6}]:tcp:80`),
     ];
@@ -171,7 +182,9 @@ describe('health checkers against real servers', () => {
         '/CN=web.example',
       ]);
       await startToys();
-      sup.start(setupFromText(config(web.ipv4, web.ipv6, pinged.ipv4, pinged.ipv6)));
+      sup.start(
+        setupFromText(config(web.ipv4, web.ipv6, pinged.ipv4, pinged.ipv6, lab.host('lb').ipv4)),
+      );
       await until('every checker up after a success', () =>
         checked.every(
           (c) => sup.table.get(c)?.up === true && sup.table.get(c)?.detail !== 'not checked yet',
@@ -190,6 +203,17 @@ describe('health checkers against real servers', () => {
           lines.some((x) => x.endsWith(l)),
           `logged: ${l}`,
         );
+      const lb = lab.host('lb').ipv4;
+      assert.match(
+        servers.get('tcp')?.output ?? '',
+        new RegExp(`peer ${lb} 40001\n`),
+        'TCP_CHECK bindto / bind_port',
+      );
+      assert.match(
+        servers.get('smtp')?.output ?? '',
+        new RegExp(`peer ${lb} 40002\n`),
+        'SMTP_CHECK bindto / bind_port',
+      );
       const miss = sup.table.get(missing);
       assert.deepEqual(
         [miss?.up, miss?.detail],
@@ -209,6 +233,7 @@ describe('health checkers against real servers', () => {
         `TCP_CHECK on service ${v4(8080)} failed after 1 retries.`,
         `SMTP_CHECK on service ${v4(25)} failed after 1 retries.`,
         `UDP_CHECK on service ${v4(7, 'udp')} failed after 1 retries.`,
+        `UDP_CHECK on service ${v4(9, 'udp')} failed after 1 retries.`,
         `ICMP CHECK on service [${pinged.ipv4}]:tcp:80 failed after 1 retries.`,
         `Removing service ${v4(8080)} from VS ${VS80}`,
         `Removing service [${web.ipv6}]:tcp:8080 from VS ${VS6}`,

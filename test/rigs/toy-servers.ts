@@ -7,7 +7,8 @@
  *   node toy-servers.js smtp  HOST PORT
  *   node toy-servers.js dns   HOST PORT                     (NOERROR to any query)
  *   node toy-servers.js udp   HOST PORT                     (echo)
- * Each prints "listening" when it is ready.
+ * Each prints "listening" when it is ready; tcp and smtp print "peer ADDRESS
+ * PORT" for every connection (to check bindto / bind_port).
  */
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
@@ -29,6 +30,10 @@ function web(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.writeHead(404);
     res.end('no');
   }
+}
+
+function peer(s: net.Socket): void {
+  process.stdout.write(`peer ${s.remoteAddress?.replace(/^::ffff:/, '')} ${s.remotePort}\n`);
 }
 
 function main(argv: string[]): void {
@@ -57,11 +62,17 @@ function main(argv: string[]): void {
       return;
     }
     case 'tcp':
-      net.createServer((s) => s.on('error', () => undefined).end()).listen(port, host, ready);
+      net
+        .createServer((s) => {
+          peer(s);
+          s.on('error', () => undefined).end();
+        })
+        .listen(port, host, ready);
       return;
     case 'smtp':
       net
         .createServer((s) => {
+          peer(s);
           s.on('error', () => undefined);
           s.write('220 toy.example ESMTP ready\r\n');
           let buf = '';

@@ -147,6 +147,15 @@ describe('HTTP response reader', () => {
     );
   });
 
+  it('stops at the headers when no digest needs the body; caps a hashed body', () => {
+    const r = new ResponseReader({ headOnly: true });
+    assert.equal(r.push(Buffer.from('HTTP/1.1 204 No\r\nContent-Length: 999999\r\n\r\n')), true);
+    assert.deepEqual([r.result()?.status, r.result()?.bodyBytes], [204, 0]);
+    const big = new ResponseReader({ maxBodyBytes: 4 });
+    big.push(Buffer.from('HTTP/1.0 200 OK\r\n\r\nhello'));
+    assert.equal(big.error, 'body-too-large');
+  });
+
   it('status_code: codes and ranges; default 200-299', () => {
     const m = statusMatcher(['200', '301-302']);
     assert.deepEqual([200, 201, 301, 302, 303].map(m), [true, false, true, true, false]);

@@ -1,13 +1,23 @@
 /**
  * An HTTP/1.x response read incrementally, pure: the status line, the
  * headers, and the body fed to an MD5 (keepalived's `digest`) without keeping
- * it. The body ends at Content-Length, at the last chunk, or at close.
+ * it. The body ends at Content-Length, at the last chunk, or at close; a url
+ * without a digest is judged at the end of the headers.
  */
 import { createHash, type Hash } from 'node:crypto';
 
 export const MAX_HEADER_BYTES = 64 * 1024;
+/** A body hashed for `digest` longer than this fails the check rather than tie it up. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export type ResponseError = 'bad-status-line' | 'headers-too-large' | 'bad-chunk' | 'truncated';
+export type ResponseError =
+  'bad-status-line' | 'headers-too-large' | 'body-too-large' | 'bad-chunk' | 'truncated';
+
+export interface ReaderOptions {
+  /** Done at the end of the headers: nothing needs the body (no `digest`). */
+  readonly headOnly?: boolean;
+  readonly maxBodyBytes?: number;
+}
 
 export interface HttpResponse {
   readonly status: number;
@@ -37,6 +47,8 @@ export class ResponseReader {
   private readonly md5: Hash = createHash('md5');
   error: ResponseError | undefined;
 
+  constructor(private readonly opts: ReaderOptions = {}) {}
+
   get done(): boolean {
     return this.phase === 'done';
   }
@@ -59,19 +71,24 @@ export class ResponseReader {
     else if (this.phase !== 'done' && !this.error) this.error = 'truncated';
   }
 
+  private final: HttpResponse | undefined;
+
+  /** The response once complete (the same object on every call). */
   result(): HttpResponse | undefined {
     if (this.phase !== 'done' || this.error) return undefined;
-    return {
+    this.final ??= {
       status: this.status,
       headers: this.headers,
       bodyBytes: this.bodyBytes,
       digest: this.md5.digest('hex'),
     };
+    return this.final;
   }
 
   private body(b: Buffer): void {
     this.md5.update(b);
     this.bodyBytes += b.length;
+    if (this.bodyBytes > (this.opts.maxBodyBytes ?? MAX_BODY_BYTES)) this.error = 'body-too-large';
   }
 
   private line(): string | undefined {
@@ -102,6 +119,10 @@ export class ResponseReader {
         for (const l of lines.slice(1)) {
           const c = l.indexOf(':');
           if (c > 0) this.headers.set(l.slice(0, c).trim().toLowerCase(), l.slice(c + 1).trim());
+        }
+        if (this.opts.headOnly) {
+          this.phase = 'done';
+          return true;
         }
         const te = this.headers.get('transfer-encoding');
         const cl = this.headers.get('content-length');

@@ -96,7 +96,7 @@ async function fetchUrl(t: Target, o: HttpOptions, url: UrlSpec): Promise<CheckR
     }
     socket = s.socket;
   }
-  const reader = new ResponseReader();
+  const reader = new ResponseReader({ headOnly: url.digests.length === 0 });
   return new Promise<CheckResult>((resolve) => {
     let settled = false;
     const finish = (r: CheckResult): void => {
