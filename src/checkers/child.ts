@@ -56,12 +56,14 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
           scriptUser: m.setup.scriptUser,
           scriptSecurity: m.setup.scriptSecurity,
         });
-        engine.apply(m.setup);
+        engine.apply(m.setup, m.known);
         send({ type: 'ready', keys: [...engine.table().keys()] });
       }),
     );
     process.stdin.on('end', () => stop('the daemon closed the pipe'));
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Reloads come on stdin; a hangup sent to the whole group must not kill the checks.
+    process.on('SIGHUP', () => undefined);
   });
 }

@@ -35,7 +35,12 @@ export class CheckerEngine {
     private readonly events: EngineEvents,
   ) {}
 
-  apply(setup: CheckerSetup): void {
+  /**
+   * `known`: the health a previous checker process last reported, by
+   * healthKey; a restarted process starts each server there (a server known
+   * down starts down, as with alpha) instead of flapping it up.
+   */
+  apply(setup: CheckerSetup, known: Readonly<Record<string, boolean>> = {}): void {
     const seen = new Set<string>();
     for (const vs of setup.lvs.virtualServers) {
       for (const rs of vs.realServers) {
@@ -48,16 +53,18 @@ export class CheckerEngine {
         const old = this.entries.get(key);
         if (old && old.fingerprint === fingerprint) continue;
         if (old) this.stop(key, old);
+        const knownUp = known[key];
         const built = rs.checkers
           .map((c) => buildChecker(c, rs, vs, setup, this.deps))
-          .filter((b) => b !== undefined);
+          .filter((b) => b !== undefined)
+          .map((b) => (knownUp === undefined ? b : { ...b, alpha: !knownUp }));
         const health = new ServerHealth(
           service,
           server,
           rs,
           built.map((b) => !b.alpha),
           this.log,
-          (argv) => void this.deps.scripts.run(argv, 0),
+          (argv) => this.notify(argv),
           (r) => this.events.report(r),
           this.clock.wallNow(),
         );
@@ -87,6 +94,16 @@ export class CheckerEngine {
       this.entries.delete(key);
       this.events.removed(key);
     }
+  }
+
+  /** notify_up / notify_down, under the same script security as MISC_CHECK. */
+  private notify(argv: readonly string[]): void {
+    const refused = this.deps.scripts.refusal(argv);
+    if (refused) {
+      this.log.error(`notify script ${argv[0]} refused: ${refused}`);
+      return;
+    }
+    void this.deps.scripts.run(argv, 0);
   }
 
   private stop(_key: string, e: Entry): void {

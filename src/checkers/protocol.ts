@@ -1,6 +1,7 @@
 /**
  * The checker process's pipe protocol, one JSON object per line.
- * Parent -> child (stdin): `setup` (at start and on every reload).
+ * Parent -> child (stdin): `setup` (at start, on every reload, and with the
+ * last known health after a restart).
  * Child -> parent (stdout): `report` (a server's health changed, or a server
  * is new), `removed` (a server left the config), `ready` (a setup is applied;
  * `keys` are every server it checks). Log lines go to stderr, already in
@@ -9,7 +10,12 @@
 import type { HealthReport } from '../lvs/health';
 import type { CheckerSetup } from './setup';
 
-export type ToChild = { readonly type: 'setup'; readonly setup: CheckerSetup };
+export interface ToChild {
+  readonly type: 'setup';
+  readonly setup: CheckerSetup;
+  /** After a restart: each server's last reported health, by healthKey. */
+  readonly known?: Readonly<Record<string, boolean>>;
+}
 
 export type FromChild =
   | { readonly type: 'report'; readonly report: HealthReport }

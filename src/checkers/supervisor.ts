@@ -85,7 +85,9 @@ export class CheckerSupervisor {
     const args = [...rest, 'checkers', ...(this.opts.logDetail ? ['-D'] : [])];
     const child = spawn(program as string, args, {
       stdio: ['pipe', 'pipe', this.opts.childLog ? 'pipe' : 'inherit'],
-      env: this.opts.env ?? process.env,
+      // halb's own command line, even when this executable answers to 'keepalived'.
+      argv0: 'halb',
+      env: { ...(this.opts.env ?? process.env), HALB_PERSONALITY: 'halb' },
     });
     this.child = child;
     this.startedAt = Date.now();
@@ -100,7 +102,12 @@ export class CheckerSupervisor {
     child.stdin?.on('error', () => undefined); // EPIPE when it dies: 'exit' handles it
     child.on('error', (e) => this.opts.log.error(`Healthcheck child process: ${e.message}`));
     child.on('exit', (code, signal) => this.exited(child, code, signal));
-    if (this.setup) child.stdin?.write(encodeLine({ type: 'setup', setup: this.setup }));
+    if (this.setup) {
+      // A restarted child starts every server where the last one left it: no flap.
+      const known: Record<string, boolean> = {};
+      for (const [k, r] of this.health) known[k] = r.up;
+      child.stdin?.write(encodeLine({ type: 'setup', setup: this.setup, known }));
+    }
   }
 
   private fromChild(line: string): void {
