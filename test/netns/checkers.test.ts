@@ -37,6 +37,10 @@ ${timing}
         digest ${TOY_DIGEST}
         status_code 200
       }
+      url {
+        path /vhost
+        virtualhost web.example
+      }
     }
   }
   real_server ${web} 443 {
@@ -45,6 +49,7 @@ ${timing}
       enable_sni
       url {
         path /
+        digest ${TOY_DIGEST}
         status_code 200-299
       }
     }
@@ -68,6 +73,15 @@ ${timing}
       connect_port 80
       url {
         path /missing
+      }
+    }
+  }
+  real_server ${web} 82 {
+    alpha
+    HTTP_GET {
+      connect_port 80
+      url {
+        path /vhost
       }
     }
   }
@@ -95,6 +109,13 @@ ${timing}
   real_server ${web} 9 {
     UDP_CHECK {
       payload 00
+    }
+  }
+  real_server ${web} 54 {
+    alpha
+    DNS_CHECK {
+      connect_port 53
+      name nx.example
     }
   }
 }
@@ -160,6 +181,8 @@ describe('health checkers against real servers', () => {
       k(VS6, `[${pinged.ipv6}]:tcp:80`),
     ];
     const missing = k(VS80, v4(81));
+    const noVhost = k(VS80, v4(82));
+    const nxdomain = k(VS53, v4(54, 'udp'));
     const state = () => checked.map((key) => sup.table.get(key)?.up);
     const detail = () => checked.map((key) => `${key}: ${sup.table.get(key)?.detail}`).join('\n');
     try {
@@ -219,6 +242,18 @@ describe('health checkers against real servers', () => {
         [miss?.up, miss?.detail],
         [false, 'HTTP status 404 on url /missing'],
         'alpha and a 404 keep it out',
+      );
+      await until('the checks that must fail have run', () =>
+        [noVhost, nxdomain].every((x) => sup.table.get(x)?.detail !== 'not checked yet'),
+      );
+      assert.deepEqual(
+        [sup.table.get(noVhost)?.up, sup.table.get(noVhost)?.detail],
+        [false, 'HTTP status 421 on url /vhost'],
+        'without virtualhost the Host header is address:port',
+      );
+      assert.deepEqual(
+        [sup.table.get(nxdomain)?.up, sup.table.get(nxdomain)?.detail],
+        [false, 'read error occurred. (rcode = 3)'],
       );
 
       lines.length = 0;

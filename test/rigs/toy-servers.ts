@@ -1,11 +1,11 @@
 /**
  * Small real servers for the checker tests, one per process so a test can
  * stop and restart each one (inside a lab namespace):
- *   node toy-servers.js http  HOST PORT
+ *   node toy-servers.js http  HOST PORT                     (/ and /vhost, for Host web.example)
  *   node toy-servers.js https HOST PORT CERT KEY SNI_NAME   (refuses other SNI names)
  *   node toy-servers.js tcp   HOST PORT
  *   node toy-servers.js smtp  HOST PORT
- *   node toy-servers.js dns   HOST PORT                     (NOERROR to any query)
+ *   node toy-servers.js dns   HOST PORT                     (NOERROR; NXDOMAIN under nx.)
  *   node toy-servers.js udp   HOST PORT                     (echo)
  * Each prints "listening" when it is ready; tcp and smtp print "peer ADDRESS
  * PORT" for every connection (to check bindto / bind_port).
@@ -23,7 +23,11 @@ export const TOY_BODY = 'hello world';
 export const TOY_DIGEST = '5eb63bbbe01eeed093cb22bb8f5acdc3';
 
 function web(req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (req.url === '/') {
+  if (req.url === '/vhost') {
+    // Only for the right Host header: what virtualhost is for.
+    res.writeHead(req.headers.host === 'web.example' ? 200 : 421);
+    res.end(req.headers.host ?? '');
+  } else if (req.url === '/') {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Host': req.headers.host ?? '' });
     res.end(TOY_BODY);
   } else {
@@ -97,7 +101,9 @@ function main(argv: string[]): void {
         let reply: Buffer = m;
         if (kind === 'dns') {
           try {
-            reply = encodeResponse(decodeQuestion(m), 0, []);
+            const q = decodeQuestion(m);
+            // NXDOMAIN for names under nx., NOERROR for the rest.
+            reply = encodeResponse(q, q.name.startsWith('nx.') ? 3 : 0, []);
           } catch {
             return;
           }
