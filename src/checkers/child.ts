@@ -41,6 +41,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
       stopped = true;
       log.info(`Stopping (${why})`);
       engine.dispose();
+      scripts.killAll();
       process.stdin.pause();
       resolve(0);
     };

@@ -20,6 +20,8 @@ export type ScriptOutcome =
 
 export class ScriptRunner {
   private cache = new Map<string, RunAs>();
+  /** Process groups of the scripts running now. */
+  private readonly running = new Set<number>();
 
   constructor(private policy: ScriptPolicy) {}
 
@@ -54,6 +56,12 @@ export class ScriptRunner {
     return insecureBecause(program, this.runAs(user)?.uid ?? 0);
   }
 
+  /** At stop: no script outlives the checker process. */
+  killAll(): void {
+    for (const pid of this.running) killGroup(pid);
+    this.running.clear();
+  }
+
   run(
     argv: readonly string[],
     timeoutMs: number,
@@ -72,20 +80,19 @@ export class ScriptRunner {
         return;
       }
       let done = false;
+      const pid = child.pid;
+      if (pid) this.running.add(pid);
       const finish = (o: ScriptOutcome): void => {
         if (done) return;
         done = true;
+        if (pid) this.running.delete(pid);
         clearTimeout(timer);
         resolve(o);
       };
       const timer =
         timeoutMs > 0
           ? setTimeout(() => {
-              try {
-                if (child.pid) process.kill(-child.pid, 'SIGKILL');
-              } catch {
-                /* already gone */
-              }
+              if (pid) killGroup(pid);
               finish({ kind: 'timeout' });
             }, timeoutMs)
           : undefined;
@@ -94,5 +101,13 @@ export class ScriptRunner {
         finish(signal ? { kind: 'signal', signal } : { kind: 'exit', code: code ?? 0 }),
       );
     });
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
   }
 }

@@ -151,4 +151,51 @@ describe('checker process and its supervisor', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stopping the child also ends a MISC_CHECK script still running', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-chk-'));
+    const pidFile = path.join(dir, 'pid');
+    const script = path.join(dir, 'slow.sh');
+    fs.writeFileSync(script, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 60\n`, { mode: 0o755 });
+    const sup = new CheckerSupervisor({
+      entry: [process.execPath, MAIN],
+      log: quiet,
+      childLog: () => {},
+    });
+    try {
+      sup.start(
+        setupFromText(`virtual_server 192.0.2.10 80 {
+  delay_loop 1
+  warmup 0
+  real_server 192.0.2.21 80 {
+    MISC_CHECK {
+      misc_path ${script}
+      misc_timeout 100
+    }
+  }
+}
+`),
+      );
+      await until(
+        'the script running',
+        () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '',
+      );
+      const scriptPid = Number(fs.readFileSync(pidFile, 'utf8'));
+      process.kill(scriptPid, 0);
+      const child = sup.pid as number;
+      await sup.dispose();
+      assert.throws(() => process.kill(child, 0), /ESRCH/, 'the checker process is gone');
+      await until('the script gone', () => {
+        try {
+          process.kill(scriptPid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    } finally {
+      await sup.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
