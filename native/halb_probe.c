@@ -63,8 +63,10 @@ static void on_writable(uv_poll_t *h, int status, int events) {
   probe_t *p = h->data;
   int err = 0;
   socklen_t len = sizeof err;
-  if (status < 0) err = EIO;
-  else if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  /* A refused connect comes as POLLERR, which libuv reports as status UV_EBADF:
+     the socket's own error says what happened. */
+  if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err == 0 && status < 0) err = EIO;
   probe_finish(p, err);
 }
 

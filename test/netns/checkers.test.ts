@@ -204,6 +204,13 @@ describe('health checkers against real servers', () => {
         '-subj',
         '/CN=web.example',
       ]);
+      // UDP_CHECK without require_reply counts on port unreachables: no rate limit here.
+      await lab.exec('web', [
+        'sysctl',
+        '-qw',
+        'net.ipv4.icmp_ratelimit=0',
+        'net.ipv6.icmp.ratelimit=0',
+      ]);
       await startToys();
       sup.start(
         setupFromText(config(web.ipv4, web.ipv6, pinged.ipv4, pinged.ipv6, lab.host('lb').ipv4)),
@@ -284,6 +291,7 @@ describe('health checkers against real servers', () => {
       );
       const retried = lines.filter((x) => /failed after 1 retries\.$/.test(x)).length;
       assert.ok(retried >= 6, 'each down came after a retry');
+      assert.equal(sup.table.get(k(VS80, v4(8080)))?.detail, 'ECONNREFUSED', 'the probe says why');
 
       lines.length = 0;
       await lab.heal('pinged');
