@@ -71,7 +71,7 @@ function main(argv: string[]): void {
           peer(s);
           s.on('error', () => undefined).end();
         })
-        .listen(port, host, ready);
+        .listen({ port, host, backlog: 65535 }, ready);
       return;
     case 'smtp':
       net
