@@ -12,6 +12,7 @@ import { decodeToChild, encodeLine, LineSplitter, type FromChild } from './proto
 import { ScriptRunner } from './scripts';
 
 export const CHECKERS_IDENT = 'halb_healthcheckers';
+export const ALIVE_INTERVAL_MS = 1000;
 
 export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
   const log = createLogger({
@@ -34,11 +35,13 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
   );
   const splitter = new LineSplitter();
   log.info('Starting Healthcheck child process');
+  const heartbeat = setInterval(() => send({ type: 'alive' }), ALIVE_INTERVAL_MS);
   return new Promise((resolve) => {
     let stopped = false;
     const stop = (why: string): void => {
       if (stopped) return;
       stopped = true;
+      clearInterval(heartbeat);
       log.info(`Stopping (${why})`);
       engine.dispose();
       scripts.killAll();

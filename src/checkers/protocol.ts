@@ -4,7 +4,7 @@
  * last known health after a restart).
  * Child -> parent (stdout): `report` (a server's health changed, or a server
  * is new), `removed` (a server left the config), `ready` (a setup is applied;
- * `keys` are every server it checks). Log lines go to stderr, already in
+ * `keys` are every server it checks), `alive` (every second). Log lines go to stderr, already in
  * keepalived's format.
  */
 import type { HealthReport } from '../lvs/health';
@@ -20,7 +20,9 @@ export interface ToChild {
 export type FromChild =
   | { readonly type: 'report'; readonly report: HealthReport }
   | { readonly type: 'removed'; readonly key: string }
-  | { readonly type: 'ready'; readonly keys: readonly string[] };
+  | { readonly type: 'ready'; readonly keys: readonly string[] }
+  /** Every second: the child's event loop is turning (a hung checker process is stale). */
+  | { readonly type: 'alive' };
 
 export function encodeLine(m: ToChild | FromChild): string {
   return JSON.stringify(m) + '\n';
@@ -64,6 +66,7 @@ export function decodeFromChild(line: string): FromChild | undefined {
     return undefined;
   }
   if (v.type === 'removed' && typeof v.key === 'string') return { type: 'removed', key: v.key };
+  if (v.type === 'alive') return { type: 'alive' };
   if (v.type === 'ready' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string'))
     return { type: 'ready', keys: v.keys as string[] };
   return undefined;

@@ -44,6 +44,7 @@ export class CheckerSupervisor {
   private deaths = 0;
   private startedAt = 0;
   private disposed = false;
+  private lastHeardMs = 0;
   restarts = 0;
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -54,6 +55,15 @@ export class CheckerSupervisor {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /**
+   * The running child has said nothing (not even its `alive` every second)
+   * for `maxSilenceMs`: its event loop is stuck. For the appliance supervisor's
+   * heartbeat (Daemon.staleChildren) and so the watchdog.
+   */
+  stale(maxSilenceMs = 5000, nowMs = performance.now()): boolean {
+    return this.child !== undefined && nowMs - this.lastHeardMs > maxSilenceMs;
   }
 
   onChange(l: HealthListener): () => void {
@@ -87,10 +97,11 @@ export class CheckerSupervisor {
       stdio: ['pipe', 'pipe', this.opts.childLog ? 'pipe' : 'inherit'],
       // halb's own command line, even when this executable answers to 'keepalived'.
       argv0: 'halb',
-      env: { ...(this.opts.env ?? process.env), HALB_PERSONALITY: 'halb' },
+      env: childEnv(this.opts.env ?? process.env),
     });
     this.child = child;
     this.startedAt = Date.now();
+    this.lastHeardMs = performance.now();
     this.opts.log.info(`Starting Healthcheck child process, pid=${child.pid}`);
     const out = new LineSplitter();
     const err = new LineSplitter();
@@ -111,6 +122,7 @@ export class CheckerSupervisor {
   }
 
   private fromChild(line: string): void {
+    this.lastHeardMs = performance.now();
     const m = decodeFromChild(line);
     if (!m) {
       if (this.opts.childLog) this.opts.childLog(line);
@@ -129,6 +141,8 @@ export class CheckerSupervisor {
       }
       case 'removed':
         this.remove(m.key);
+        return;
+      case 'alive':
         return;
       case 'ready': {
         const keep = new Set(m.keys);
@@ -177,4 +191,11 @@ export class CheckerSupervisor {
     await gone;
     clearTimeout(timer);
   }
+}
+
+/** The child's environment: halb's personality, and not the daemon's own heartbeat pipe. */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, HALB_PERSONALITY: 'halb' };
+  delete out.HALB_HEARTBEAT_FD;
+  return out;
 }

@@ -284,6 +284,7 @@ describe('checker pipe protocol', () => {
     ]);
     assert.equal(decodeFromChild('{"type":"report","report":{"service":1}}'), undefined);
     assert.equal(decodeFromChild('not json'), undefined);
+    assert.deepEqual(decodeFromChild(encodeLine({ type: 'alive' }).trim()), { type: 'alive' });
     assert.equal(decodeFromChild('{"type":"ready","keys":[1]}'), undefined);
     assert.equal(decodeToChild('{"type":"setup"}'), undefined);
     const setup = {

@@ -111,6 +111,15 @@ describe('checker process and its supervisor', () => {
     try {
       sup.start(setupFromText(text([rs])));
       await until('the first report', () => sup.table.get(key) !== undefined);
+      assert.equal(sup.stale(), false);
+      const childNow = sup.pid as number;
+      process.kill(childNow, 'SIGSTOP');
+      try {
+        await until('a stopped child goes stale', () => sup.stale(1500));
+      } finally {
+        process.kill(childNow, 'SIGCONT');
+      }
+      await until('fresh again', () => !sup.stale(1500));
       assert.equal(sup.table.get(key)?.up, true);
       fs.writeFileSync(file, '1\n');
       await until('down', () => sup.table.get(key)?.up === false);
