@@ -33,7 +33,7 @@
     }                                                                         \
   } while (0)
 
-static napi_value errno_error(napi_env env, const char *what, int err) {
+napi_value halb_errno_error(napi_env env, const char *what, int err) {
   char msg[200];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_value code, text, error;
@@ -46,6 +46,8 @@ static napi_value errno_error(napi_env env, const char *what, int err) {
   napi_throw(env, error);
   return NULL;
 }
+
+#define errno_error halb_errno_error
 
 static int get_int(napi_env env, napi_value v, int32_t *out) {
   return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;
@@ -125,6 +127,26 @@ napi_value halb_raw_open(napi_env env, napi_callback_info info) {
     close(fd);
     return errno_error(env, "setsockopt(raw)", err);
   }
+  return make_int(env, fd);
+}
+
+/*
+ * icmpOpen(family): a raw ICMP (4) or ICMPv6 (6) socket on no particular
+ * interface, for PING_CHECK echo requests. The kernel fills the ICMPv6
+ * checksum; IPv4 packets arrive with their IP header.
+ */
+napi_value halb_icmp_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t family;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || get_int(env, argv[0], &family) || (family != 4 && family != 6)) {
+    napi_throw_type_error(env, NULL, "icmpOpen(family 4|6)");
+    return NULL;
+  }
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                  family == 6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+  if (fd < 0) return errno_error(env, "socket(icmp)", errno);
   return make_int(env, fd);
 }
 

@@ -3,6 +3,7 @@
 #define HALB_NET_H
 #include <node_api.h>
 napi_value halb_raw_open(napi_env env, napi_callback_info info);
+napi_value halb_icmp_open(napi_env env, napi_callback_info info);
 napi_value halb_set_hop_limit(napi_env env, napi_callback_info info);
 napi_value halb_membership(napi_env env, napi_callback_info info);
 napi_value halb_send_to(napi_env env, napi_callback_info info);
@@ -14,4 +15,7 @@ napi_value halb_mkfifo(napi_env env, napi_callback_info info);
 napi_value halb_close(napi_env env, napi_callback_info info);
 napi_value halb_recv_start(napi_env env, napi_callback_info info);
 napi_value halb_recv_stop(napi_env env, napi_callback_info info);
+napi_value halb_probe_init(napi_env env, napi_callback_info info);
+napi_value halb_tcp_probe(napi_env env, napi_callback_info info);
+napi_value halb_errno_error(napi_env env, const char *what, int err);
 #endif

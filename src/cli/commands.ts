@@ -28,4 +28,6 @@ export type Command =
     }
   | { readonly kind: 'status'; readonly json: boolean; readonly runtimeDir: string }
   | { readonly kind: 'version'; readonly json: boolean }
+  /** Hidden: the health-checker child process the daemon starts (src/checkers/child.ts). */
+  | { readonly kind: 'checkers'; readonly logDetail: boolean }
   | { readonly kind: 'help'; readonly text: string };

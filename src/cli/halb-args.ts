@@ -89,6 +89,15 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       const { options: o } = parseOptions(rest, [json], "'halb version'");
       return { kind: 'version', json: o.json === true };
     }
+    case 'checkers': {
+      // Not in the usage text: only the daemon starts it, with the setup on stdin.
+      const { options: o } = parseOptions(
+        rest,
+        [{ key: 'logDetail', short: 'D', long: 'log-detail', value: 'none' }],
+        "'halb checkers'",
+      );
+      return { kind: 'checkers', logDetail: o.logDetail === true };
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,6 @@
 /** The daemon's state as data: the same object behind `halb status`, its --json and the demo. */
 import { PATTERN_LOOK, type LedPattern, type Role } from '../leds/patterns';
+import type { HealthReport } from '../lvs/health';
 
 export interface InstanceStatus {
   readonly name: string;
@@ -27,6 +28,8 @@ export interface DaemonStatus {
   readonly board: string | null;
   readonly subsystems: { readonly vrrp: boolean; readonly check: boolean };
   readonly instances: readonly InstanceStatus[];
+  /** Each checked real server's health, when the config has virtual servers. */
+  readonly realServers?: readonly HealthReport[];
   readonly led: { readonly pattern: LedPattern; readonly look: string };
 }
 
@@ -68,6 +71,19 @@ export function formatStatus(s: DaemonStatus): string {
       if (drops.length > 0)
         lines.push(`    dropped: ${drops.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
+  }
+  if (s.realServers && s.realServers.length > 0) {
+    lines.push('VIRTUAL SERVER           REAL SERVER              HEALTH  WEIGHT  LAST CHECK');
+    for (const r of s.realServers)
+      lines.push(
+        [
+          r.service.padEnd(24),
+          r.server.padEnd(24),
+          (r.up ? 'up' : 'down').padEnd(6),
+          String(r.weight ?? '-').padStart(6),
+          r.detail,
+        ].join(' '),
+      );
   }
   return lines.join('\n');
 }

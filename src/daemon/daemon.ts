@@ -1,8 +1,9 @@
 /**
  * The daemon's life cycle: load the board and the config, serve the control
  * socket, reload on request (keeping the running config when the new one has
- * errors), stop cleanly. The VRRP and checker engines plug in here as their
- * issues land; until then it reports no instances.
+ * errors), stop cleanly. VRRP runs in this process; the health checkers run
+ * in a child process (`halb checkers`) under a CheckerSupervisor, whose
+ * HealthTable and change events are what the IPVS reconciler consumes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,8 @@ import { ledPatternFor } from '../leds/patterns';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
+import { checkerSetup } from '../checkers/setup';
+import { CheckerSupervisor } from '../checkers/supervisor';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -34,11 +37,19 @@ export class Daemon {
   private stopped = false;
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
+  private checkers: CheckerSupervisor | undefined;
 
   constructor(
     private readonly opts: RunOptions,
     private readonly log: Logger,
+    /** How to start this executable again ([program, script?]): the checker child needs it. */
+    private readonly entry: readonly string[] | undefined = undefined,
   ) {}
+
+  /** The health checkers' supervisor (its table and change events), when checkers run. */
+  get health(): CheckerSupervisor | undefined {
+    return this.checkers;
+  }
 
   async start(): Promise<void> {
     const info = buildInfo();
@@ -55,6 +66,7 @@ export class Daemon {
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     this.startVrrp(first);
+    this.startCheckers(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
@@ -74,6 +86,7 @@ export class Daemon {
     this.config = next;
     this.generation++;
     void this.reconfigureVrrp(next);
+    this.reconfigureCheckers(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
   }
@@ -83,6 +96,7 @@ export class Daemon {
     this.stopped = true;
     this.log.info('Stopping');
     await this.vrrp?.stop();
+    await this.checkers?.dispose();
     await this.control?.dispose();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
     this.log.info(`Stopped halb v${buildInfo().version}`);
@@ -90,11 +104,12 @@ export class Daemon {
 
   /**
    * What the supervisor must hear about from this process's own children
-   * when they hang (it sees only this process): nothing yet, as the daemon
-   * starts no children of its own today.
+   * when they hang (it sees only this process): the checker process, when it
+   * runs and has said nothing for 5 s. One that died is not stale: the
+   * CheckerSupervisor restarts it.
    */
   staleChildren(): string[] {
-    return [];
+    return this.checkers?.stale() ? ['checkers silent for more than 5 s'] : [];
   }
 
   status(): DaemonStatus {
@@ -110,12 +125,13 @@ export class Daemon {
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
+      ...(this.checkers ? { realServers: [...this.checkers.table.values()] } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
           configError: this.lastReloadError !== null,
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
-          realServersDown: 0,
+          realServersDown: [...(this.checkers?.table.values() ?? [])].filter((r) => !r.up).length,
         }),
       ),
     };
@@ -151,6 +167,28 @@ export class Daemon {
     await this.vrrp?.stop();
     this.vrrp = undefined;
     this.startVrrp(config);
+  }
+
+  /** The checker child starts when the config has virtual servers (keepalived starts its checker child only then). */
+  private startCheckers(config: LoadedConfig): void {
+    if (!this.opts.check || config.missing || !this.entry || this.checkers) return;
+    const setup = checkerSetup(config.model);
+    if (setup.lvs.virtualServers.length === 0) return;
+    this.checkers = new CheckerSupervisor({
+      entry: this.entry,
+      log: this.log,
+      logDetail: this.opts.logDetail,
+    });
+    this.checkers.start(setup);
+  }
+
+  /** A reload: the checker child keeps every check whose configuration did not change. */
+  private reconfigureCheckers(config: LoadedConfig): void {
+    if (!this.checkers) {
+      this.startCheckers(config);
+      return;
+    }
+    this.checkers.update(checkerSetup(config.model));
   }
 
   private readConfig(): LoadedConfig {

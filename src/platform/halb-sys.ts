@@ -14,6 +14,20 @@ export interface HalbSys {
   uname(): { sysname: string; release: string; machine: string };
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;
+  /** Where every tcpProbe result goes: (id, errno), 0 when connected, ETIMEDOUT at the timeout. */
+  probeInit(callback: (id: number, errno: number) => void): void;
+  /** A non-blocking connect, reset as soon as it completes (TCP_CHECK). */
+  tcpProbe(
+    id: number,
+    family: 4 | 6,
+    dst: Buffer,
+    port: number,
+    src: Buffer | null,
+    srcPort: number,
+    timeoutMs: number,
+  ): void;
+  /** A raw ICMP (4) or ICMPv6 (6) socket on no particular interface (PING_CHECK). */
+  icmpOpen(family: 4 | 6): number;
   setHopLimit(fd: number, family: 4 | 6, ttl: number): void;
   membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
   sendTo(fd: number, family: 4 | 6, dst: Buffer, ifindex: number, payload: Buffer): number;

@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../rigs/exec';
-import { binaryPath, runBinary } from '../rigs/binary';
+import { ARM64_SYSROOT, binaryPath, runBinary } from '../rigs/binary';
+import { setupFromText, until } from '../rigs/checker-setup';
+import { Proc } from '../rigs/process';
 
 const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
 
@@ -41,6 +43,50 @@ describe('single executable', () => {
         ],
       );
       for (const a of v.addons) assert.ok(a.path?.startsWith(addonDir), a.path);
+    });
+  }
+
+  for (const arch of ['x64', 'arm64'] as const) {
+    it(`${arch}: runs the checker process (halb checkers) on its pipes`, async () => {
+      const health = path.join(dir, `health-${arch}`);
+      fs.writeFileSync(health, '1\n');
+      const setup = setupFromText(`track_file h {
+  file ${health}
+  weight 0
+}
+virtual_server 192.0.2.10 80 {
+  warmup 0
+  real_server 192.0.2.21 80 {
+    FILE_CHECK {
+      track_file h
+    }
+  }
+}
+`);
+      const env = { ...process.env, HALB_ADDON_DIR: path.join(dir, `addons-${arch}`) };
+      const argv =
+        arch === 'arm64'
+          ? [
+              'env',
+              `QEMU_LD_PREFIX=${ARM64_SYSROOT}`,
+              'qemu-aarch64-static',
+              binaryPath(arch),
+              'checkers',
+            ]
+          : [binaryPath(arch), 'checkers'];
+      const p = new Proc(argv, { env });
+      try {
+        p.write(JSON.stringify({ type: 'setup', setup }) + '\n');
+        await p.waitFor('"type":"ready"', 60000, 'ready');
+        await p.waitFor(/"up":false,"detail":"value 1"/, 60000, 'the FILE_CHECK result');
+        await until('the log line', () =>
+          p.output.includes('Removing service [192.0.2.21]:tcp:80 from VS [192.0.2.10]:tcp:80'),
+        );
+        p.child.stdin?.end();
+        assert.deepEqual(await p.exited, { code: 0, signal: null }, 'ends when its pipe closes');
+      } finally {
+        await p.kill('SIGKILL');
+      }
     });
   }
 

@@ -1,7 +1,7 @@
 /** Runs the real halb executable as an appliance in a lab host, and asks it for its status. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { InstanceStatus } from '../../src/core/status';
+import type { DaemonStatus, InstanceStatus } from '../../src/core/status';
 import { binaryPath } from './binary';
 import type { Lab } from './netns-lab';
 import type { Proc } from './process';
@@ -32,14 +32,19 @@ export class Appliance {
     return this.proc;
   }
 
-  async instances(): Promise<InstanceStatus[]> {
+  /** `halb status --json`, or undefined while the daemon does not answer. */
+  async status(): Promise<DaemonStatus | undefined> {
     const r = await this.lab.exec(
       this.host,
       [binaryPath('x64'), 'status', '--json', '--runtime-dir', this.runtime],
       { timeoutMs: 5000 },
     );
-    if (r.code !== 0) return [];
-    return (JSON.parse(r.stdout) as { instances: InstanceStatus[] }).instances;
+    if (r.code !== 0) return undefined;
+    return JSON.parse(r.stdout) as DaemonStatus;
+  }
+
+  async instances(): Promise<InstanceStatus[]> {
+    return [...((await this.status())?.instances ?? [])];
   }
 
   async state(): Promise<string> {

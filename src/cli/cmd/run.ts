@@ -76,7 +76,7 @@ export async function runCommand(
   });
   const board = supervisedBoard(opts);
   if (board && !process.env.HALB_HEARTBEAT_FD) return supervise(board, opts, argv, entry, log);
-  const daemon = new Daemon(opts, log);
+  const daemon = new Daemon(opts, log, entry);
   try {
     await daemon.start();
   } catch (err) {

@@ -35,9 +35,9 @@ const CONNECTION: readonly KeywordSpec[] = [
   impl('connect_port', PORT, { note: "defaults to the real server's port" }),
   impl('bindto', IP),
   impl('bind_port', PORT),
-  impl('bind_if', WORD, { note: 'needed for a link-local IPv6 bindto' }),
+  kw('bind_if', WORD, { note: 'needed for a link-local IPv6 bindto' }),
   impl('connect_timeout', num(USEC, UINT_USECS), { unit: 'seconds', note: FROM_RS }),
-  impl('fwmark', int(0, UINT_MAX), { note: 'SO_MARK on the check socket' }),
+  kw('fwmark', int(0, UINT_MAX), { note: 'SO_MARK on the check socket' }),
 ];
 
 /**
@@ -88,7 +88,7 @@ function httpChecker(name: 'HTTP_GET' | 'SSL_GET'): BlockSpec {
       ...CONNECTION,
       ...timing(1, 3),
       impl('virtualhost', WORD),
-      kw('http_protocol', oneOf(['1.0', '1.0C', '1.1'], { caseInsensitive: true })),
+      impl('http_protocol', oneOf(['1.0', '1.0C', '1.1'], { caseInsensitive: true })),
       impl('enable_sni', BOOL),
       kw('fast_recovery', BOOL),
       sub('url', FLAG, URL, { repeatable: true, implemented: true }),

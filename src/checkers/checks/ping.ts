@@ -1,0 +1,120 @@
+/**
+ * PING_CHECK: an ICMP / ICMPv6 echo request, up when the matching reply
+ * arrives within connect_timeout. One raw socket per family serves every
+ * PING_CHECK of the process (halb_sys icmpOpen); replies are matched by
+ * identifier, sequence number and source.
+ */
+import { halbSys, type HalbSys } from '../../platform/halb-sys';
+import { fail, ok, type Check, type CheckResult } from '../check';
+import type { Target } from '../target';
+import { addressBytes } from './address';
+import { decodeEchoReply, encodeEcho, ipv4Source } from './icmp-codec';
+
+interface Pending {
+  readonly source: Buffer;
+  readonly done: (r: CheckResult) => void;
+}
+
+class PingSocket {
+  private readonly fd: number;
+  private readonly watch: object;
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  readonly id = process.pid & 0xffff;
+
+  constructor(
+    private readonly sys: HalbSys,
+    private readonly family: 4 | 6,
+  ) {
+    this.fd = sys.icmpOpen(family);
+    this.watch = sys.recvStart(this.fd, family, (packet, src) => this.receive(packet, src));
+  }
+
+  private receive(packet: Buffer, src: Buffer | null): void {
+    const echo = decodeEchoReply(this.family, packet);
+    if (!echo || echo.id !== this.id) return;
+    const p = this.pending.get(echo.seq);
+    if (!p) return;
+    const from = this.family === 4 ? addressBytes(ipv4Source(packet)) : src;
+    if (!from || !from.equals(p.source)) return;
+    this.pending.delete(echo.seq);
+    p.done(ok('echo reply'));
+  }
+
+  ping(t: Target): Promise<CheckResult> {
+    return new Promise((resolve) => {
+      const seq = (this.seq = (this.seq + 1) & 0xffff);
+      const dst = addressBytes(t.host);
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        resolve(fail(`timeout after ${t.timeoutMs / 1000} s`, true));
+      }, t.timeoutMs);
+      this.pending.set(seq, {
+        source: dst,
+        done: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+      try {
+        this.sys.sendTo(
+          this.fd,
+          this.family,
+          dst,
+          0,
+          encodeEcho(this.family, this.id, seq, Buffer.from('halb')),
+        );
+      } catch (err) {
+        clearTimeout(timer);
+        this.pending.delete(seq);
+        resolve(fail((err as Error).message));
+      }
+    });
+  }
+
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
+  close(): void {
+    this.sys.recvStop(this.watch);
+    this.sys.close(this.fd);
+  }
+}
+
+/** The process's ping sockets, opened on first use, closed with the last checker. */
+export class Pinger {
+  private sockets = new Map<4 | 6, PingSocket>();
+  private users = 0;
+
+  constructor(private readonly sys: () => HalbSys = halbSys) {}
+
+  check(t: Target): Check {
+    this.users++;
+    let disposed = false;
+    return {
+      run: () => {
+        let s = this.sockets.get(t.family);
+        if (!s) {
+          try {
+            s = new PingSocket(this.sys(), t.family);
+          } catch (err) {
+            return Promise.resolve(fail((err as Error).message));
+          }
+          this.sockets.set(t.family, s);
+        }
+        return s.ping(t);
+      },
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        if (--this.users === 0) this.close();
+      },
+    };
+  }
+
+  close(): void {
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The checker process itself (`halb checkers`, started by the daemon): reads
+ * setups on stdin, runs the checks, writes reports on stdout and keepalived
+ * log lines on stderr. It ends when stdin closes (the parent is gone) or on
+ * SIGTERM, stopping every check first.
+ */
+import { createLogger } from '../core/log';
+import { Pinger } from './checks/ping';
+import { realClock } from './clock';
+import { CheckerEngine } from './engine';
+import { decodeToChild, encodeLine, LineSplitter, type FromChild } from './protocol';
+import { ScriptRunner } from './scripts';
+
+export const CHECKERS_IDENT = 'halb_healthcheckers';
+export const ALIVE_INTERVAL_MS = 1000;
+
+export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
+  const log = createLogger({
+    ident: CHECKERS_IDENT,
+    detail: opts.logDetail,
+    sink: (line) => process.stderr.write(line + '\n'),
+  });
+  const send = (m: FromChild): void => void process.stdout.write(encodeLine(m));
+  const pinger = new Pinger();
+  const scripts = new ScriptRunner({ scriptUser: undefined, scriptSecurity: false });
+  const engine = new CheckerEngine(
+    realClock(),
+    Math.random,
+    log,
+    { scripts, pinger },
+    {
+      report: (report) => send({ type: 'report', report }),
+      removed: (key) => send({ type: 'removed', key }),
+    },
+  );
+  const splitter = new LineSplitter();
+  log.info('Starting Healthcheck child process');
+  const heartbeat = setInterval(() => send({ type: 'alive' }), ALIVE_INTERVAL_MS);
+  return new Promise((resolve) => {
+    let stopped = false;
+    const stop = (why: string): void => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(heartbeat);
+      log.info(`Stopping (${why})`);
+      engine.dispose();
+      scripts.killAll();
+      process.stdin.pause();
+      resolve(0);
+    };
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) =>
+      splitter.push(chunk, (line) => {
+        const m = decodeToChild(line);
+        if (!m) {
+          log.error(`checker process: unreadable message from the daemon: ${line.slice(0, 80)}`);
+          return;
+        }
+        scripts.setPolicy({
+          scriptUser: m.setup.scriptUser,
+          scriptSecurity: m.setup.scriptSecurity,
+        });
+        engine.apply(m.setup, m.known);
+        send({ type: 'ready', keys: [...engine.table().keys()] });
+      }),
+    );
+    process.stdin.on('end', () => stop('the daemon closed the pipe'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    // Reloads come on stdin; a hangup sent to the whole group must not kill the checks.
+    process.on('SIGHUP', () => undefined);
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The checker process's core: one ServerHealth per (virtual server, real
+ * server) with a runner per checker, all on one injected clock. apply() takes
+ * a new setup (start or reload): servers whose configuration did not change
+ * keep running with their state, the others are stopped or started.
+ */
+import type { Logger } from '../core/log';
+import { healthKey, type HealthReport, type HealthTable } from '../lvs/health';
+import { buildChecker, type BuildDeps } from './build';
+import type { Clock } from './clock';
+import { serverId, serviceId } from './ids';
+import { CheckerRunner } from './runner';
+import { ServerHealth } from './server-health';
+import type { CheckerSetup } from './setup';
+
+export interface EngineEvents {
+  report(r: HealthReport): void;
+  removed(key: string): void;
+}
+
+interface Entry {
+  readonly fingerprint: string;
+  readonly health: ServerHealth;
+  readonly runners: readonly CheckerRunner[];
+}
+
+export class CheckerEngine {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: () => number,
+    private readonly log: Logger,
+    private readonly deps: BuildDeps,
+    private readonly events: EngineEvents,
+  ) {}
+
+  /**
+   * `known`: the health a previous checker process last reported, by
+   * healthKey; a restarted process starts each server there (a server known
+   * down starts down, as with alpha) instead of flapping it up.
+   */
+  apply(setup: CheckerSetup, known: Readonly<Record<string, boolean>> = {}): void {
+    const seen = new Set<string>();
+    for (const vs of setup.lvs.virtualServers) {
+      for (const rs of vs.realServers) {
+        const service = serviceId(vs);
+        const server = serverId(rs, vs);
+        const key = healthKey(service, server);
+        if (seen.has(key)) continue; // a duplicate real_server: the first one counts, as keepalived
+        seen.add(key);
+        const fingerprint = JSON.stringify([vs.protocol, rs, setup.trackFiles, setup.scriptUser]);
+        const old = this.entries.get(key);
+        if (old && old.fingerprint === fingerprint) continue;
+        if (old) this.stop(key, old);
+        const knownUp = known[key];
+        const built = rs.checkers
+          .map((c) => buildChecker(c, rs, vs, setup, this.deps))
+          .filter((b) => b !== undefined)
+          .map((b) => (knownUp === undefined ? b : { ...b, alpha: !knownUp }));
+        const health = new ServerHealth(
+          service,
+          server,
+          rs,
+          built.map((b) => !b.alpha),
+          this.log,
+          (argv) => this.notify(argv),
+          (r) => this.events.report(r),
+          this.clock.wallNow(),
+        );
+        const runners = built.map(
+          (b, i) =>
+            new CheckerRunner(
+              b.check,
+              b.timing,
+              b.alpha,
+              this.clock,
+              this.random,
+              this.log,
+              b.line,
+              {
+                onResult: (state, result, at) => health.update(i, state, result, at),
+              },
+            ),
+        );
+        this.entries.set(key, { fingerprint, health, runners });
+        this.events.report(health.report);
+        for (const r of runners) r.start();
+      }
+    }
+    for (const [key, e] of this.entries) {
+      if (seen.has(key)) continue;
+      this.stop(key, e);
+      this.entries.delete(key);
+      this.events.removed(key);
+    }
+  }
+
+  /** notify_up / notify_down, under the same script security as MISC_CHECK. */
+  private notify(argv: readonly string[]): void {
+    const refused = this.deps.scripts.refusal(argv);
+    if (refused) {
+      this.log.error(`notify script ${argv[0]} refused: ${refused}`);
+      return;
+    }
+    void this.deps.scripts.run(argv, 0);
+  }
+
+  private stop(_key: string, e: Entry): void {
+    for (const r of e.runners) r.dispose();
+  }
+
+  table(): HealthTable {
+    const t = new Map<string, HealthReport>();
+    for (const [k, e] of this.entries) t.set(k, e.health.report);
+    return t;
+  }
+
+  /** Checks attempted so far, all checkers together. */
+  attempts(): number {
+    let n = 0;
+    for (const e of this.entries.values()) for (const r of e.runners) n += r.attempts;
+    return n;
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) this.stop('', e);
+    this.entries.clear();
+    this.deps.pinger.close();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything the checker process needs from a loaded config, as plain data
+ * (it travels to the child as one JSON line): the virtual servers, the
+ * track_files FILE_CHECK reads, and who scripts run as.
+ */
+import { lvsConfig, type LvsConfig } from '../config/lvs-config';
+import type { ModelBlock } from '../config/validate';
+import { vrrpConfig } from '../config/vrrp-config';
+
+export interface TrackFileRef {
+  readonly file: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+}
+
+export interface CheckerSetup {
+  readonly lvs: LvsConfig;
+  readonly trackFiles: Readonly<Record<string, TrackFileRef>>;
+  readonly scriptUser: readonly string[] | undefined;
+  readonly scriptSecurity: boolean;
+}
+
+export function checkerSetup(root: ModelBlock): CheckerSetup {
+  const v = vrrpConfig(root);
+  const trackFiles: Record<string, TrackFileRef> = {};
+  for (const t of v.trackFiles)
+    trackFiles[t.name] = { file: t.file, weight: t.weight, reverse: t.reverse };
+  return {
+    lvs: lvsConfig(root),
+    trackFiles,
+    scriptUser: v.globals.scriptUser,
+    scriptSecurity: v.globals.scriptSecurity,
+  };
+}
+
+/** How many checkers a setup runs. */
+export function checkerCount(s: CheckerSetup): number {
+  return s.lvs.virtualServers.reduce(
+    (n, vs) => n + vs.realServers.reduce((m, rs) => m + rs.checkers.length, 0),
+    0,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The checkers inside the appliance (the real executable, `halb run`): the
+ * daemon starts `halb checkers` as its own child process, its keepalived
+ * lines reach the daemon's log, `halb status` shows each real server's
+ * health, a killed checker process is started again while VRRP stays MASTER,
+ * and a reload that removes the virtual server empties the table.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+
+const TOYS = path.resolve(__dirname, '../rigs/toy-servers.js');
+
+const vrrp = `vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 255
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`;
+
+const lvs = (web: string) => `virtual_server 192.0.2.100 80 {
+    delay_loop 1
+    warmup 0
+    retry 1
+    delay_before_retry 1
+    connect_timeout 1
+    real_server ${web} 8080 {
+        TCP_CHECK {
+        }
+    }
+}
+`;
+
+describe('checkers in the appliance', () => {
+  it('run in their own process, show in halb status, survive a kill, follow a reload', async () => {
+    const lab = await Lab.create({ hosts: ['lb', 'web'] });
+    try {
+      const web = lab.host('web');
+      const server = lab.spawn('web', [process.execPath, TOYS, 'tcp', web.ipv4, '8080']);
+      await server.waitFor('listening', 10000, 'the web server');
+      const app = new Appliance(lab, 'lb', vrrp + lvs(web.ipv4));
+      const proc = app.start();
+      const started = await proc.waitFor(
+        /Starting Healthcheck child process, pid=(\d+)/,
+        20000,
+        'the checker child',
+      );
+      const childPid = Number(started[1]);
+      assert.notEqual(childPid, proc.pid, 'checks run in another process than VRRP');
+      await proc.waitFor(
+        `halb_healthcheckers: TCP connection to [${web.ipv4}]:tcp:8080 success.`,
+        20000,
+        'the first check, in the daemon log',
+      );
+      const rsUp = await until(
+        'the real server up in halb status',
+        20000,
+        () => app.status(),
+        (s) => s?.realServers?.[0]?.up === true && s.realServers[0].detail === 'connected',
+      );
+      assert.deepEqual(
+        rsUp?.realServers?.map((r) => [r.service, r.server]),
+        [['[192.0.2.100]:tcp:80', `[${web.ipv4}]:tcp:8080`]],
+      );
+      await until(
+        'MASTER',
+        20000,
+        () => app.state(),
+        (s) => s === 'master',
+      );
+
+      process.kill(childPid, 'SIGKILL');
+      await proc.waitFor(`Healthcheck child process(${childPid}) died`, 10000, 'the death noticed');
+      const again = await proc.waitFor(
+        /Starting Healthcheck child process, pid=(\d+)/,
+        20000,
+        'a new checker child',
+      );
+      assert.notEqual(Number(again[1]), childPid);
+      assert.equal(await app.state(), 'master', 'VRRP did not notice');
+
+      await server.kill('SIGTERM');
+      await until(
+        'the real server down',
+        20000,
+        () => app.status(),
+        (s) => s?.realServers?.[0]?.up === false,
+      );
+      await proc.waitFor(
+        `Removing service [${web.ipv4}]:tcp:8080 from VS [192.0.2.100]:tcp:80`,
+        10000,
+        'the removal line',
+      );
+
+      fs.writeFileSync(app.conf, vrrp);
+      process.kill(proc.pid as number, 'SIGHUP');
+      await until(
+        'the table empty after the reload',
+        20000,
+        () => app.status(),
+        (s) => s?.realServers?.length === 0,
+      );
+      assert.equal(await app.state(), 'master');
+    } finally {
+      await lab.dispose();
+    }
+  });
+});
