@@ -15,11 +15,15 @@ export interface Beat {
 export class Heartbeats {
   private readonly last = new Map<string, Beat>();
 
-  constructor(private readonly staleMs: number) {}
+  constructor(
+    private readonly staleMs: number,
+    /** A starting child may take this long to say its first word (a slow box loading a big config). */
+    private readonly startGraceMs = 60000,
+  ) {}
 
-  /** A child started: it gets staleMs from now to say its first word. */
   started(name: string, now: number): void {
-    this.last.set(name, { at: now, loopDelayMs: 0, staleGrandchildren: [] });
+    const at = now + Math.max(0, this.startGraceMs - this.staleMs);
+    this.last.set(name, { at, loopDelayMs: 0, staleGrandchildren: [] });
   }
 
   beat(name: string, beat: Beat): void {

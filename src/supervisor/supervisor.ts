@@ -17,6 +17,9 @@ import { Heartbeats } from './heartbeats';
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy';
 import { LinuxWatchdog, WatchdogFeeder, type WatchdogDevice, type WatchdogView } from './watchdog';
 
+/** The daemon's exit status for a refused config (cli/cmd/run.ts). */
+const CONFIG_REFUSED = 2;
+
 export interface ChildSpec {
   readonly name: string;
   /** Program and arguments (the executable itself, in another role). */
@@ -151,6 +154,12 @@ export class Supervisor {
     this.beats.gone(c.spec.name);
     c.lastExit = signal ? `killed by ${signal}` : `exit ${code}`;
     if (this.stopping) return;
+    if (code === CONFIG_REFUSED) {
+      // Restarting cannot fix a config: wait for the next reload (SIGHUP) to try again.
+      c.lastExit = 'config refused';
+      this.log.error(`${c.spec.name}: the config was refused; waiting for a reload (SIGHUP)`);
+      return;
+    }
     const d = c.policy.exited(c.startedAt ?? Date.now(), Date.now());
     if (d.action === 'reboot') {
       this.rebootPending = `${c.spec.name}: ${d.why}`;
@@ -167,9 +176,12 @@ export class Supervisor {
     }, d.afterMs);
   }
 
-  /** Passes a signal (SIGHUP: reload) to the children. */
+  /** Passes a signal (SIGHUP: reload) to the children; a reload also restarts one whose config was refused. */
   signal(sig: NodeJS.Signals): void {
-    for (const c of this.children) c.proc?.kill(sig);
+    for (const c of this.children) {
+      if (c.proc) c.proc.kill(sig);
+      else if (sig === 'SIGHUP' && c.lastExit === 'config refused' && !c.timer) this.spawn(c);
+    }
   }
 
   async stop(): Promise<void> {

@@ -48,10 +48,10 @@ describe('restart policy', () => {
 
 describe('heartbeats', () => {
   it('a child is stale when silent for longer than the limit, or when it says a child of its own is', () => {
-    const h = new Heartbeats(5000);
+    const h = new Heartbeats(5000, 20000);
     h.started('daemon', 0);
-    assert.deepEqual(h.stale(4000), []);
-    assert.match(h.stale(5100)[0] ?? '', /daemon silent for 5.1 s/);
+    assert.deepEqual(h.stale(19000), [], 'a starting child has 20 s to say its first word');
+    assert.match(h.stale(20100)[0] ?? '', /daemon silent for 5.1 s/);
     h.beat('daemon', { at: 5200, loopDelayMs: 3, staleGrandchildren: [] });
     assert.deepEqual(h.stale(6000), []);
     h.beat('daemon', { at: 7000, loopDelayMs: 3, staleGrandchildren: ['checkers silent for 9 s'] });

@@ -77,14 +77,14 @@ export async function runCommand(
   const board = supervisedBoard(opts);
   if (board && !process.env.HALB_HEARTBEAT_FD) return supervise(board, opts, argv, entry, log);
   const daemon = new Daemon(opts, log, entry);
+  // Under a supervisor: heartbeats on its pipe from the first moment, and die with it.
+  const beat = startHeartbeat(() => daemon.staleChildren());
   try {
     await daemon.start();
   } catch (err) {
     log.error((err as Error).message);
     return err instanceof ConfigRefused ? 2 : 1;
   }
-  // Under a supervisor: heartbeats on its pipe, and die with it.
-  const beat = startHeartbeat(() => daemon.staleChildren());
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       beat?.stop();
