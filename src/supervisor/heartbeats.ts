@@ -14,6 +14,8 @@ export interface Beat {
 
 export class Heartbeats {
   private readonly last = new Map<string, Beat>();
+  /** When each child last spoke (absent until its first word). */
+  private readonly heard = new Map<string, number>();
 
   constructor(
     private readonly staleMs: number,
@@ -24,15 +26,22 @@ export class Heartbeats {
   started(name: string, now: number): void {
     const at = now + Math.max(0, this.startGraceMs - this.staleMs);
     this.last.set(name, { at, loopDelayMs: 0, staleGrandchildren: [] });
+    this.heard.delete(name);
   }
 
   beat(name: string, beat: Beat): void {
     this.last.set(name, beat);
+    this.heard.set(name, beat.at);
+  }
+
+  lastHeard(name: string): number | null {
+    return this.heard.get(name) ?? null;
   }
 
   /** A child that exited is not waited for (the restart policy deals with it). */
   gone(name: string): void {
     this.last.delete(name);
+    this.heard.delete(name);
   }
 
   /** Who is stale now, with why; empty when every child is fresh. */

@@ -43,6 +43,8 @@ export interface ChildView {
   readonly startedAt: number | null;
   readonly lastExit: string | null;
   readonly loopDelayMs: number | null;
+  /** Its last heartbeat (null until the first one: a child still starting). */
+  readonly lastBeatAt: number | null;
 }
 
 export interface SupervisorView {
@@ -218,7 +220,10 @@ export class Supervisor {
         restarts: c.restarts,
         startedAt: c.startedAt,
         lastExit: c.lastExit,
-        loopDelayMs: beats[c.spec.name]?.loopDelayMs ?? null,
+        loopDelayMs: this.beats.lastHeard(c.spec.name)
+          ? (beats[c.spec.name]?.loopDelayMs ?? null)
+          : null,
+        lastBeatAt: this.beats.lastHeard(c.spec.name),
       })),
       watchdog: this.feeder?.view() ?? null,
       problems: this.problems(),

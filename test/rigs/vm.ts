@@ -155,20 +155,33 @@ export class Vm {
     const n = ++this.runSeq;
     this.proc.skip();
     const start = this.proc.output.length;
-    this.proc.write(`${cmd}\necho "@@rc-${n}-$?@@"\n`);
+    // Each command turns echo off again: a Node process that exits restores the
+    // console's terminal modes as it found them at its start (echo on at boot).
+    this.proc.write(`stty -echo; ${cmd}\necho "@@rc-${n}-$?@@"\n`);
     const m = await this.proc.waitFor(
       new RegExp(`@@rc-${n}-(\\d+)@@`),
       timeoutMs,
       `'${cmd}' to finish`,
     );
     const all = this.proc.output.slice(start);
-    const output = all.slice(0, all.indexOf(`@@rc-${n}-`)).replace(/\r/g, '');
+    const end = all.search(new RegExp(`@@rc-${n}-\\d+@@`));
+    // With echo on, the typed lines come back too: drop them.
+    const output = all
+      .slice(0, end)
+      .replace(/\r/g, '')
+      .replace(`stty -echo; ${cmd}\n`, '')
+      .replace(`echo "@@rc-${n}-$?@@"\n`, '');
     return { code: Number(m[1]), output };
   }
 
   /** Resolves when the emulator ends (with -no-reboot, a guest reset ends it). */
   get exited(): Promise<unknown> {
     return this.proc.exited;
+  }
+
+  /** Everything the console said so far. */
+  get console(): string {
+    return this.proc.output;
   }
 
   /** The console output after the last occurrence of `marker` (all of it when absent). */

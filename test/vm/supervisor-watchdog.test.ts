@@ -7,6 +7,7 @@
  * the VM (QEMU runs with -no-reboot, so the reset ends the emulator).
  */
 import { after, before, describe, it } from 'node:test';
+import * as fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
@@ -26,7 +27,7 @@ const conf = (prio: number) => `vrrp_instance VI_1 {
 
 interface View {
   pid: number;
-  children: { name: string; pid: number | null; restarts: number }[];
+  children: { name: string; pid: number | null; restarts: number; lastBeatAt: number | null }[];
   watchdog: { identity: string; timeoutS: number; feeding: boolean } | null;
 }
 
@@ -42,6 +43,7 @@ describe('supervisor and hardware watchdog (qemu-x86_64)', () => {
     peer.start();
   });
   after(async () => {
+    if (process.env.HALB_VM_LOG) fs.writeFileSync(process.env.HALB_VM_LOG, vm?.console ?? '');
     await vm?.dispose();
     await lab?.dispose();
   });
@@ -94,19 +96,20 @@ describe('supervisor and hardware watchdog (qemu-x86_64)', () => {
 
   it('a clean stop of halb does not reboot the box', async () => {
     const v = await view();
-    await vm.run(`touch /run/halb/maintenance && kill -TERM ${v.pid}`);
+    await vm.run(`touch /run/halb-maintenance && kill -TERM ${v.pid}`);
     await vm.waitFor(/halb-init: halb exited with status 0/, 30000);
     await new Promise((r) => setTimeout(r, 15000)); // longer than the 10 s timeout
     const alive = await vm.run('echo alive');
     assert.match(alive.output, /alive/);
-    await vm.run('rm /run/halb/maintenance');
+    await vm.run('rm /run/halb-maintenance');
     await vm.waitFor(/Supervisor for board qemu-x86_64/, 30000);
     await until('fed again', 30000, view, (x) => x.watchdog?.feeding === true);
   });
 
   it("a hung child's event loop makes the watchdog reset the box", async () => {
-    const v = await until('daemon up', 30000, view, (x) =>
-      x.children.some((c) => c.name === 'daemon' && c.pid !== null),
+    // A child still starting has a minute's grace: wait for its first heartbeat.
+    const v = await until('daemon beating', 60000, view, (x) =>
+      x.children.some((c) => c.name === 'daemon' && c.pid !== null && c.lastBeatAt !== null),
     );
     const child = v.children.find((c) => c.name === 'daemon')!;
     await vm.run(`kill -STOP ${child.pid}`);
