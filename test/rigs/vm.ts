@@ -179,11 +179,6 @@ export class Vm {
     return this.proc.exited;
   }
 
-  /** Everything the console said so far. */
-  get console(): string {
-    return this.proc.output;
-  }
-
   /** The console output after the last occurrence of `marker` (all of it when absent). */
   outputSince(marker: string): string {
     const out = this.proc.output;
