@@ -1,0 +1,224 @@
+/**
+ * The IPVS client: generic netlink family "IPVS" through the `netlink`
+ * package. Changes are pipelined (up to WINDOW requests in flight on the one
+ * socket; the kernel handles them in order), dumps run one at a time (the
+ * kernel allows one dump per socket). Kernel errors become IpvsOpError values
+ * naming the service, and the rest of a batch still goes in.
+ */
+import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink';
+import { describeOp, encodeOp, errnoName, opErrorMessage, type IpvsOp } from './ops';
+import {
+  serviceKeyId,
+  type DestStatus,
+  type ServiceKey,
+  type ServiceStatus,
+  type SyncDaemon,
+  type TableEntry,
+  type Timeouts,
+} from './types';
+import {
+  decodeDaemon,
+  decodeDest,
+  decodeInfo,
+  decodeService,
+  decodeTimeouts,
+  encode,
+  IPVS_GENL_NAME,
+} from './wire';
+
+const NLMSG_ERROR = 2;
+const NLM_F_DUMP = 0x300;
+const GENL_HDRLEN = 4;
+/** Requests in flight at once: enough to keep the kernel busy, few enough that acks fit the receive buffer. */
+const WINDOW = 64;
+
+export class KernelError extends Error {
+  constructor(
+    readonly errno: number,
+    what: string,
+  ) {
+    super(`${what}: ${errnoName(errno)}`);
+  }
+  get code(): string {
+    return errnoName(this.errno);
+  }
+}
+
+export interface IpvsOpError {
+  readonly op: IpvsOp;
+  readonly errno: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ApplyResult {
+  readonly applied: number;
+  readonly errors: readonly IpvsOpError[];
+  /** Destination changes not attempted in the kernel's eyes because their service failed. */
+  readonly skipped: number;
+}
+
+export type ListedTable = readonly TableEntry<ServiceStatus, DestStatus>[];
+
+/** What the reconciler needs from the kernel; the real one is IpvsClient. */
+export interface IpvsKernel {
+  list(): Promise<ListedTable>;
+  apply(ops: readonly IpvsOp[]): Promise<ApplyResult>;
+  dispose(): void;
+}
+
+export class IpvsClient implements IpvsKernel {
+  private dumps: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    private readonly nl: GenericNetlinkSocket,
+    private readonly familyId: number,
+  ) {}
+
+  /** Opens the socket and resolves the IPVS family; fails clearly when the kernel has no IPVS. */
+  static async open(): Promise<IpvsClient> {
+    const nl = createGenericNetlink();
+    try {
+      const [fam] = await nl.ctrlRequest(3 /* CTRL_CMD_GETFAMILY */, {
+        familyName: IPVS_GENL_NAME,
+      });
+      if (fam?.familyId === undefined) throw new Error('no family id in the reply');
+      return new IpvsClient(nl, fam.familyId);
+    } catch (err) {
+      nl.socket.close();
+      const m = (err as Error).message;
+      throw new Error(
+        /ENOENT/.test(m)
+          ? 'IPVS is not available in this kernel (the ip_vs module is not loaded)'
+          : `cannot reach IPVS over generic netlink: ${m}`,
+      );
+    }
+  }
+
+  /** One request; resolves with each reply's attributes (after the genl header). */
+  private async request(payload: Buffer, dump: boolean, what: string): Promise<Buffer[]> {
+    if (this.disposed) throw new Error('IPVS client disposed');
+    const [msgs] = await this.nl.socket.request(this.familyId, [payload], {
+      flags: dump ? NLM_F_DUMP : 0,
+      checkError: false,
+    });
+    const first = msgs[0];
+    if (first && first.type === NLMSG_ERROR) {
+      const errno = -first.data.readInt32LE(0);
+      if (errno !== 0) throw new KernelError(errno, what);
+      return [];
+    }
+    return msgs.filter((m) => m.type === this.familyId).map((m) => m.data.subarray(GENL_HDRLEN));
+  }
+
+  private dump(payload: Buffer, what: string): Promise<Buffer[]> {
+    const next = this.dumps.then(() => this.request(payload, true, what));
+    this.dumps = next.catch(() => undefined);
+    return next;
+  }
+
+  async services(): Promise<ServiceStatus[]> {
+    return (await this.dump(encode.getServices(), 'list virtual servers')).map(decodeService);
+  }
+
+  async dests(s: ServiceKey & { family: 4 | 6 }): Promise<DestStatus[]> {
+    const replies = await this.dump(encode.getDests(s), `list real servers of ${serviceKeyId(s)}`);
+    return replies.map((r) => decodeDest(r, s.family));
+  }
+
+  async list(): Promise<ListedTable> {
+    const services = await this.services();
+    const out: TableEntry<ServiceStatus, DestStatus>[] = [];
+    for (const service of services) out.push({ service, dests: await this.dests(service) });
+    return out;
+  }
+
+  /**
+   * Sends every op, WINDOW at a time, in order. An op the kernel refuses is
+   * reported and the others still go in; destination ops of a service whose
+   * own add failed are reported once, as the service's error.
+   */
+  async apply(ops: readonly IpvsOp[]): Promise<ApplyResult> {
+    const results: (number | undefined)[] = new Array<number | undefined>(ops.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ops.length) {
+        const i = next++;
+        const o = ops[i] as IpvsOp;
+        try {
+          await this.request(encodeOp(o), false, describeOp(o));
+          results[i] = 0;
+        } catch (err) {
+          if (!(err instanceof KernelError)) throw err;
+          results[i] = err.errno;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WINDOW, ops.length) }, worker));
+    const failedServices = new Set<string>();
+    const errors: IpvsOpError[] = [];
+    let applied = 0;
+    let skipped = 0;
+    ops.forEach((o, i) => {
+      const errno = results[i] ?? 0;
+      if (errno === 0) {
+        applied++;
+        return;
+      }
+      const id = serviceKeyId(o.service);
+      if ('dest' in o && failedServices.has(id) && errnoName(errno) === 'ESRCH') {
+        skipped++;
+        return;
+      }
+      if (o.op === 'add-service') failedServices.add(id);
+      errors.push({ op: o, errno, code: errnoName(errno), message: opErrorMessage(o, errno) });
+    });
+    return { applied, errors, skipped };
+  }
+
+  async timeouts(): Promise<Timeouts> {
+    const [r] = await this.request(encode.getTimeouts(), false, 'get timeouts');
+    if (!r) throw new Error('get timeouts: no reply');
+    return decodeTimeouts(r);
+  }
+
+  /** Zero leaves that timeout unchanged (the kernel's rule). */
+  async setTimeouts(t: Timeouts): Promise<void> {
+    await this.request(encode.setTimeouts(t), false, 'set timeouts');
+  }
+
+  async syncDaemons(): Promise<SyncDaemon[]> {
+    const replies = await this.dump(encode.getDaemons(), 'list sync daemons');
+    return replies.map(decodeDaemon).filter((d): d is SyncDaemon => d !== undefined);
+  }
+
+  async startSyncDaemon(d: SyncDaemon): Promise<void> {
+    await this.request(
+      encode.newDaemon(d),
+      false,
+      `start sync daemon (${d.state}) on ${d.interface}`,
+    );
+  }
+
+  async stopSyncDaemon(state: SyncDaemon['state']): Promise<void> {
+    await this.request(encode.delDaemon(state), false, `stop sync daemon (${state})`);
+  }
+
+  async info(): Promise<{ version: string; connTableSize: number }> {
+    const [r] = await this.request(encode.getInfo(), false, 'get IPVS info');
+    if (!r) throw new Error('get IPVS info: no reply');
+    return decodeInfo(r);
+  }
+
+  /** Removes every service and destination (ipvsadm -C). */
+  async flush(): Promise<void> {
+    await this.request(encode.flush(), false, 'flush');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.nl.socket.close();
+  }
+}

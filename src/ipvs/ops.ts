@@ -1,0 +1,86 @@
+/**
+ * The changes the reconciler asks of the kernel, how each is encoded, and how
+ * a kernel error on one reads (naming the virtual and real server, with the
+ * errno's name). Pure.
+ */
+import * as util from 'node:util';
+import { hostPort, serviceName, type IpvsDest, type IpvsService, type ServiceKey } from './types';
+import { encode } from './wire';
+
+export type IpvsOp =
+  | { readonly op: 'add-service'; readonly service: IpvsService }
+  | { readonly op: 'edit-service'; readonly service: IpvsService }
+  | { readonly op: 'delete-service'; readonly service: ServiceKey }
+  | { readonly op: 'add-dest'; readonly service: ServiceKey; readonly dest: IpvsDest }
+  | { readonly op: 'edit-dest'; readonly service: ServiceKey; readonly dest: IpvsDest }
+  | { readonly op: 'delete-dest'; readonly service: ServiceKey; readonly dest: IpvsDest };
+
+export function encodeOp(o: IpvsOp): Buffer {
+  switch (o.op) {
+    case 'add-service':
+      return encode.newService(o.service);
+    case 'edit-service':
+      return encode.setService(o.service);
+    case 'delete-service':
+      return encode.delService(o.service);
+    case 'add-dest':
+      return encode.newDest(o.service, o.dest);
+    case 'edit-dest':
+      return encode.setDest(o.service, o.dest);
+    case 'delete-dest':
+      return encode.delDest(o.service, o.dest);
+  }
+}
+
+export function errnoName(errno: number): string {
+  try {
+    return util.getSystemErrorName(-Math.abs(errno));
+  } catch {
+    return `errno ${errno}`;
+  }
+}
+
+/** What a kernel errno means for this op, in words (ip_vs_ctl.c's return paths). */
+function meaning(o: IpvsOp, code: string): string {
+  const svc = o.op.endsWith('service');
+  if (svc && 'scheduler' in o.service && code === 'ENOENT') {
+    const pe = o.service.persistence?.engine;
+    return pe
+      ? `scheduler '${o.service.scheduler}' or persistence engine '${pe}' not available`
+      : `scheduler '${o.service.scheduler}' not available`;
+  }
+  if (code === 'ESRCH') return 'no such virtual server';
+  if (code === 'EEXIST') return svc ? 'already exists' : 'real server already exists';
+  if (code === 'ENOENT' && !svc) return 'no such real server';
+  if (code === 'EAFNOSUPPORT') return 'address family not supported by this kernel';
+  if (code === 'EPERM') return 'not permitted (needs CAP_NET_ADMIN)';
+  if (code === 'ERANGE' || code === 'EINVAL')
+    return svc ? 'invalid settings' : 'invalid weight, thresholds or forwarding';
+  return 'rejected';
+}
+
+const VERB: Record<IpvsOp['op'], string> = {
+  'add-service': 'add',
+  'edit-service': 'edit',
+  'delete-service': 'delete',
+  'add-dest': 'add',
+  'edit-dest': 'edit',
+  'delete-dest': 'delete',
+};
+
+/** "virtual server 192.0.2.10:80 (TCP): scheduler 'foo' not available (ENOENT)" */
+export function opErrorMessage(o: IpvsOp, errno: number): string {
+  const code = errnoName(errno);
+  const dest =
+    'dest' in o ? `: real server ${hostPort(o.dest.address, o.dest.port, o.dest.family)}` : '';
+  return `virtual server ${serviceName(o.service)}${dest}: cannot ${VERB[o.op]}: ${meaning(o, code)} (${code})`;
+}
+
+export function describeOp(o: IpvsOp): string {
+  const dest =
+    'dest' in o
+      ? ` real server ${hostPort(o.dest.address, o.dest.port, o.dest.family)}` +
+        (o.op === 'delete-dest' ? '' : ` weight ${o.dest.weight}`)
+      : '';
+  return `${o.op} ${serviceName(o.service)}${dest}`;
+}
