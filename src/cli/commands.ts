@@ -28,4 +28,13 @@ export type Command =
     }
   | { readonly kind: 'status'; readonly json: boolean; readonly runtimeDir: string }
   | { readonly kind: 'version'; readonly json: boolean }
+  | { readonly kind: 'ipvs-list'; readonly json: boolean }
+  | {
+      readonly kind: 'ipvs-apply';
+      readonly file: string;
+      readonly healthFile: string | undefined;
+      readonly dryRun: boolean;
+      readonly json: boolean;
+      readonly keepOthers: boolean;
+    }
   | { readonly kind: 'help'; readonly text: string };

@@ -11,6 +11,7 @@ import { checkCommand } from './cmd/check';
 import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
+import { ipvsApplyCommand, ipvsListCommand } from './cmd/ipvs';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
       return statusCommand(cmd.runtimeDir, cmd.json, out);
     case 'run':
       return runCommand(cmd.options, args, selfEntry());
+    case 'ipvs-list':
+      return ipvsListCommand(cmd.json, out);
+    case 'ipvs-apply':
+      return ipvsApplyCommand(cmd, out, err);
   }
 }
 
