@@ -17,6 +17,7 @@ import { desiredTable, quorumStates } from '../../src/ipvs/desired';
 import { expandGroup } from '../../src/ipvs/groups';
 import { healthKey, type HealthReport, type HealthTable } from '../../src/lvs/health';
 import type { TableEntry } from '../../src/ipvs/types';
+import { syncDaemonFor, syncDaemonOf, timeoutsOf } from '../../src/ipvs/globals';
 
 const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
 const lvs = (text: string) =>
@@ -306,5 +307,46 @@ virtual_server 192.0.2.32 80 {
     assert.equal(d.problems.length, 2);
     assert.match(d.problems[0] ?? '', /255\.0\.255\.0 is not a contiguous netmask/);
     assert.match(d.problems[1] ?? '', /virtual_server_group nosuch is not defined/);
+  });
+});
+
+describe('global_defs: lvs_timeouts and lvs_sync_daemon', () => {
+  it('timeouts: absent ones are 0 (the kernel keeps them)', () => {
+    assert.deepEqual(timeoutsOf(['tcp', '900', 'udp', '300']), {
+      tcpS: 900,
+      tcpFinS: 0,
+      udpS: 300,
+    });
+    assert.equal(timeoutsOf(undefined), undefined);
+  });
+  it('sync daemon: interface, instance with or without inst, options; state follows VRRP', () => {
+    const c = syncDaemonOf([
+      'eth1',
+      'inst',
+      'VI_1',
+      'id',
+      '7',
+      'port',
+      '8849',
+      'ttl',
+      '2',
+      'group',
+      '224.0.0.82',
+    ]);
+    assert.deepEqual(c, {
+      interface: 'eth1',
+      instance: 'VI_1',
+      syncId: 7,
+      port: 8849,
+      ttl: 2,
+      group: '224.0.0.82',
+    });
+    assert.equal(syncDaemonOf(['eth0', 'VI_2'])?.instance, 'VI_2');
+    assert.deepEqual(syncDaemonFor(syncDaemonOf(['eth0'])!, true), {
+      state: 'master',
+      interface: 'eth0',
+      syncId: 0,
+    });
+    assert.equal(syncDaemonFor(c!, false).state, 'backup');
   });
 });
