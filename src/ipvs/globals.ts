@@ -41,16 +41,16 @@ export function syncDaemonOf(words: readonly string[] | undefined): SyncDaemonCo
     ttl?: number;
     group?: string;
   } = { interface: words[0] as string, instance: undefined, syncId: 0 };
+  const NUMERIC = { id: 'syncId', maxlen: 'maxLen', port: 'port', ttl: 'ttl' } as const;
   for (let i = 1; i < words.length; i++) {
     const w = words[i] as string;
     const v = words[i + 1];
-    if (w === 'inst' && v !== undefined) ((out.instance = v), i++);
-    else if (w === 'id' && v !== undefined) ((out.syncId = Number(v)), i++);
-    else if (w === 'maxlen' && v !== undefined) ((out.maxLen = Number(v)), i++);
-    else if (w === 'port' && v !== undefined) ((out.port = Number(v)), i++);
-    else if (w === 'ttl' && v !== undefined) ((out.ttl = Number(v)), i++);
-    else if (w === 'group' && v !== undefined) ((out.group = v), i++);
-    else if (out.instance === undefined) out.instance = w;
+    if (v !== undefined && (w === 'inst' || w === 'group' || w in NUMERIC)) {
+      if (w === 'inst') out.instance = v;
+      else if (w === 'group') out.group = v;
+      else out[NUMERIC[w as keyof typeof NUMERIC]] = Number(v);
+      i++;
+    } else if (out.instance === undefined) out.instance = w;
   }
   return out;
 }
