@@ -1,12 +1,13 @@
 /**
  * The IPVS client: generic netlink family "IPVS" through the `netlink`
- * package. Changes are pipelined (up to WINDOW requests in flight on the one
- * socket; the kernel handles them in order), dumps run one at a time (the
- * kernel allows one dump per socket). Kernel errors become IpvsOpError values
- * naming the service, and the rest of a batch still goes in.
+ * package. Changes go in batches, many requests to a datagram (batch.ts);
+ * dumps run one at a time (the kernel allows one dump per socket). Kernel
+ * errors become IpvsOpError values naming the service, and the rest of a
+ * batch still goes in.
  */
 import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink';
-import { describeOp, encodeOp, errnoName, opErrorMessage, type IpvsOp } from './ops';
+import { BatchSender } from './batch';
+import { encodeOp, errnoName, opErrorMessage, type IpvsOp } from './ops';
 import {
   serviceKeyId,
   type DestStatus,
@@ -29,8 +30,6 @@ import {
 const NLMSG_ERROR = 2;
 const NLM_F_DUMP = 0x300;
 const GENL_HDRLEN = 4;
-/** Requests in flight at once: enough to keep the kernel busy, few enough that acks fit the receive buffer. */
-const WINDOW = 64;
 
 export class KernelError extends Error {
   constructor(
@@ -70,11 +69,15 @@ export interface IpvsKernel {
 export class IpvsClient implements IpvsKernel {
   private dumps: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private readonly batches: BatchSender;
 
   private constructor(
     private readonly nl: GenericNetlinkSocket,
     private readonly familyId: number,
-  ) {}
+  ) {
+    this.batches = new BatchSender(nl.socket, familyId);
+    nl.socket.on('error', (err) => this.batches.fail(err));
+  }
 
   /** Opens the socket and resolves the IPVS family; fails clearly when the kernel has no IPVS. */
   static async open(): Promise<IpvsClient> {
@@ -135,27 +138,13 @@ export class IpvsClient implements IpvsKernel {
   }
 
   /**
-   * Sends every op, WINDOW at a time, in order. An op the kernel refuses is
-   * reported and the others still go in; destination ops of a service whose
-   * own add failed are reported once, as the service's error.
+   * Sends every op in order, in batches. An op the kernel refuses is reported
+   * and the others still go in; destination ops of a service whose own add
+   * failed are reported once, as the service's error.
    */
   async apply(ops: readonly IpvsOp[]): Promise<ApplyResult> {
-    const results: (number | undefined)[] = new Array<number | undefined>(ops.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < ops.length) {
-        const i = next++;
-        const o = ops[i] as IpvsOp;
-        try {
-          await this.request(encodeOp(o), false, describeOp(o));
-          results[i] = 0;
-        } catch (err) {
-          if (!(err instanceof KernelError)) throw err;
-          results[i] = err.errno;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(WINDOW, ops.length) }, worker));
+    if (this.disposed) throw new Error('IPVS client disposed');
+    const results = await this.batches.send(ops.map(encodeOp));
     const failedServices = new Set<string>();
     const errors: IpvsOpError[] = [];
     let applied = 0;
@@ -219,6 +208,7 @@ export class IpvsClient implements IpvsKernel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.batches.dispose();
     this.nl.socket.close();
   }
 }

@@ -9,7 +9,7 @@
  * persistence netmask is a big-endian mask and an IPv6 one a prefix length.
  */
 import { ipBytes, ipString } from '../vrrp/checksum';
-import { attr, be16, cstr, nest, parseAttrs, read, u16, u32, u8, AttrDecodeError } from './attrs';
+import { AttrDecodeError, AttrWriter, parseAttrs, read } from './attrs';
 import {
   isFwmark,
   type DestStatus,
@@ -138,22 +138,24 @@ const FWD_OF = invert(FWD);
 const TUN_TYPE_OF = invert(TUN_TYPE);
 const TUN_CSUM_OF = invert(TUN_CSUM);
 
-/** The genl header (cmd, version, reserved) followed by the attributes: one request's payload. */
-export function genlPayload(cmd: number, attrs: readonly Buffer[]): Buffer {
-  return Buffer.concat([Buffer.from([cmd, IPVS_GENL_VERSION, 0, 0]), ...attrs]);
-}
-
+const addrCache = new Map<string, Buffer>();
+/** union nf_inet_addr: 16 bytes, an IPv4 address in the first 4. Parsed once per address. */
 function addr16(address: string): Buffer {
-  const out = Buffer.alloc(16);
-  ipBytes(address).copy(out);
-  return out;
+  let b = addrCache.get(address);
+  if (!b) {
+    b = Buffer.alloc(16);
+    ipBytes(address).copy(b);
+    if (addrCache.size > 100000) addrCache.clear();
+    addrCache.set(address, b);
+  }
+  return b;
 }
 
-function maskBits(bits: number, family: Family): Buffer {
-  const b = Buffer.alloc(4);
-  if (family === 6) b.writeUInt32LE(bits, 0);
-  else b.writeUInt32BE(bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0, 0);
-  return b;
+function maskValue(bits: number, family: Family): number {
+  if (family === 6) return bits;
+  const m = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  // Sent as a big-endian mask: the u32 whose little-endian bytes are the mask's network order.
+  return ((m & 0xff) << 24) | ((m & 0xff00) << 8) | ((m >>> 8) & 0xff00) | (m >>> 24);
 }
 
 function bitsOfMask(b: Buffer, family: Family): number {
@@ -177,99 +179,100 @@ function flagBits(f: ServiceFlags, persistent: boolean): number {
   );
 }
 
-/** The attributes that name a service (all a delete or a destination command needs). */
-function serviceKeyAttrs(k: ServiceKey): Buffer[] {
-  const out = [u16(SVC.AF, AF[k.family])];
-  if (isFwmark(k)) out.push(u32(SVC.FWMARK, k.fwmark));
-  else
-    out.push(
-      u16(SVC.PROTOCOL, PROTO[k.protocol]),
-      attr(SVC.ADDR, addr16(k.address)),
-      be16(SVC.PORT, k.port),
-    );
-  return out;
-}
+const FLAGS_BUF = Buffer.alloc(8);
 
-function serviceAttr(s: ServiceKey, full?: IpvsService): Buffer {
-  const parts = serviceKeyAttrs(s);
+/** IPVS_CMD_ATTR_SERVICE: the attributes that name it, and with `full` its settings. */
+function writeService(w: AttrWriter, k: ServiceKey, full?: IpvsService): void {
+  const at = w.nest(CMD_ATTR.SERVICE);
+  w.u16(SVC.AF, AF[k.family]);
+  if (isFwmark(k)) w.u32(SVC.FWMARK, k.fwmark);
+  else
+    w.u16(SVC.PROTOCOL, PROTO[k.protocol])
+      .bytes(SVC.ADDR, addr16(k.address))
+      .be16(SVC.PORT, k.port);
   if (full) {
     const p = full.persistence;
-    const flags = Buffer.alloc(8);
-    flags.writeUInt32LE(flagBits(full.flags, p !== undefined), 0);
-    flags.writeUInt32LE(0xffffffff, 4);
-    parts.push(cstr(SVC.SCHED_NAME, full.scheduler));
-    if (p?.engine) parts.push(cstr(SVC.PE_NAME, p.engine));
-    parts.push(
-      attr(SVC.FLAGS, flags),
-      u32(SVC.TIMEOUT, p?.timeoutS ?? 0),
-      attr(SVC.NETMASK, maskBits(p?.netmaskBits ?? (s.family === 6 ? 128 : 32), s.family)),
-    );
+    FLAGS_BUF.writeUInt32LE(flagBits(full.flags, p !== undefined), 0);
+    FLAGS_BUF.writeUInt32LE(0xffffffff, 4);
+    w.cstr(SVC.SCHED_NAME, full.scheduler);
+    if (p?.engine) w.cstr(SVC.PE_NAME, p.engine);
+    w.bytes(SVC.FLAGS, FLAGS_BUF)
+      .u32(SVC.TIMEOUT, p?.timeoutS ?? 0)
+      .u32(SVC.NETMASK, maskValue(p?.netmaskBits ?? (k.family === 6 ? 128 : 32), k.family));
   }
-  return nest(CMD_ATTR.SERVICE, parts);
+  w.end(at);
 }
 
-function destAttr(d: IpvsDest, full: boolean): Buffer {
-  const parts = [
-    u16(DEST.ADDR_FAMILY, AF[d.family]),
-    attr(DEST.ADDR, addr16(d.address)),
-    be16(DEST.PORT, d.port),
-  ];
+function writeDest(w: AttrWriter, d: IpvsDest, full: boolean): void {
+  const at = w.nest(CMD_ATTR.DEST);
+  w.u16(DEST.ADDR_FAMILY, AF[d.family]).bytes(DEST.ADDR, addr16(d.address)).be16(DEST.PORT, d.port);
   if (full) {
-    parts.push(u32(DEST.FWD_METHOD, FWD[d.forwarding]), u32(DEST.WEIGHT, d.weight));
+    w.u32(DEST.FWD_METHOD, FWD[d.forwarding]).u32(DEST.WEIGHT, d.weight);
     if (d.forwarding === 'TUN' && d.tunnel) {
-      parts.push(u8(DEST.TUN_TYPE, TUN_TYPE[d.tunnel.type]));
-      if (d.tunnel.port !== undefined) parts.push(be16(DEST.TUN_PORT, d.tunnel.port));
-      parts.push(u16(DEST.TUN_FLAGS, TUN_CSUM[d.tunnel.checksum ?? 'nocsum']));
+      w.u8(DEST.TUN_TYPE, TUN_TYPE[d.tunnel.type]);
+      if (d.tunnel.port !== undefined) w.be16(DEST.TUN_PORT, d.tunnel.port);
+      w.u16(DEST.TUN_FLAGS, TUN_CSUM[d.tunnel.checksum ?? 'nocsum']);
     }
-    parts.push(u32(DEST.U_THRESH, d.upperThreshold), u32(DEST.L_THRESH, d.lowerThreshold));
+    w.u32(DEST.U_THRESH, d.upperThreshold).u32(DEST.L_THRESH, d.lowerThreshold);
   }
-  return nest(CMD_ATTR.DEST, parts);
+  w.end(at);
 }
 
-// ---- requests: each returns a genl payload
+const req = (cmd: number): AttrWriter => new AttrWriter(cmd, IPVS_GENL_VERSION);
+
+function serviceRequest(cmd: number, k: ServiceKey, full?: IpvsService): Buffer {
+  const w = req(cmd);
+  writeService(w, k, full);
+  return w.finish();
+}
+
+function destRequest(cmd: number, k: ServiceKey, d: IpvsDest, full: boolean): Buffer {
+  const w = req(cmd);
+  writeService(w, k);
+  writeDest(w, d, full);
+  return w.finish();
+}
+
+// ---- requests: each returns a genl payload (genl header + attributes)
 
 export const encode = {
-  newService: (s: IpvsService): Buffer => genlPayload(CMD.NEW_SERVICE, [serviceAttr(s, s)]),
-  setService: (s: IpvsService): Buffer => genlPayload(CMD.SET_SERVICE, [serviceAttr(s, s)]),
-  delService: (k: ServiceKey): Buffer => genlPayload(CMD.DEL_SERVICE, [serviceAttr(k)]),
-  getServices: (): Buffer => genlPayload(CMD.GET_SERVICE, []),
-  newDest: (k: ServiceKey, d: IpvsDest): Buffer =>
-    genlPayload(CMD.NEW_DEST, [serviceAttr(k), destAttr(d, true)]),
-  setDest: (k: ServiceKey, d: IpvsDest): Buffer =>
-    genlPayload(CMD.SET_DEST, [serviceAttr(k), destAttr(d, true)]),
-  delDest: (k: ServiceKey, d: IpvsDest): Buffer =>
-    genlPayload(CMD.DEL_DEST, [serviceAttr(k), destAttr(d, false)]),
-  getDests: (k: ServiceKey): Buffer => genlPayload(CMD.GET_DEST, [serviceAttr(k)]),
+  newService: (s: IpvsService): Buffer => serviceRequest(CMD.NEW_SERVICE, s, s),
+  setService: (s: IpvsService): Buffer => serviceRequest(CMD.SET_SERVICE, s, s),
+  delService: (k: ServiceKey): Buffer => serviceRequest(CMD.DEL_SERVICE, k),
+  getServices: (): Buffer => req(CMD.GET_SERVICE).finish(),
+  newDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.NEW_DEST, k, d, true),
+  setDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.SET_DEST, k, d, true),
+  delDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.DEL_DEST, k, d, false),
+  getDests: (k: ServiceKey): Buffer => serviceRequest(CMD.GET_DEST, k),
   setTimeouts: (t: Timeouts): Buffer =>
-    genlPayload(CMD.SET_CONFIG, [
-      u32(CMD_ATTR.TIMEOUT_TCP, t.tcpS),
-      u32(CMD_ATTR.TIMEOUT_TCP_FIN, t.tcpFinS),
-      u32(CMD_ATTR.TIMEOUT_UDP, t.udpS),
-    ]),
-  getTimeouts: (): Buffer => genlPayload(CMD.GET_CONFIG, []),
+    req(CMD.SET_CONFIG)
+      .u32(CMD_ATTR.TIMEOUT_TCP, t.tcpS)
+      .u32(CMD_ATTR.TIMEOUT_TCP_FIN, t.tcpFinS)
+      .u32(CMD_ATTR.TIMEOUT_UDP, t.udpS)
+      .finish(),
+  getTimeouts: (): Buffer => req(CMD.GET_CONFIG).finish(),
   newDaemon: (d: SyncDaemon): Buffer => {
-    const parts = [
-      u32(DAEMON.STATE, DAEMON_STATE[d.state]),
-      cstr(DAEMON.MCAST_IFN, d.interface),
-      u32(DAEMON.SYNC_ID, d.syncId),
-    ];
-    if (d.maxLen !== undefined) parts.push(u16(DAEMON.SYNC_MAXLEN, d.maxLen));
+    const w = req(CMD.NEW_DAEMON);
+    const at = w.nest(CMD_ATTR.DAEMON);
+    w.u32(DAEMON.STATE, DAEMON_STATE[d.state])
+      .cstr(DAEMON.MCAST_IFN, d.interface)
+      .u32(DAEMON.SYNC_ID, d.syncId);
+    if (d.maxLen !== undefined) w.u16(DAEMON.SYNC_MAXLEN, d.maxLen);
     if (d.group !== undefined)
-      parts.push(
-        d.group.includes(':')
-          ? attr(DAEMON.MCAST_GROUP6, ipBytes(d.group))
-          : attr(DAEMON.MCAST_GROUP, ipBytes(d.group)),
-      );
-    if (d.port !== undefined) parts.push(u16(DAEMON.MCAST_PORT, d.port));
-    if (d.ttl !== undefined) parts.push(u8(DAEMON.MCAST_TTL, d.ttl));
-    return genlPayload(CMD.NEW_DAEMON, [nest(CMD_ATTR.DAEMON, parts)]);
+      w.bytes(d.group.includes(':') ? DAEMON.MCAST_GROUP6 : DAEMON.MCAST_GROUP, ipBytes(d.group));
+    if (d.port !== undefined) w.u16(DAEMON.MCAST_PORT, d.port);
+    if (d.ttl !== undefined) w.u8(DAEMON.MCAST_TTL, d.ttl);
+    return w.end(at).finish();
   },
-  delDaemon: (state: SyncDaemon['state']): Buffer =>
-    genlPayload(CMD.DEL_DAEMON, [nest(CMD_ATTR.DAEMON, [u32(DAEMON.STATE, DAEMON_STATE[state])])]),
-  getDaemons: (): Buffer => genlPayload(CMD.GET_DAEMON, []),
-  getInfo: (): Buffer => genlPayload(CMD.GET_INFO, []),
-  flush: (): Buffer => genlPayload(CMD.FLUSH, []),
-  zero: (): Buffer => genlPayload(CMD.ZERO, []),
+  delDaemon: (state: SyncDaemon['state']): Buffer => {
+    const w = req(CMD.DEL_DAEMON);
+    const at = w.nest(CMD_ATTR.DAEMON);
+    return w.u32(DAEMON.STATE, DAEMON_STATE[state]).end(at).finish();
+  },
+  getDaemons: (): Buffer => req(CMD.GET_DAEMON).finish(),
+  getInfo: (): Buffer => req(CMD.GET_INFO).finish(),
+  flush: (): Buffer => req(CMD.FLUSH).finish(),
+  zero: (): Buffer => req(CMD.ZERO).finish(),
 };
 
 // ---- replies: each takes the attributes after the genl header

@@ -15,6 +15,7 @@ import {
 } from '../../src/ipvs/wire';
 import { parseAttrs, AttrDecodeError } from '../../src/ipvs/attrs';
 import { opErrorMessage } from '../../src/ipvs/ops';
+import { frameBatch } from '../../src/ipvs/batch';
 import type { IpvsDest, IpvsService } from '../../src/ipvs/types';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+|\/\/[^\n]*/g, ''), 'hex');
@@ -351,5 +352,20 @@ describe('ipvs errors', () => {
       ),
       /^virtual server fwmark 3 \(IPv6\): real server \[2001:db8::5\]:443: cannot edit: no such real server \(ENOENT\)$/,
     );
+  });
+});
+
+describe('ipvs batches', () => {
+  it('frames requests back to back; only the last one asks for an ack', () => {
+    const a = encode.delService({ family: 4, fwmark: 1 });
+    const b = encode.getInfo();
+    const got = frameBatch(0x1a, [a, b], 0x40000000);
+    const want = Buffer.concat([
+      hex('28000000 1a00 0100 00000040 00000000'), // len 16 + 24, family 0x1a, REQUEST, seq, port 0
+      a,
+      hex('14000000 1a00 0500 01000040 00000000'), // len 20, REQUEST|ACK, seq + 1
+      b,
+    ]);
+    assert.equal(got.toString('hex'), want.toString('hex'));
   });
 });
