@@ -44,20 +44,25 @@ export class AttrWriter {
     return at;
   }
 
+  // header() may move this.buf: take the offset first, then the buffer.
   u8(type: number, v: number): this {
-    this.buf[this.header(type, 1)] = v & 0xff;
+    const at = this.header(type, 1);
+    this.buf[at] = v & 0xff;
     return this;
   }
   u16(type: number, v: number): this {
-    this.buf.writeUInt16LE(v, this.header(type, 2));
+    const at = this.header(type, 2);
+    this.buf.writeUInt16LE(v, at);
     return this;
   }
   be16(type: number, v: number): this {
-    this.buf.writeUInt16BE(v, this.header(type, 2));
+    const at = this.header(type, 2);
+    this.buf.writeUInt16BE(v, at);
     return this;
   }
   u32(type: number, v: number): this {
-    this.buf.writeUInt32LE(v >>> 0, this.header(type, 4));
+    const at = this.header(type, 4);
+    this.buf.writeUInt32LE(v >>> 0, at);
     return this;
   }
   /** `len` bytes, `data` copied to the front and the rest zero. */

@@ -7,7 +7,9 @@
  */
 import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink';
 import { BatchSender } from './batch';
-import { encodeOp, errnoName, opErrorMessage, type IpvsOp } from './ops';
+import { encodeOp, errnoName, summarize, type ApplyResult, type IpvsOp } from './ops';
+
+export type { ApplyResult, IpvsOpError } from './ops';
 import {
   serviceKeyId,
   type DestStatus,
@@ -41,20 +43,6 @@ export class KernelError extends Error {
   get code(): string {
     return errnoName(this.errno);
   }
-}
-
-export interface IpvsOpError {
-  readonly op: IpvsOp;
-  readonly errno: number;
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface ApplyResult {
-  readonly applied: number;
-  readonly errors: readonly IpvsOpError[];
-  /** Destination changes not attempted in the kernel's eyes because their service failed. */
-  readonly skipped: number;
 }
 
 export type ListedTable = readonly TableEntry<ServiceStatus, DestStatus>[];
@@ -145,25 +133,7 @@ export class IpvsClient implements IpvsKernel {
   async apply(ops: readonly IpvsOp[]): Promise<ApplyResult> {
     if (this.disposed) throw new Error('IPVS client disposed');
     const results = await this.batches.send(ops.map(encodeOp));
-    const failedServices = new Set<string>();
-    const errors: IpvsOpError[] = [];
-    let applied = 0;
-    let skipped = 0;
-    ops.forEach((o, i) => {
-      const errno = results[i] ?? 0;
-      if (errno === 0) {
-        applied++;
-        return;
-      }
-      const id = serviceKeyId(o.service);
-      if ('dest' in o && failedServices.has(id) && errnoName(errno) === 'ESRCH') {
-        skipped++;
-        return;
-      }
-      if (o.op === 'add-service') failedServices.add(id);
-      errors.push({ op: o, errno, code: errnoName(errno), message: opErrorMessage(o, errno) });
-    });
-    return { applied, errors, skipped };
+    return summarize(ops, results);
   }
 
   async timeouts(): Promise<Timeouts> {

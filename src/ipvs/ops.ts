@@ -4,7 +4,14 @@
  * errno's name). Pure.
  */
 import * as util from 'node:util';
-import { hostPort, serviceName, type IpvsDest, type IpvsService, type ServiceKey } from './types';
+import {
+  hostPort,
+  serviceKeyId,
+  serviceName,
+  type IpvsDest,
+  type IpvsService,
+  type ServiceKey,
+} from './types';
 import { encode } from './wire';
 
 export type IpvsOp =
@@ -83,4 +90,45 @@ export function describeOp(o: IpvsOp): string {
         (o.op === 'delete-dest' ? '' : ` weight ${o.dest.weight}`)
       : '';
   return `${o.op} ${serviceName(o.service)}${dest}`;
+}
+
+export interface IpvsOpError {
+  readonly op: IpvsOp;
+  readonly errno: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ApplyResult {
+  readonly applied: number;
+  readonly errors: readonly IpvsOpError[];
+  /** Destination changes not attempted in the kernel's eyes because their service failed. */
+  readonly skipped: number;
+}
+
+/**
+ * The outcome of a batch from each op's errno (0: done). Destination ops that
+ * failed with ESRCH because their service's own add failed are counted as
+ * skipped: the service's error says it all.
+ */
+export function summarize(ops: readonly IpvsOp[], errnos: readonly number[]): ApplyResult {
+  const failedServices = new Set<string>();
+  const errors: IpvsOpError[] = [];
+  let applied = 0;
+  let skipped = 0;
+  ops.forEach((o, i) => {
+    const errno = errnos[i] ?? 0;
+    if (errno === 0) {
+      applied++;
+      return;
+    }
+    const id = serviceKeyId(o.service);
+    if ('dest' in o && failedServices.has(id) && errnoName(errno) === 'ESRCH') {
+      skipped++;
+      return;
+    }
+    if (o.op === 'add-service') failedServices.add(id);
+    errors.push({ op: o, errno, code: errnoName(errno), message: opErrorMessage(o, errno) });
+  });
+  return { applied, errors, skipped };
 }

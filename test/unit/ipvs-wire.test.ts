@@ -13,7 +13,7 @@ import {
   decodeTimeouts,
   decodeDaemon,
 } from '../../src/ipvs/wire';
-import { parseAttrs, AttrDecodeError } from '../../src/ipvs/attrs';
+import { parseAttrs, AttrDecodeError, AttrWriter } from '../../src/ipvs/attrs';
 import { opErrorMessage } from '../../src/ipvs/ops';
 import { frameBatch } from '../../src/ipvs/batch';
 import type { IpvsDest, IpvsService } from '../../src/ipvs/types';
@@ -367,5 +367,22 @@ describe('ipvs batches', () => {
       b,
     ]);
     assert.equal(got.toString('hex'), want.toString('hex'));
+  });
+});
+
+describe('ipvs attribute writer', () => {
+  it('grows its buffer mid-request without losing what was written', () => {
+    const w = new AttrWriter(9, 1, 6);
+    const n = w.nest(1);
+    w.u8(1, 0xaa).u16(2, 0xbbcc).be16(3, 0x0102).u32(4, 0xdeadbeef).cstr(5, 'eth0');
+    w.bytes(6, Buffer.from([1, 2, 3]), 16).end(n);
+    assert.equal(
+      w.finish().toString('hex'),
+      hex(`09010000 4400 0100
+        0500 0100 aa000000  0600 0200 ccbb0000  0600 0300 0102 0000  0800 0400 efbeadde
+        0900 0500 65746830 00000000  1400 0600 010203 00000000 00000000 00000000 00`).toString(
+        'hex',
+      ),
+    );
   });
 });
