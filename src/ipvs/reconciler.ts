@@ -18,18 +18,6 @@ export interface ReconcileResult extends ApplyResult {
   readonly ops: readonly IpvsOp[];
 }
 
-/** One pass: list, diff, apply. Errors on single entries are in the result, never thrown. */
-export async function reconcile(
-  kernel: IpvsKernel,
-  desired: readonly TableEntry[],
-  opts: DiffOptions = {},
-): Promise<ReconcileResult> {
-  const current = await kernel.list();
-  const ops = diffTable(desired, current, opts);
-  if (ops.length === 0) return { ops, applied: 0, errors: [], skipped: 0 };
-  return { ops, ...(await kernel.apply(ops)) };
-}
-
 function quorumLine(vs: VirtualServerConfig, s: VirtualServerState): string {
   return s.quorumUp
     ? `Gained quorum ${vs.quorum}+${vs.hysteresis}=${vs.quorum + vs.hysteresis} <= ${s.weightSum} for VS ${s.id}`
@@ -42,6 +30,9 @@ export class IpvsReconciler {
   private running: Promise<ReconcileResult> | undefined;
   private again = false;
   private current: ReadonlyMap<ServiceId, VirtualServerState> = new Map();
+  /** The kernel's table as the last clean pass left it; undefined: read it again. */
+  private known: readonly TableEntry[] | undefined;
+  private knownFor: LvsConfig | undefined;
 
   constructor(
     private readonly kernel: IpvsKernel,
@@ -91,7 +82,15 @@ export class IpvsReconciler {
     }
     this.quorum = new Map([...d.states].map(([id, s]) => [id, s.quorumUp]));
     this.current = d.states;
-    const result = await reconcile(this.kernel, d.table, this.opts);
+    const current = this.knownFor === lvs && this.known ? this.known : await this.kernel.list();
+    const ops = diffTable(d.table, current, this.opts);
+    const applied =
+      ops.length > 0 ? await this.kernel.apply(ops) : { applied: 0, errors: [], skipped: 0 };
+    const result: ReconcileResult = { ops, ...applied };
+    // Unowned services stay in the kernel, so the cache keeps them only by re-reading.
+    const clean = result.errors.length === 0 && this.opts.owns === undefined;
+    this.known = clean ? d.table : undefined;
+    this.knownFor = clean ? lvs : undefined;
     for (const o of result.ops) this.log(`IPVS: ${describeOp(o)}`);
     for (const e of result.errors) this.log(`IPVS: ${e.message}`);
     return result;

@@ -20,9 +20,11 @@ const ERRNO = { ENOENT: 2, ESRCH: 3, EEXIST: 17 } as const;
 export class FakeIpvs implements IpvsKernel {
   readonly services = new Map<string, { service: IpvsService; dests: Map<string, IpvsDest> }>();
   readonly sent: IpvsOp[] = [];
+  lists = 0;
   schedulers = new Set<string>(SCHEDULERS);
 
   async list(): Promise<ListedTable> {
+    this.lists++;
     return [...this.services.values()].map((e) => ({
       service: { ...e.service } as ServiceStatus,
       dests: [...e.dests.values()].map((d): DestStatus => ({

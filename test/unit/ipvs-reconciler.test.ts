@@ -53,6 +53,7 @@ const health = (...up: boolean[]): HealthTable =>
 
 describe('ipvs reconciler', () => {
   it('adopts a previous run, follows health with the fewest ops, logs quorum changes', async () => {
+    const web = lvs(conf());
     const kernel = new FakeIpvs();
     const logs: string[] = [];
     const r = new IpvsReconciler(kernel, (l) => logs.push(l));
@@ -84,7 +85,7 @@ describe('ipvs reconciler', () => {
       },
     ]);
     kernel.sent.length = 0;
-    let res = await r.update(lvs(conf()), new Map());
+    let res = await r.update(web, new Map());
     assert.deepEqual(res.ops.map(describeOp), [
       'edit-service 192.0.2.10:80 (TCP)',
       'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.7:80',
@@ -96,7 +97,7 @@ describe('ipvs reconciler', () => {
     assert.deepEqual(res.errors, []);
 
     // One server fails: quorum 2 is lost, the sorry server replaces the other.
-    res = await r.update(lvs(conf()), health(false, true));
+    res = await r.update(web, health(false, true));
     assert.deepEqual(res.ops.map(describeOp), [
       'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.1:80',
       'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.2:80',
@@ -105,16 +106,20 @@ describe('ipvs reconciler', () => {
     assert.ok(logs.includes(`Lost quorum 2-0=2 > 1 for VS ${VS}`), logs.join('\n'));
 
     // Same inputs again: nothing to do.
-    res = await r.update(lvs(conf()), health(false, true));
+    res = await r.update(web, health(false, true));
     assert.deepEqual(res.ops, []);
 
     // Back up: servers in, sorry server out.
-    res = await r.update(lvs(conf()), health(true, true));
+    res = await r.update(web, health(true, true));
     assert.equal(res.ops.length, 3);
     assert.ok(logs.includes(`Gained quorum 2+0=2 <= 2 for VS ${VS}`), logs.join('\n'));
 
-    // A reload that changes one weight changes one entry.
+    // Health changes were diffed against what the last pass left: one dump, at start.
+    assert.equal(kernel.lists, 1);
+
+    // A reload that changes one weight changes one entry (and reads the kernel again).
     res = await r.update(lvs(conf(4)), health(true, true));
+    assert.equal(kernel.lists, 2);
     assert.deepEqual(res.ops.map(describeOp), [
       'edit-dest 192.0.2.10:80 (TCP) real server 198.51.100.2:80 weight 4',
     ]);
@@ -154,5 +159,34 @@ describe('ipvs reconciler', () => {
       logs.join('\n'),
     );
     assert.equal(kernel.services.size, 1, 'the UDP service (wlc) still went in');
+  });
+});
+
+describe('ipvs reconciler: the kernel changed behind its back', () => {
+  it('a reload reads the kernel again and repairs what someone else changed', async () => {
+    const kernel = new FakeIpvs();
+    const r = new IpvsReconciler(kernel, () => undefined);
+    const c = lvs(conf());
+    await r.update(c, new Map());
+    // Someone deletes a destination with ipvsadm.
+    await kernel.apply([
+      {
+        op: 'delete-dest',
+        service: { family: 4, protocol: 'TCP', address: '192.0.2.10', port: 80 },
+        dest: {
+          family: 4,
+          address: '198.51.100.1',
+          port: 80,
+          forwarding: 'NAT',
+          weight: 1,
+          upperThreshold: 0,
+          lowerThreshold: 0,
+        },
+      },
+    ]);
+    const res = await r.update(lvs(conf()), new Map());
+    assert.deepEqual(res.ops.map(describeOp), [
+      'add-dest 192.0.2.10:80 (TCP) real server 198.51.100.1:80 weight 1',
+    ]);
   });
 });
