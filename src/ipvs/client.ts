@@ -19,15 +19,9 @@ import {
   type TableEntry,
   type Timeouts,
 } from './types';
-import {
-  decodeDaemon,
-  decodeDest,
-  decodeInfo,
-  decodeService,
-  decodeTimeouts,
-  encode,
-  IPVS_GENL_NAME,
-} from './wire';
+import { decodeDaemon, decodeDest, decodeInfo, decodeService, decodeTimeouts } from './decode';
+import { encode } from './encode';
+import { IPVS_GENL_NAME } from './uapi';
 
 const NLMSG_ERROR = 2;
 const NLM_F_DUMP = 0x300;

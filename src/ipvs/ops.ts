@@ -12,7 +12,7 @@ import {
   type IpvsService,
   type ServiceKey,
 } from './types';
-import { encode } from './wire';
+import { encode } from './encode';
 
 export type IpvsOp =
   | { readonly op: 'add-service'; readonly service: IpvsService }

@@ -118,6 +118,24 @@ function canonical(lines: readonly string[]): string[] {
     .sort();
 }
 
+const HEALTH_CONF = `
+virtual_server 192.0.2.40 80 {
+  lb_algo rr
+  sorry_server 203.0.113.9 8080
+  real_server 198.51.100.1 80 {
+    weight 2
+    inhibit_on_failure
+    TCP_CHECK {
+    }
+  }
+  real_server 198.51.100.2 80 {
+    weight 3
+    TCP_CHECK {
+    }
+  }
+}
+`;
+
 describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalived as oracles)', () => {
   let vm: Vm;
   let disk: ToolsDisk;
@@ -171,6 +189,16 @@ describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalive
       write('sync-off.json', { syncDaemons: [] }),
     ]);
     for (const n of VS_SAMPLES) cases[n] = fs.readFileSync(path.join(SAMPLES, n), 'utf8');
+    cases['health.conf'] = HEALTH_CONF;
+    cases['all-down.json'] = JSON.stringify(
+      ['198.51.100.1', '198.51.100.2'].map((a) => ({
+        service: '[192.0.2.40]:tcp:80',
+        server: `[${a}]:tcp:80`,
+        up: false,
+        detail: 'connection refused',
+        at: 0,
+      })),
+    );
     disk = toolsDisk(cases);
     vm = await Vm.boot({ board: 'qemu-x86_64', dataImage: disk.image });
     await vm.waitFor('halb: Startup complete', 300000);
@@ -264,6 +292,48 @@ describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalive
     assert.equal(r.code, 0, r.output);
     r = await sh(`${IPVSADM} -L --daemon`);
     assert.doesNotMatch(r.output, /sync daemon/);
+  });
+
+  it('health from the checkers: sorry server in, inhibited server at weight 0, and back', async () => {
+    let r = await sh('halb ipvs-apply /data/cases/health.conf --health /data/cases/all-down.json');
+    assert.equal(r.code, 0, r.output);
+    const svc = {
+      family: 4,
+      protocol: 'TCP',
+      address: '192.0.2.40',
+      port: 80,
+      scheduler: 'rr',
+      flags: {},
+    } as const;
+    const d = (address: string, port: number, weight: number): IpvsDest => ({
+      family: 4,
+      address,
+      port,
+      forwarding: 'NAT',
+      weight,
+      upperThreshold: 0,
+      lowerThreshold: 0,
+    });
+    assert.deepEqual(
+      await ipvsadmSave(),
+      canonical(
+        saveLines([{ service: svc, dests: [d('198.51.100.1', 80, 0), d('203.0.113.9', 8080, 1)] }]),
+      ),
+    );
+    r = await sh('halb ipvs-apply /data/cases/health.conf --json');
+    assert.equal(r.code, 0, r.output);
+    const res = JSON.parse(r.output.slice(r.output.indexOf('{'))) as { ops: string[] };
+    assert.deepEqual(res.ops, [
+      'delete-dest 192.0.2.40:80 (TCP) real server 203.0.113.9:8080',
+      'edit-dest 192.0.2.40:80 (TCP) real server 198.51.100.1:80 weight 2',
+      'add-dest 192.0.2.40:80 (TCP) real server 198.51.100.2:80 weight 3',
+    ]);
+    assert.deepEqual(
+      await ipvsadmSave(),
+      canonical(
+        saveLines([{ service: svc, dests: [d('198.51.100.1', 80, 2), d('198.51.100.2', 80, 3)] }]),
+      ),
+    );
   });
 
   it("keepalived 2.2.7 and halb program the same table from each of keepalived's samples", async () => {

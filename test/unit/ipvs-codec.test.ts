@@ -6,13 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import {
-  decodeDest,
-  decodeService,
-  encode,
-  decodeTimeouts,
-  decodeDaemon,
-} from '../../src/ipvs/wire';
+import { decodeDaemon, decodeDest, decodeService, decodeTimeouts } from '../../src/ipvs/decode';
+import { encode } from '../../src/ipvs/encode';
 import { parseAttrs, AttrDecodeError, AttrWriter } from '../../src/ipvs/attrs';
 import { opErrorMessage } from '../../src/ipvs/ops';
 import { frameBatch } from '../../src/ipvs/batch';
