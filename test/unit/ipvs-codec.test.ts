@@ -11,7 +11,7 @@ import { encode } from '../../src/ipvs/encode';
 import { parseAttrs, AttrDecodeError, AttrWriter } from '../../src/ipvs/attrs';
 import { opErrorMessage } from '../../src/ipvs/ops';
 import { frameBatch } from '../../src/ipvs/batch';
-import type { IpvsDest, IpvsService } from '../../src/ipvs/types';
+import { SCHEDULERS, type IpvsDest, type IpvsService } from '../../src/ipvs/types';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+|\/\/[^\n]*/g, ''), 'hex');
 
@@ -236,22 +236,7 @@ function randomService(): IpvsService {
   const persistent = rnd(2) === 1;
   const common = {
     family,
-    scheduler: pick([
-      'rr',
-      'wrr',
-      'lc',
-      'wlc',
-      'lblc',
-      'lblcr',
-      'dh',
-      'sh',
-      'sed',
-      'nq',
-      'fo',
-      'ovf',
-      'mh',
-      'twos',
-    ]),
+    scheduler: pick(SCHEDULERS),
     flags: {
       ...(rnd(2) ? { onePacket: true } : {}),
       ...(rnd(2) ? { fallback: true } : {}),

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { IPVSADM, KEEPALIVED, toolsDisk, type ToolsDisk } from '../rigs/ipvs-tools';
 import { ROOT, Vm } from '../rigs/vm';
 import { FULL_TABLE } from './ipvs-fixtures';
-import type { IpvsDest, IpvsService, TableEntry } from '../../src/ipvs/types';
+import { SCHEDULERS, type IpvsDest, type IpvsService, type TableEntry } from '../../src/ipvs/types';
 
 const SAMPLES = path.join(ROOT, '..', 'shared', 'corpus', 'keepalived-samples');
 /**
@@ -209,6 +209,11 @@ describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalive
   });
 
   it('programs every feature; ipvsadm -Sn reads back exactly that table', async () => {
+    assert.deepEqual(
+      [...new Set(FULL_TABLE.map((e) => e.service.scheduler))].sort(),
+      SCHEDULERS.filter((s) => s !== 'twos').sort(),
+      'the fixture uses every scheduler of this kernel',
+    );
     const r = await sh('halb ipvs-apply /data/cases/full.json');
     assert.equal(r.code, 0, r.output);
     assert.deepEqual(await ipvsadmSave(), canonical(saveLines(FULL_TABLE)));
