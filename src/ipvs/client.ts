@@ -1,9 +1,10 @@
 /**
  * The IPVS client: generic netlink family "IPVS" through the `netlink`
- * package. Changes go in batches, many requests to a datagram (batch.ts);
- * dumps run one at a time (the kernel allows one dump per socket). Kernel
- * errors become IpvsOpError values naming the service, and the rest of a
- * batch still goes in.
+ * package. Changes go in batches, many requests to a datagram (batch.ts).
+ * One exchange at a time on the socket: the kernel allows one dump per
+ * socket, and the package cannot tell a dump's parts from other replies
+ * arriving between them. Kernel errors become IpvsOpError values naming the
+ * service, and the rest of a batch still goes in.
  */
 import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink';
 import { BatchSender } from './batch';
@@ -49,7 +50,7 @@ export interface IpvsKernel {
 }
 
 export class IpvsClient implements IpvsKernel {
-  private dumps: Promise<unknown> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private readonly batches: BatchSender;
 
@@ -97,10 +98,19 @@ export class IpvsClient implements IpvsKernel {
     return msgs.filter((m) => m.type === this.familyId).map((m) => m.data.subarray(GENL_HDRLEN));
   }
 
-  private dump(payload: Buffer, what: string): Promise<Buffer[]> {
-    const next = this.dumps.then(() => this.request(payload, true, what));
-    this.dumps = next.catch(() => undefined);
+  /** Runs fn after every exchange queued before it. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn);
+    this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private dump(payload: Buffer, what: string): Promise<Buffer[]> {
+    return this.serial(() => this.request(payload, true, what));
+  }
+
+  private single(payload: Buffer, what: string): Promise<Buffer[]> {
+    return this.serial(() => this.request(payload, false, what));
   }
 
   async services(): Promise<ServiceStatus[]> {
@@ -126,19 +136,19 @@ export class IpvsClient implements IpvsKernel {
    */
   async apply(ops: readonly IpvsOp[]): Promise<ApplyResult> {
     if (this.disposed) throw new Error('IPVS client disposed');
-    const results = await this.batches.send(ops.map(encodeOp));
+    const results = await this.serial(() => this.batches.send(ops.map(encodeOp)));
     return summarize(ops, results);
   }
 
   async timeouts(): Promise<Timeouts> {
-    const [r] = await this.request(encode.getTimeouts(), false, 'get timeouts');
+    const [r] = await this.single(encode.getTimeouts(), 'get timeouts');
     if (!r) throw new Error('get timeouts: no reply');
     return decodeTimeouts(r);
   }
 
   /** Zero leaves that timeout unchanged (the kernel's rule). */
   async setTimeouts(t: Timeouts): Promise<void> {
-    await this.request(encode.setTimeouts(t), false, 'set timeouts');
+    await this.single(encode.setTimeouts(t), 'set timeouts');
   }
 
   async syncDaemons(): Promise<SyncDaemon[]> {
@@ -147,26 +157,22 @@ export class IpvsClient implements IpvsKernel {
   }
 
   async startSyncDaemon(d: SyncDaemon): Promise<void> {
-    await this.request(
-      encode.newDaemon(d),
-      false,
-      `start sync daemon (${d.state}) on ${d.interface}`,
-    );
+    await this.single(encode.newDaemon(d), `start sync daemon (${d.state}) on ${d.interface}`);
   }
 
   async stopSyncDaemon(state: SyncDaemon['state']): Promise<void> {
-    await this.request(encode.delDaemon(state), false, `stop sync daemon (${state})`);
+    await this.single(encode.delDaemon(state), `stop sync daemon (${state})`);
   }
 
   async info(): Promise<{ version: string; connTableSize: number }> {
-    const [r] = await this.request(encode.getInfo(), false, 'get IPVS info');
+    const [r] = await this.single(encode.getInfo(), 'get IPVS info');
     if (!r) throw new Error('get IPVS info: no reply');
     return decodeInfo(r);
   }
 
   /** Removes every service and destination (ipvsadm -C). */
   async flush(): Promise<void> {
-    await this.request(encode.flush(), false, 'flush');
+    await this.single(encode.flush(), 'flush');
   }
 
   dispose(): void {
