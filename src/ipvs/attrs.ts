@@ -102,19 +102,29 @@ export class AttrDecodeError extends Error {
   }
 }
 
-/** Parses a run of attributes into type -> payload (the last one wins on repeats). */
-export function parseAttrs(buf: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
+/** A run of attributes by type (the last one wins on repeats); types are small numbers. */
+export class Attrs {
+  constructor(private readonly byType: (Buffer | undefined)[]) {}
+  get(type: number): Buffer | undefined {
+    return this.byType[type];
+  }
+  has(type: number): boolean {
+    return this.byType[type] !== undefined;
+  }
+}
+
+export function parseAttrs(buf: Buffer): Attrs {
+  const out: (Buffer | undefined)[] = [];
   let off = 0;
   while (off + NLA_HDRLEN <= buf.length) {
     const len = buf.readUInt16LE(off);
     const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
     if (len < NLA_HDRLEN || off + len > buf.length)
       throw new AttrDecodeError('TRUNCATED', `attribute ${type} at ${off}: length ${len} overruns`);
-    out.set(type, buf.subarray(off + NLA_HDRLEN, off + len));
+    out[type] = buf.subarray(off + NLA_HDRLEN, off + len);
     off += (len + 3) & ~3;
   }
-  return out;
+  return new Attrs(out);
 }
 
 function sized(b: Buffer | undefined, n: number, what: string): Buffer | undefined {
@@ -131,7 +141,8 @@ export const read = {
   u32: (b: Buffer | undefined): number | undefined => sized(b, 4, 'u32')?.readUInt32LE(0),
   u64: (b: Buffer | undefined): number | undefined => {
     const s = sized(b, 8, 'u64');
-    return s === undefined ? undefined : Number(s.readBigUInt64LE(0));
+    // Exact up to 2^53, which counters do not reach; no BigInt on the hot path.
+    return s === undefined ? undefined : s.readUInt32LE(0) + s.readUInt32LE(4) * 0x100000000;
   },
   cstr: (b: Buffer | undefined): string | undefined => {
     if (b === undefined) return undefined;

@@ -3,8 +3,8 @@
  * genl header). Unknown attributes are skipped, missing required ones and
  * truncated ones are AttrDecodeError. Pure.
  */
-import { ipString } from '../vrrp/checksum';
-import { AttrDecodeError, parseAttrs, read } from './attrs';
+import { ipString as ipText } from '../vrrp/checksum';
+import { AttrDecodeError, parseAttrs, read, type Attrs } from './attrs';
 import type {
   DestStatus,
   Family,
@@ -31,6 +31,11 @@ import {
   TUN_TYPE,
   TUN_TYPE_OF,
 } from './uapi';
+
+/** An address from union nf_inet_addr (IPv4 in the first 4 bytes). */
+function ipString(b: Buffer, family: Family): string {
+  return family === 4 ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : ipText(b, 6);
+}
 
 function bitsOfMask(b: Buffer, family: Family): number {
   if (family === 6) return b.readUInt32LE(0);
@@ -73,7 +78,7 @@ function decodeStats(b: Buffer | undefined, wide: boolean): IpvsStats | undefine
   };
 }
 
-function statsOf(a: Map<number, Buffer>, s32: number, s64: number): IpvsStats | undefined {
+function statsOf(a: Attrs, s32: number, s64: number): IpvsStats | undefined {
   return a.has(s64) ? decodeStats(a.get(s64), true) : decodeStats(a.get(s32), false);
 }
 
