@@ -15,7 +15,7 @@ import { SCHEDULERS, type IpvsDest, type IpvsService } from '../../src/ipvs/type
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+|\/\/[^\n]*/g, ''), 'hex');
 
-describe('ipvs wire: requests', () => {
+describe('ipvs codec: requests', () => {
   it('NEW_SERVICE 192.0.2.10:80 TCP wlc: the bytes ip_vs.h calls for', () => {
     const s: IpvsService = {
       family: 4,
@@ -113,7 +113,7 @@ describe('ipvs wire: requests', () => {
   });
 });
 
-describe('ipvs wire: replies', () => {
+describe('ipvs codec: replies', () => {
   it('a destination as the kernel sends it: nested flags set, 32- and 64-bit stats, IPv6', () => {
     const reply = hex(`
       d800 0280                          // IPVS_CMD_ATTR_DEST | NLA_F_NESTED, 216 bytes
@@ -286,7 +286,7 @@ function randomDest(): IpvsDest {
   };
 }
 
-describe('ipvs wire: decode(encode(x)) = x', () => {
+describe('ipvs codec: decode(encode(x)) = x', () => {
   it('500 random services', () => {
     for (let i = 0; i < 500; i++) {
       const s = randomService();
