@@ -30,4 +30,13 @@ export type Command =
   | { readonly kind: 'version'; readonly json: boolean }
   /** Hidden: the health-checker child process the daemon starts (src/checkers/child.ts). */
   | { readonly kind: 'checkers'; readonly logDetail: boolean }
+  | { readonly kind: 'ipvs-list'; readonly json: boolean }
+  | {
+      readonly kind: 'ipvs-apply';
+      readonly file: string;
+      readonly healthFile: string | undefined;
+      readonly dryRun: boolean;
+      readonly json: boolean;
+      readonly keepOthers: boolean;
+    }
   | { readonly kind: 'help'; readonly text: string };

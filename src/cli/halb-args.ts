@@ -98,6 +98,32 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       );
       return { kind: 'checkers', logDetail: o.logDetail === true };
     }
+    // Test entries into the IPVS client (not in the usage text).
+    case 'ipvs-list': {
+      const { options: o } = parseOptions(rest, [json], "'halb ipvs-list'");
+      return { kind: 'ipvs-list', json: o.json === true };
+    }
+    case 'ipvs-apply': {
+      const { options: o, positionals } = parseOptions(
+        rest,
+        [
+          json,
+          { key: 'health', long: 'health', value: 'required' },
+          { key: 'dryRun', long: 'dry-run', value: 'none' },
+          { key: 'keepOthers', long: 'keep-others', value: 'none' },
+        ],
+        "'halb ipvs-apply'",
+      );
+      if (positionals.length !== 1) throw new UsageError("'halb ipvs-apply' takes one FILE");
+      return {
+        kind: 'ipvs-apply',
+        file: positionals[0] as string,
+        healthFile: str(o.health),
+        dryRun: o.dryRun === true,
+        json: o.json === true,
+        keepOthers: o.keepOthers === true,
+      };
+    }
     case undefined:
     case 'help':
     case '--help':

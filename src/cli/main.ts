@@ -12,6 +12,7 @@ import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
 import { checkersCommand } from './cmd/checkers';
+import { ipvsApplyCommand, ipvsListCommand } from './cmd/ipvs';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -59,6 +60,10 @@ async function main(): Promise<number> {
       return checkersCommand(cmd.logDetail);
     case 'run':
       return runCommand(cmd.options, args, selfEntry());
+    case 'ipvs-list':
+      return ipvsListCommand(cmd.json, out);
+    case 'ipvs-apply':
+      return ipvsApplyCommand(cmd, out, err);
   }
 }
 

@@ -56,6 +56,24 @@ export interface RealServerConfig {
   readonly notifyDown: string[] | undefined;
   readonly alpha: boolean;
   readonly checkers: readonly CheckerConfig[];
+  /** lvs_method: this real server's own forwarding, when it has one. */
+  readonly forwarding?: Forwarding;
+}
+
+export interface Forwarding {
+  readonly kind: 'NAT' | 'DR' | 'TUN';
+  /** TUN: [type ipip|gue|gre] [port N] [nocsum|csum|remcsum], as written. */
+  readonly options: readonly string[];
+}
+
+/** ops, flag-1..3 and their sh-/mh- names (keepalived maps both onto the same kernel bits). */
+export interface SchedulerFlags {
+  readonly onePacket: boolean;
+  /** flag-1, sh-fallback, mh-fallback. */
+  readonly flag1: boolean;
+  /** flag-2, sh-port, mh-port. */
+  readonly flag2: boolean;
+  readonly flag3: boolean;
 }
 
 export type ServiceKey =
@@ -86,6 +104,10 @@ export interface VirtualServerConfig {
   readonly sorryServerInhibit: boolean;
   readonly delayLoopS: number;
   readonly realServers: readonly RealServerConfig[];
+  /** ip_family: needed for fwmark services; otherwise the address says. */
+  readonly ipFamily?: 4 | 6;
+  readonly schedulerFlags: SchedulerFlags;
+  readonly sorryServerForwarding?: Forwarding;
 }
 
 export interface LvsConfig {
@@ -119,6 +141,20 @@ function forwarding(v: unknown): { kind: 'NAT' | 'DR' | 'TUN'; options: string[]
   if (Array.isArray(v))
     return { kind: v[0] as 'NAT' | 'DR' | 'TUN', options: v.slice(1) as string[] };
   return undefined;
+}
+
+function forwardingOf(v: unknown): Forwarding | undefined {
+  const f = forwarding(v);
+  return f ? { kind: f.kind, options: f.options } : undefined;
+}
+
+function familyOf(v: string | undefined): 4 | 6 | undefined {
+  return v === 'inet' ? 4 : v === 'inet6' ? 6 : undefined;
+}
+
+/** `{key: v}` when v is defined, `{}` otherwise (exactOptionalPropertyTypes-friendly). */
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 function checker(type: CheckerType, c: ModelBlock, rs: ModelBlock, vs: ModelBlock): CheckerConfig {
@@ -174,6 +210,7 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
           checkers: Object.keys(rs)
             .filter((k): k is CheckerType => (CHECKER_TYPES as readonly string[]).includes(k))
             .flatMap((t) => (rs[t] as ModelBlock[]).map((c) => checker(t, c, rs, vs))),
+          ...optional('forwarding', forwardingOf(rs.lvs_method)),
         };
       });
       return {
@@ -200,6 +237,14 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
         sorryServerInhibit: flag(vs, 'sorry_server_inhibit'),
         delayLoopS: num(vs, 'delay_loop') ?? 60,
         realServers,
+        ...optional('ipFamily', familyOf(str(vs, 'ip_family'))),
+        schedulerFlags: {
+          onePacket: flag(vs, 'ops'),
+          flag1: flag(vs, 'flag-1') || flag(vs, 'sh-fallback') || flag(vs, 'mh-fallback'),
+          flag2: flag(vs, 'flag-2') || flag(vs, 'sh-port') || flag(vs, 'mh-port'),
+          flag3: flag(vs, 'flag-3'),
+        },
+        ...optional('sorryServerForwarding', forwardingOf(vs.sorry_server_lvs_method)),
       };
     },
   );

@@ -1,0 +1,116 @@
+/**
+ * Test entries into the IPVS client, not in `halb help`:
+ *   halb ipvs-list [--json]
+ *   halb ipvs-apply FILE [--health FILE.json] [--dry-run] [--json] [--keep-others]
+ * FILE is a keepalived.conf (its virtual servers, checkers not run: every real
+ * server counts as its initial state; lvs_timeouts) or JSON: a table
+ * (TableEntry[]) or { table?, timeouts?, syncDaemons? } (the daemons wanted
+ * running: others are stopped).
+ * ipvs-apply prints the kernel errors, one a line, and exits 1 when there was one.
+ */
+import * as fs from 'node:fs';
+import { formatDiagnostic, hasErrors } from '../../config/diagnostics';
+import { loadConfig } from '../../config/load';
+import { lvsConfig } from '../../config/lvs-config';
+import { healthKey, type HealthReport } from '../../lvs/health';
+import { IpvsClient } from '../../ipvs/client';
+import { desiredTable } from '../../ipvs/desired';
+import { diffTable } from '../../ipvs/diff';
+import { formatTable } from '../../ipvs/format';
+import { describeOp } from '../../ipvs/ops';
+import { timeoutsOf } from '../../ipvs/globals';
+import type { IpvsTable, SyncDaemon, Timeouts } from '../../ipvs/types';
+import { words } from '../../config/access';
+import type { ModelBlock } from '../../config/validate';
+import type { Command } from '../commands';
+
+type Out = (s: string) => void;
+
+export async function ipvsListCommand(json: boolean, out: Out): Promise<number> {
+  const client = await IpvsClient.open();
+  try {
+    const table = await client.list();
+    if (json) {
+      const [info, timeouts, syncDaemons] = await Promise.all([
+        client.info(),
+        client.timeouts(),
+        client.syncDaemons(),
+      ]);
+      out(JSON.stringify({ info, timeouts, syncDaemons, table }, null, 2));
+    } else formatTable(table).forEach((l) => out(l));
+    return 0;
+  } finally {
+    client.dispose();
+  }
+}
+
+interface Wanted {
+  readonly table?: IpvsTable;
+  readonly timeouts?: Timeouts;
+  readonly syncDaemons?: readonly SyncDaemon[];
+}
+
+function readWanted(file: string, healthFile: string | undefined, err: Out): Wanted | undefined {
+  if (file.endsWith('.json')) {
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as IpvsTable | Wanted;
+    return Array.isArray(j) ? { table: j } : (j as Wanted);
+  }
+  const loaded = loadConfig(file, { allConfig: true });
+  loaded.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map(formatDiagnostic)
+    .forEach((l) => err(l));
+  if (loaded.missing || hasErrors(loaded.diagnostics)) return undefined;
+  const reports = healthFile
+    ? (JSON.parse(fs.readFileSync(healthFile, 'utf8')) as HealthReport[])
+    : [];
+  const health = new Map(reports.map((r) => [healthKey(r.service, r.server), r]));
+  const d = desiredTable(lvsConfig(loaded.model), health);
+  d.problems.forEach((p) => err(p));
+  const globals = loaded.model.global_defs as ModelBlock | undefined;
+  const timeouts = timeoutsOf(words(globals, 'lvs_timeouts'));
+  return { table: d.table, ...(timeouts ? { timeouts } : {}) };
+}
+
+async function applySyncDaemons(client: IpvsClient, want: readonly SyncDaemon[]): Promise<void> {
+  const running = await client.syncDaemons();
+  const same = (a: SyncDaemon, b: SyncDaemon): boolean =>
+    a.interface === b.interface && a.syncId === b.syncId;
+  for (const r of running) {
+    const w = want.find((x) => x.state === r.state);
+    if (!w || !same(w, r)) await client.stopSyncDaemon(r.state);
+  }
+  for (const w of want) {
+    const r = running.find((x) => x.state === w.state);
+    if (!r || !same(w, r)) await client.startSyncDaemon(w);
+  }
+}
+
+export async function ipvsApplyCommand(
+  cmd: Extract<Command, { kind: 'ipvs-apply' }>,
+  out: Out,
+  err: Out,
+): Promise<number> {
+  const wanted = readWanted(cmd.file, cmd.healthFile, err);
+  if (!wanted) return 1;
+  const client = await IpvsClient.open();
+  try {
+    if (wanted.timeouts && !cmd.dryRun) await client.setTimeouts(wanted.timeouts);
+    if (wanted.syncDaemons && !cmd.dryRun) await applySyncDaemons(client, wanted.syncDaemons);
+    if (!wanted.table) return 0;
+    const current = await client.list();
+    const ops = diffTable(wanted.table, current, cmd.keepOthers ? { owns: () => false } : {});
+    if (cmd.dryRun) {
+      if (cmd.json) out(JSON.stringify(ops, null, 2));
+      else ops.forEach((o) => out(describeOp(o)));
+      return 0;
+    }
+    const result = await client.apply(ops);
+    result.errors.forEach((e) => err(e.message));
+    if (cmd.json) out(JSON.stringify({ ops: ops.map(describeOp), ...result }, null, 2));
+    else out(`${ops.length} changes: ${result.applied} applied, ${result.errors.length} refused`);
+    return result.errors.length > 0 ? 1 : 0;
+  } finally {
+    client.dispose();
+  }
+}
