@@ -11,6 +11,7 @@ import { checkCommand } from './cmd/check';
 import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
+import { ledsCommand } from './cmd/leds';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -54,6 +55,8 @@ async function main(): Promise<number> {
       return checkCommand(cmd, err, out);
     case 'status':
       return statusCommand(cmd.runtimeDir, cmd.json, out);
+    case 'leds':
+      return ledsCommand(cmd.pattern, cmd.boardFile, err);
     case 'run':
       return runCommand(cmd.options, args, selfEntry());
   }

@@ -15,6 +15,7 @@ import { buildInfo } from '../core/build-info';
 import type { Logger } from '../core/log';
 import { ledView, type DaemonStatus } from '../core/status';
 import { ledPatternFor } from '../leds/patterns';
+import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
@@ -34,6 +35,7 @@ export class Daemon {
   private stopped = false;
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
+  private leds: DaemonLeds | undefined;
 
   constructor(
     private readonly opts: RunOptions,
@@ -56,6 +58,7 @@ export class Daemon {
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     this.startVrrp(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
+    this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
   }
@@ -83,6 +86,7 @@ export class Daemon {
     this.stopped = true;
     this.log.info('Stopping');
     await this.vrrp?.stop();
+    await this.leds?.dispose();
     await this.control?.dispose();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
     this.log.info(`Stopped halb v${buildInfo().version}`);

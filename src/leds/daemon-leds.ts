@@ -1,0 +1,60 @@
+/**
+ * The daemon's one hook into the LEDs: opens what the board has, resets it,
+ * and then follows the daemon's applied state (the same status object as
+ * `halb status`), polled so the daemon's code needs no call at each change.
+ */
+import * as os from 'node:os';
+import type { Board } from '../board/board';
+import type { DaemonStatus } from '../core/status';
+import type { Logger } from '../core/log';
+import { openLeds, realLedDeps, type LedDeps } from './open';
+import { panelText } from './panel-text';
+import type { LedController } from './controller';
+
+export const FOLLOW_INTERVAL_MS = 200;
+
+export interface DaemonLeds {
+  readonly controller: LedController;
+  /** Shows the current status now (also done every FOLLOW_INTERVAL_MS). */
+  update(): void;
+  dispose(): Promise<void>;
+}
+
+export async function startLeds(
+  board: Board | null,
+  log: Logger,
+  status: () => DaemonStatus,
+  deps: LedDeps = realLedDeps(),
+): Promise<DaemonLeds> {
+  const controller = await openLeds(
+    board?.leds ?? { sysfs: null, panel: null },
+    (m) => log.warn(m),
+    deps,
+  );
+  await controller.start();
+  if (controller.sinks.length > 0) {
+    log.info(`LEDs: ${controller.sinks.map((s) => s.name).join(', ')} reset`);
+  }
+  const hostname = os.hostname();
+  const update = (): void => {
+    const s = status();
+    controller.show(s.led.pattern, panelText(s, hostname));
+  };
+  let timer: unknown;
+  let stopped = false;
+  const tick = (): void => {
+    if (stopped) return;
+    update();
+    timer = deps.timers.setTimeout(tick, FOLLOW_INTERVAL_MS);
+  };
+  if (controller.sinks.length > 0) tick();
+  return {
+    controller,
+    update,
+    dispose: async () => {
+      stopped = true;
+      deps.timers.clearTimeout(timer);
+      await controller.dispose();
+    },
+  };
+}
