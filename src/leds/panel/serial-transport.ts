@@ -13,5 +13,14 @@ export async function openSerial(device: string, baud: number): Promise<ByteTran
   await new Promise<void>((resolve, reject) =>
     port.open((err) => (err ? reject(new Error(`${device}: ${err.message}`)) : resolve())),
   );
-  return streamTransport(port);
+  const t = streamTransport(port);
+  return {
+    ...t,
+    // SerialPort has no _destroy: only close() releases the fd and its lock.
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
 }
