@@ -8,6 +8,7 @@ import { LedController } from './controller';
 import { DEFAULT_LINK_OPTIONS, PanelLink, type LinkOptions } from './panel/link';
 import { FrontPanelSink } from './panel/front-panel';
 import type { ByteTransport } from './panel/transport';
+import { openSerial } from './panel/serial-transport';
 import type { LedSink, Warn } from './sink';
 import { realSysfs, type SysfsIo } from './sysfs/sysfs-io';
 import { SysfsLedSink } from './sysfs/sysfs-leds';
@@ -23,8 +24,7 @@ export interface LedDeps {
 export const realLedDeps = (): LedDeps => ({
   timers: realTimers,
   sysfs: realSysfs,
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  openSerial: (d, b) => (require('./panel/serial-transport') as typeof import('./panel/serial-transport')).openSerial(d, b),
+  openSerial,
   link: DEFAULT_LINK_OPTIONS,
 });
 

@@ -18,6 +18,7 @@ export function panelText(s: DaemonStatus, hostname: string): string[] {
   const role =
     n > 1 ? `${ROLE_LABEL[s.led.pattern]} ${masters.length}/${n}` : ROLE_LABEL[s.led.pattern];
   const vips = (masters.length > 0 ? masters : s.instances).flatMap((i) => i.vips);
-  const vip = vips.length === 0 ? '' : vips.length === 1 ? vips[0]! : `${vips[0]} +${vips.length - 1}`;
+  const vip =
+    vips.length === 0 ? '' : vips.length === 1 ? vips[0]! : `${vips[0]} +${vips.length - 1}`;
   return [hostname, role, vip, `config gen ${s.configGeneration}`];
 }

@@ -218,7 +218,9 @@ describe('daemon LEDs', () => {
       leds.controller.sinks.map((s) => s.name),
       ['sysfs'],
     );
-    assert.ok(b.lines.some((l) => /front panel \/dev\/ttyFAKE: ENOENT.*running without it/.test(l)));
+    assert.ok(
+      b.lines.some((l) => /front panel \/dev\/ttyFAKE: ENOENT.*running without it/.test(l)),
+    );
     await leds.dispose();
     b.sysfs.dispose();
   });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crc16, encodePacket, PacketDecoder, PacketType, type Packet } from '../../src/leds/panel/codec';
+import {
+  crc16,
+  encodePacket,
+  PacketDecoder,
+  PacketType,
+  type Packet,
+} from '../../src/leds/panel/codec';
 import {
   clearScreen,
   keyReport,
@@ -67,7 +73,7 @@ describe('CFA-635 codec', () => {
     const stream = Buffer.concat(packets.map(encodePacket));
     const d = new PacketDecoder(HOST_SIDE);
     const out: Packet[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const n = 1 + rnd(9);
       out.push(...d.push(stream.subarray(at, at + n)));
       at += n;

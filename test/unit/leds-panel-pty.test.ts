@@ -80,7 +80,12 @@ describe('front panel over a pty', () => {
         5000,
         `MASTER on the panel (now ${JSON.stringify(sim.state())})`,
       );
-      assert.deepEqual(rows(), [os.hostname().slice(0, 20), 'MASTER', '192.0.2.10', 'config gen 3']);
+      assert.deepEqual(rows(), [
+        os.hostname().slice(0, 20),
+        'MASTER',
+        '192.0.2.10',
+        'config gen 3',
+      ]);
 
       sim.injectGarbage(Buffer.from([0x41, 0x16, 0x00, 0xff, 0x80]));
       sim.loseAnswers(1);
@@ -116,7 +121,10 @@ describe('front panel over a pty', () => {
       const b = JSON.parse(
         fs.readFileSync(path.join(ROOT, 'board/qemu-x86_64/board.json'), 'utf8'),
       );
-      fs.writeFileSync(file, JSON.stringify({ ...b, leds: { panel: { device: ptys.a, baud: 115200 } } }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...b, leds: { panel: { device: ptys.a, baud: 115200 } } }),
+      );
       const main = path.join(ROOT, 'build/src/cli/main.js');
       const r = await run([process.execPath, main, 'leds', 'fault', '--board', file]);
       assert.equal(r.code, 0, r.stderr);

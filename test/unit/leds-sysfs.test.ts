@@ -35,20 +35,35 @@ describe('fake sysfs enforces the kernel rules', () => {
     const s = fake();
     s.addLed('a');
     const delay = path.join(s.root, 'a', 'delay_on');
-    assert.equal(code(() => s.write(delay, '100')), 'ENOENT');
+    assert.equal(
+      code(() => s.write(delay, '100')),
+      'ENOENT',
+    );
     s.write(path.join(s.root, 'a', 'trigger'), 'timer');
     assert.equal(s.attr('a', 'delay_on'), '500');
     s.write(delay, '100');
     s.write(path.join(s.root, 'a', 'trigger'), 'none');
     assert.equal(s.attr('a', 'delay_on'), undefined);
-    assert.equal(code(() => s.write(delay, '100')), 'ENOENT');
+    assert.equal(
+      code(() => s.write(delay, '100')),
+      'ENOENT',
+    );
   });
   it('refuses unknown triggers, read-only attributes and non-numbers', () => {
     const s = fake();
     s.addLed('a', { triggers: ['none', 'heartbeat'] });
-    assert.equal(code(() => s.write(path.join(s.root, 'a', 'trigger'), 'timer')), 'EINVAL');
-    assert.equal(code(() => s.write(path.join(s.root, 'a', 'max_brightness'), '1')), 'EACCES');
-    assert.equal(code(() => s.write(path.join(s.root, 'a', 'brightness'), 'on')), 'EINVAL');
+    assert.equal(
+      code(() => s.write(path.join(s.root, 'a', 'trigger'), 'timer')),
+      'EINVAL',
+    );
+    assert.equal(
+      code(() => s.write(path.join(s.root, 'a', 'max_brightness'), '1')),
+      'EACCES',
+    );
+    assert.equal(
+      code(() => s.write(path.join(s.root, 'a', 'brightness'), 'on')),
+      'EINVAL',
+    );
   });
   it('clamps brightness to max_brightness; 0 removes the trigger', () => {
     const s = fake();
@@ -94,7 +109,10 @@ describe('LED class device', () => {
   it('the real io never creates a missing attribute (ENOENT, as sysfs)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-sysfs-'));
     try {
-      assert.equal(code(() => realSysfs.write(path.join(dir, 'delay_on'), '1')), 'ENOENT');
+      assert.equal(
+        code(() => realSysfs.write(path.join(dir, 'delay_on'), '1')),
+        'ENOENT',
+      );
       assert.equal(fs.existsSync(path.join(dir, 'delay_on')), false);
       fs.writeFileSync(path.join(dir, 'brightness'), '0\n');
       realSysfs.write(path.join(dir, 'brightness'), '1');
@@ -115,7 +133,12 @@ describe('sysfs LED sink', () => {
   });
   const box = () => {
     const s = fake();
-    for (const n of ['halb:green:status', 'halb:red:status', 'halb:green:alive', 'halb:green:lan0']) {
+    for (const n of [
+      'halb:green:status',
+      'halb:red:status',
+      'halb:green:alive',
+      'halb:green:lan0',
+    ]) {
       s.addLed(n, { max: 1 });
     }
     return s;
@@ -147,7 +170,15 @@ describe('sysfs LED sink', () => {
     const sink = new SysfsLedSink(board(s.root), s, () => assert.fail('no warning'));
     await sink.reset();
     const seen: Record<string, string[]> = {};
-    for (const p of ['booting', 'master', 'backup', 'fault', 'degraded', 'config-error', 'idle'] as const) {
+    for (const p of [
+      'booting',
+      'master',
+      'backup',
+      'fault',
+      'degraded',
+      'config-error',
+      'idle',
+    ] as const) {
       sink.show(LOOKS[p]);
       seen[p] = look(s);
     }
@@ -171,11 +202,14 @@ describe('sysfs LED sink', () => {
     sink.show(LOOKS.backup);
     sink.show(LOOKS.backup);
     assert.equal(s.attr('halb:green:status', 'brightness'), '255', 'solid instead of blinking');
-    assert.deepEqual(warnings.sort(), [
-      "LED halb:green:status: kernel has no 'timer' trigger",
-      `LED halb:green:alive: no such LED class device in ${path.join(s.root, 'halb:green:alive')}`,
-      `LED halb:green:lan0: no such LED class device in ${path.join(s.root, 'halb:green:lan0')}`,
-      `LED halb:red:status: no such LED class device in ${path.join(s.root, 'halb:red:status')}`,
-    ].sort());
+    assert.deepEqual(
+      warnings.sort(),
+      [
+        "LED halb:green:status: kernel has no 'timer' trigger",
+        `LED halb:green:alive: no such LED class device in ${path.join(s.root, 'halb:green:alive')}`,
+        `LED halb:green:lan0: no such LED class device in ${path.join(s.root, 'halb:green:lan0')}`,
+        `LED halb:red:status: no such LED class device in ${path.join(s.root, 'halb:red:status')}`,
+      ].sort(),
+    );
   });
 });

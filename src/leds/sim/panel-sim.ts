@@ -107,7 +107,10 @@ export class PanelSimulator {
         const col = d[0]!;
         const row = d[1]!;
         if (col >= COLUMNS || row >= ROWS) return false;
-        const text = d.subarray(2).toString('latin1').slice(0, COLUMNS - col);
+        const text = d
+          .subarray(2)
+          .toString('latin1')
+          .slice(0, COLUMNS - col);
         const old = this.rowText[row]!;
         this.rowText[row] = old.slice(0, col) + text + old.slice(col + text.length);
         return true;
