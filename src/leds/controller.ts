@@ -7,6 +7,7 @@
 import type { LedPattern } from './patterns';
 import { LOOKS } from './looks';
 import type { LedSink } from './sink';
+import type { KeyEvent } from './panel/cfa635';
 
 export class LedController {
   private last = '';
@@ -26,6 +27,11 @@ export class LedController {
     this.last = key;
     this.current = { pattern, text: [...text] };
     for (const s of this.sinks) s.show(LOOKS[pattern], text);
+  }
+
+  /** Key presses from any sink that has keys. */
+  onKey(listener: (k: KeyEvent) => void): void {
+    for (const s of this.sinks) s.onKey?.(listener);
   }
 
   flushed(): Promise<void> {

@@ -35,6 +35,9 @@ export async function startLeds(
   if (controller.sinks.length > 0) {
     log.info(`LEDs: ${controller.sinks.map((s) => s.name).join(', ')} reset`);
   }
+  controller.onKey((k) => {
+    if (k.pressed) log.info(`front panel key ${k.key}`);
+  });
   const hostname = os.hostname();
   const update = (): void => {
     const s = status();

@@ -1,5 +1,6 @@
 /** What the controller drives: one kind of LED hardware (sysfs LEDs, a serial panel). */
 import type { LedLook } from './looks';
+import type { KeyEvent } from './panel/cfa635';
 
 export interface LedSink {
   readonly name: string;
@@ -10,6 +11,8 @@ export interface LedSink {
   /** Resolves when what show() asked for has reached the hardware (or failed for now). */
   flushed(): Promise<void>;
   dispose(): Promise<void>;
+  /** Key presses, for sinks that have keys (the serial panel). */
+  onKey?(listener: (k: KeyEvent) => void): void;
 }
 
 export type Warn = (message: string) => void;

@@ -18,6 +18,12 @@ import { PanelSimulator } from '../../src/leds/sim/panel-sim';
 import { ledPatternFor, type Role } from '../../src/leds/patterns';
 import { run } from '../rigs/exec';
 import { PtyPair, until } from '../rigs/pty-pair';
+import { Proc } from '../rigs/process';
+import { PanelLink } from '../../src/leds/panel/link';
+import { FrontPanelSink } from '../../src/leds/panel/front-panel';
+import { connectUnix } from '../../src/leds/panel/transport';
+import { LOOKS } from '../../src/leds/looks';
+import { realTimers } from '../../src/leds/timers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const board = (device: string) =>
@@ -95,13 +101,11 @@ describe('front panel over a pty', () => {
         5000,
         `FAULT on the panel (now ${JSON.stringify(sim.state())})`,
       );
-      const panel = leds.controller.sinks[0] as unknown as {
-        link: { counters: { retries: number }; onKey(l: (k: KeyEvent) => void): void };
-      };
+      const panel = leds.controller.sinks[0] as unknown as { link: PanelLink };
       assert.ok(panel.link.counters.retries >= 1, 'the lost answer was retried');
 
       const keys: KeyEvent[] = [];
-      panel.link.onKey((k) => keys.push(k));
+      leds.controller.onKey((k) => keys.push(k));
       sim.pressKey('enter');
       await until(() => keys.length === 2, 5000, 'the key press and release');
       assert.deepEqual(keys, [
@@ -109,6 +113,10 @@ describe('front panel over a pty', () => {
         { key: 'enter', pressed: false },
       ]);
       assert.ok(!lines.some((l) => /WARNING/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /front panel key enter$/.test(l)),
+        lines.join('\n'),
+      );
     } finally {
       await leds.dispose();
     }
@@ -131,6 +139,37 @@ describe('front panel over a pty', () => {
       assert.deepEqual(sim.state().leds, ['red', 'off', 'off', 'off']);
       assert.equal(sim.state().rows[1]!.trimEnd(), 'HALB NOT RUNNING');
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('panel simulator process over a unix socket (as QEMU -chardev socket)', () => {
+  it('shows what the host sends and sends the keys it is told to press', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-sim-'));
+    const sock = path.join(dir, 'panel.sock');
+    const proc = new Proc([
+      process.execPath,
+      path.join(ROOT, 'build/src/leds/sim/main.js'),
+      '--listen',
+      sock,
+    ]);
+    try {
+      await proc.waitFor('"listening"', 5000);
+      const link = new PanelLink(await connectUnix(sock), realTimers);
+      const panel = new FrontPanelSink(link, 1, realTimers, (m) => assert.fail(m));
+      await panel.reset();
+      panel.show(LOOKS.degraded, ['lb-9', 'DEGRADED']);
+      await panel.flushed();
+      await proc.waitFor('"leds":["off","amber","off","off"],"rows":["lb-9', 5000);
+      const keys: KeyEvent[] = [];
+      panel.onKey((k) => keys.push(k));
+      proc.write('key up\n');
+      await until(() => keys.length === 2, 5000, 'the key press and release');
+      assert.deepEqual(keys[0], { key: 'up', pressed: true });
+      await panel.dispose();
+    } finally {
+      await proc.kill();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

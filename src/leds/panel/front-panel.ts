@@ -12,6 +12,7 @@ import { hasGreen, hasRed, type LedLook } from '../looks';
 import type { LedSink, Warn } from '../sink';
 import type { Timers } from '../timers';
 import { clearScreen, COLUMNS, LED_COUNT, ledPins, ROWS, setGpio, writeRow } from './cfa635';
+import type { KeyEvent } from './cfa635';
 import type { Packet } from './codec';
 import type { PanelLink } from './link';
 
@@ -66,6 +67,10 @@ export class FrontPanelSink implements LedSink {
     }
     this.wantRows = this.wantRows.map((_, i) => text[i] ?? '');
     this.applyLook();
+  }
+
+  onKey(listener: (k: KeyEvent) => void): void {
+    this.link.onKey(listener);
   }
 
   /** Resolves when everything wanted has been sent (or has failed for now). */
