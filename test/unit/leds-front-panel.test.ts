@@ -136,6 +136,29 @@ describe('front panel over the simulator', () => {
     await r.panel.dispose();
   });
 
+  it('a panel that does not answer costs one command per retry period, no more', async () => {
+    const r = await rig();
+    r.sim.loseAnswers(1000);
+    const reset = r.panel.reset();
+    await r.timers.advance(750); // clear screen: first try and 2 retries
+    await reset;
+    assert.equal(r.sim.received.length, 3);
+    r.panel.show(LOOKS.master, ['lb-1', 'MASTER']);
+    r.panel.show(LOOKS.fault, ['lb-1', 'FAULT']);
+    await r.timers.advance(1999);
+    assert.equal(r.sim.received.length, 3, 'nothing sent while waiting to retry');
+    await r.timers.advance(1);
+    assert.equal(r.sim.received.length, 4, 'one try after retryMs');
+    assert.equal(r.warnings.length, 1, 'said once');
+    r.sim.answerAgain(); // the panel is back: the retry of that command is answered
+    await r.timers.advance(250);
+    await r.panel.flushed();
+    assert.deepEqual(r.sim.state().leds, ['red', 'off', 'off', 'off']);
+    assert.equal(r.sim.state().rows[1]!.trimEnd(), 'FAULT');
+    await r.panel.dispose();
+    assert.equal(r.timers.pending, 0);
+  });
+
   it('surfaces key presses from the panel', async () => {
     const r = await rig();
     const keys: KeyEvent[] = [];

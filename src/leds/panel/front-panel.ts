@@ -27,7 +27,7 @@ export class FrontPanelSink implements LedSink {
   private look: LedLook = OFF;
   private lit = true;
   private blinkTimer: unknown;
-  private retryTimer: unknown;
+  private retryTimer: unknown = undefined;
   private pumping: Promise<void> | null = null;
   private closed = false;
   private failing = false;
@@ -41,18 +41,19 @@ export class FrontPanelSink implements LedSink {
   ) {}
 
   async reset(): Promise<void> {
-    try {
-      await this.link.request(clearScreen());
-      this.sentRows = new Array<string>(ROWS).fill(' '.repeat(COLUMNS));
-    } catch (e) {
-      this.fail(e);
-    }
     this.sentPins.clear();
     for (let led = 0; led < LED_COUNT; led++) {
       const { green, red } = ledPins(led);
       this.wantPins.set(green, 0).set(red, 0);
     }
     this.wantRows = this.wantRows.map(() => '');
+    try {
+      await this.link.request(clearScreen());
+      this.sentRows = new Array<string>(ROWS).fill(' '.repeat(COLUMNS));
+    } catch (e) {
+      this.retryLater(e); // a panel that does not answer costs one command's retries, no more
+      return;
+    }
     this.pump();
     await this.flushed();
   }
@@ -108,7 +109,7 @@ export class FrontPanelSink implements LedSink {
   }
 
   private pump(): void {
-    if (this.pumping || this.closed) return;
+    if (this.pumping || this.closed || this.retryTimer !== undefined) return;
     this.pumping = this.run().finally(() => {
       this.pumping = null;
     });
@@ -121,10 +122,7 @@ export class FrontPanelSink implements LedSink {
         next.done();
         this.failing = false;
       } catch (e) {
-        if (this.closed) return;
-        this.fail(e);
-        this.timers.clearTimeout(this.retryTimer);
-        this.retryTimer = this.timers.setTimeout(() => this.pump(), this.retryMs);
+        if (!this.closed) this.retryLater(e);
         return;
       }
     }
@@ -145,9 +143,13 @@ export class FrontPanelSink implements LedSink {
     return undefined;
   }
 
-  private fail(e: unknown): void {
-    if (this.failing) return; // said once until the panel answers again
+  /** Says so once, and leaves the panel alone for retryMs (changes meanwhile wait). */
+  private retryLater(e: unknown): void {
+    if (!this.failing) this.warn(`front panel: ${(e as Error).message}`);
     this.failing = true;
-    this.warn(`front panel: ${(e as Error).message}`);
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, this.retryMs);
   }
 }

@@ -63,6 +63,11 @@ export class PanelSimulator {
     this.unanswered += n;
   }
 
+  /** Ends loseAnswers(): every command is answered again. */
+  answerAgain(): void {
+    this.unanswered = 0;
+  }
+
   pressKey(key: PanelKey): void {
     this.transport.write(encodePacket(keyReport(key, true)));
     this.transport.write(encodePacket(keyReport(key, false)));
