@@ -45,9 +45,18 @@ export async function startLeds(
   };
   let timer: unknown;
   let stopped = false;
+  let lastError = '';
   const tick = (): void => {
     if (stopped) return;
-    update();
+    try {
+      update();
+      lastError = '';
+    } catch (e) {
+      // The LEDs must never take the daemon down; say it once per distinct error.
+      const msg = (e as Error).message;
+      if (msg !== lastError) log.warn(`LEDs: ${msg}`);
+      lastError = msg;
+    }
     timer = deps.timers.setTimeout(tick, FOLLOW_INTERVAL_MS);
   };
   if (controller.sinks.length > 0) tick();
