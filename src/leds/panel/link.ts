@@ -4,6 +4,12 @@
  * the ACK timeout sends it again, up to `retries` times. Reports (key
  * presses) may arrive at any moment and are handed to listeners. Every
  * dropped byte run and every stray packet is counted.
+ *
+ * The protocol has no sequence numbers: an answer that arrives after its
+ * command was resent can be taken for the answer to the next command of the
+ * same code. The panel carries out commands in order, so the state still
+ * converges; only a command lost outright behind such a late answer would
+ * go unnoticed until the next change resends the state.
  */
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './codec';
 import { parseKeyReport, type KeyEvent } from './cfa635';
@@ -11,7 +17,11 @@ import type { ByteTransport } from './transport';
 import type { Timers } from '../timers';
 
 export interface LinkOptions {
-  /** The CFA-635 answers a command within 250 ms (data sheet); a busy pty may be slower. */
+  /**
+   * How long to wait for the answer before sending again. A panel answers in
+   * milliseconds at 115200 baud; the margin is for a loaded host (a firmware
+   * under QEMU TCG needed a retry or two while halb was starting).
+   */
   readonly ackTimeoutMs: number;
   readonly retries: number;
 }
