@@ -4,6 +4,7 @@
  * bad file names the field that is wrong.
  */
 import * as fs from 'node:fs';
+import { parseBoardLeds, type BoardLeds } from './board-leds';
 
 export interface Board {
   readonly name: string;
@@ -14,7 +15,7 @@ export interface Board {
     readonly module: string | null;
     readonly timeoutS: number;
   } | null;
-  readonly leds: Readonly<Record<string, string>>;
+  readonly leds: BoardLeds;
   readonly nics: readonly string[];
   readonly modules: readonly string[];
   readonly bootModules: readonly string[];
@@ -92,12 +93,7 @@ export function parseBoard(text: string): Board {
       ),
     };
   }
-  const leds = need<Record<string, string>>(
-    isObj(j.leds) && Object.values(j.leds).every((v) => typeof v === 'string'),
-    j.leds,
-    'leds',
-    'an object mapping roles to LED names',
-  );
+  const leds = parseBoardLeds(j.leds);
   const nics = need<string[]>(isStrArray(j.nics), j.nics, 'nics', 'a list of interface names');
   const modules = need<string[]>(
     isStrArray(j.modules),

@@ -1,4 +1,6 @@
 /** The commands the executable understands, whichever name it was called by. */
+import type { LedPattern } from '../leds/patterns';
+
 export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
 export const DEFAULT_RUNTIME_DIR = '/run/halb';
 
@@ -39,4 +41,5 @@ export type Command =
       readonly json: boolean;
       readonly keepOthers: boolean;
     }
+  | { readonly kind: 'leds'; readonly pattern: LedPattern; readonly boardFile: string }
   | { readonly kind: 'help'; readonly text: string };

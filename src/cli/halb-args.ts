@@ -1,6 +1,8 @@
 /** `halb <command> [options]`: the appliance's own command line. */
 import { parseOptions, type OptionSpec, UsageError } from './argv';
 import { DEFAULT_CONFIG, DEFAULT_RUNTIME_DIR, type Command } from './commands';
+import { DEFAULT_BOARD_FILE } from '../board/board';
+import { PATTERN_LOOK, type LedPattern } from '../leds/patterns';
 
 export const HALB_USAGE = `usage: halb <command> [options]
 
@@ -122,6 +124,22 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         dryRun: o.dryRun === true,
         json: o.json === true,
         keepOthers: o.keepOthers === true,
+      };
+    }
+    case 'leds': {
+      // Hidden: init's way to set the front panel when halb is not running.
+      const specs: OptionSpec[] = [{ key: 'board', long: 'board', value: 'required' }];
+      const { options: o, positionals } = parseOptions(rest, specs, "'halb leds'");
+      const pattern = positionals[0];
+      if (positionals.length !== 1 || !pattern || !(pattern in PATTERN_LOOK)) {
+        throw new UsageError(
+          `'halb leds' takes one pattern: ${Object.keys(PATTERN_LOOK).join(', ')}`,
+        );
+      }
+      return {
+        kind: 'leds',
+        pattern: pattern as LedPattern,
+        boardFile: str(o.board) ?? DEFAULT_BOARD_FILE,
       };
     }
     case undefined:

@@ -13,6 +13,7 @@ import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
 import { checkersCommand } from './cmd/checkers';
 import { ipvsApplyCommand, ipvsListCommand } from './cmd/ipvs';
+import { ledsCommand } from './cmd/leds';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -58,6 +59,8 @@ async function main(): Promise<number> {
       return statusCommand(cmd.runtimeDir, cmd.json, out);
     case 'checkers':
       return checkersCommand(cmd.logDetail);
+    case 'leds':
+      return ledsCommand(cmd.pattern, cmd.boardFile, err);
     case 'run':
       return runCommand(cmd.options, args, selfEntry());
     case 'ipvs-list':

@@ -16,6 +16,7 @@ import { buildInfo } from '../core/build-info';
 import type { Logger } from '../core/log';
 import { ledView, type DaemonStatus } from '../core/status';
 import { ledPatternFor } from '../leds/patterns';
+import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
@@ -38,6 +39,7 @@ export class Daemon {
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
   private checkers: CheckerSupervisor | undefined;
+  private leds: DaemonLeds | undefined;
 
   constructor(
     private readonly opts: RunOptions,
@@ -68,6 +70,7 @@ export class Daemon {
     this.startVrrp(first);
     this.startCheckers(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
+    this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
   }
@@ -97,6 +100,7 @@ export class Daemon {
     this.log.info('Stopping');
     await this.vrrp?.stop();
     await this.checkers?.dispose();
+    await this.leds?.dispose();
     await this.control?.dispose();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
     this.log.info(`Stopped halb v${buildInfo().version}`);

@@ -28,6 +28,8 @@ export interface VmOptions {
   readonly lab?: Lab;
   readonly nics?: number;
   readonly appendCmdline?: string;
+  /** More qemu arguments (a second serial port for the front panel...). */
+  readonly extraArgs?: readonly string[];
 }
 
 let vmCount = 0;
@@ -104,6 +106,7 @@ export class Vm {
         `${q.disk},drive=data`,
       );
     }
+    argv.push(...(this.opts.extraArgs ?? []));
     this.taps.forEach((tap, i) => {
       const hex = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
       const mac = `52:54:00:${hex(process.pid >> 8)}:${hex(process.pid + this.index)}:${hex(i + 1)}`;

@@ -43,7 +43,8 @@ describe('supervisor and hardware watchdog (qemu-x86_64)', () => {
     peer.start();
   });
   after(async () => {
-    if (process.env.HALB_VM_LOG) fs.writeFileSync(process.env.HALB_VM_LOG, vm?.console.output ?? '');
+    if (process.env.HALB_VM_LOG)
+      fs.writeFileSync(process.env.HALB_VM_LOG, vm?.console.output ?? '');
     await vm?.dispose();
     await lab?.dispose();
   });
