@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     console.log(`soaking ${SOAK_S} s with ${hogs.length} CPU hogs...`);
     await new Promise((r) => setTimeout(r, SOAK_S * 1000));
     for (const p of hogs) await p.kill('SIGKILL');
-    await cap.stop();
+    await cap.end();
     const after = await Promise.all(h.map(async (x) => (await x.instances())[0]?.stats));
     const halbChanges = h.reduce(
       (n, _x, i) =>
