@@ -8,6 +8,7 @@ import { parseHalbArgs } from './halb-args';
 import { parseKeepalivedArgs } from './keepalived-args';
 import { personality } from './personality';
 import { checkCommand } from './cmd/check';
+import { configCommand } from './cmd/config';
 import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
@@ -56,6 +57,8 @@ async function main(): Promise<number> {
       return statusCommand(cmd.runtimeDir, cmd.json, out);
     case 'run':
       return runCommand(cmd.options, args, selfEntry());
+    case 'config':
+      return configCommand(cmd.options, selfEntry(), out, err);
   }
 }
 

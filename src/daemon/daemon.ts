@@ -18,6 +18,7 @@ import { ledPatternFor } from '../leds/patterns';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
+import { fallbackFlag, headerGenerationOf } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -34,6 +35,7 @@ export class Daemon {
   private stopped = false;
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
+  private store = { running: null as number | null, attempted: null as number | null };
 
   constructor(
     private readonly opts: RunOptions,
@@ -52,6 +54,7 @@ export class Daemon {
     }
     this.config = first;
     this.generation = 1;
+    this.store.running = this.store.attempted;
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     this.startVrrp(first);
@@ -73,6 +76,7 @@ export class Daemon {
     }
     this.config = next;
     this.generation++;
+    this.store.running = this.store.attempted;
     void this.reconfigureVrrp(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
@@ -98,13 +102,14 @@ export class Daemon {
       configGeneration: this.generation,
       configBlocks: countBlocks(this.config),
       lastReloadError: this.lastReloadError,
+      configStore: { ...this.store, fallback: fallbackFlag(this.opts.runtimeDir) },
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
-          configError: this.lastReloadError !== null,
+          configError: this.lastReloadError !== null || fallbackFlag(this.opts.runtimeDir) !== null,
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
           realServersDown: 0,
         }),
@@ -145,6 +150,7 @@ export class Daemon {
   }
 
   private readConfig(): LoadedConfig {
+    this.store.attempted = headerGenerationOf(this.opts.configFile);
     const loaded = loadConfig(this.opts.configFile, {
       allConfig: this.opts.configMustExist,
       host: localHostFacts(),
