@@ -28,6 +28,7 @@ import { atomicWrite, isTempName, type StoreFs } from './store-fs';
 
 export const FALLBACK_FLAG = 'config-fallback';
 export const RESET_MARKER = 'factory-reset';
+const DEFAULTS_REASON = 'shipped defaults';
 
 export interface StorePaths {
   readonly liveFile: string;
@@ -120,8 +121,9 @@ export class ConfigStore {
         const { generation, body } = parsed.value;
         return { generation, body, source: 'live', problem: null, factoryResetPending };
       }
-      if (parsed.problem === 'no-header' && gens.length === 0) {
-        // Never saved through the store: the shipped defaults (or a file written by hand).
+      if (parsed.problem === 'no-header' && (gens.length === 0 || this.isKeptDefaults(live))) {
+        // Never saved through the store: the shipped defaults (or a file written by hand),
+        // also while the first save has kept them as a generation but not replaced them yet.
         return {
           generation: 0,
           body: live,
@@ -145,6 +147,13 @@ export class ConfigStore {
       }
     }
     return { generation: null, body: '', source: 'none', problem, factoryResetPending };
+  }
+
+  private isKeptDefaults(live: string): boolean {
+    const first = this.generations().at(-1);
+    const g =
+      first?.ok && first.reason === DEFAULTS_REASON ? this.generation(first.generation) : null;
+    return g !== null && g.body === live;
   }
 
   /**
@@ -180,7 +189,7 @@ export class ConfigStore {
     const numbers = this.generations().map((g) => g.generation);
     let next = Math.max(0, before.generation ?? 0, ...numbers) + 1;
     if (numbers.length === 0 && before.source === 'defaults') {
-      this.writeGeneration(next++, before.body, 'shipped defaults');
+      this.writeGeneration(next++, before.body, DEFAULTS_REASON);
     }
     const text = this.writeGeneration(next, body, reason);
     atomicWrite(this.sfs, this.paths.liveFile, text);

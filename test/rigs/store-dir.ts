@@ -22,13 +22,18 @@ export interface StoreDir {
 
 export function makeStoreDir(): StoreDir {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-store-'));
+  fs.mkdirSync(path.join(root, 'etc'));
+  fs.writeFileSync(path.join(root, 'defaults.conf'), DEFAULTS);
+  fs.writeFileSync(path.join(root, 'etc', 'keepalived.conf'), DEFAULTS);
+  return storeDirAt(root);
+}
+
+/** The store in a folder made by makeStoreDir (another process's, for the crash tests). */
+export function storeDirAt(root: string): StoreDir {
   const liveFile = path.join(root, 'etc', 'keepalived.conf');
   const dataDir = path.join(root, 'data');
   const runtimeDir = path.join(root, 'run');
   const defaultsFile = path.join(root, 'defaults.conf');
-  fs.mkdirSync(path.dirname(liveFile));
-  fs.writeFileSync(defaultsFile, DEFAULTS);
-  fs.writeFileSync(liveFile, DEFAULTS);
   const logs: string[] = [];
   return {
     root,
