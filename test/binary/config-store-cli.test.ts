@@ -98,6 +98,50 @@ describe('halb config with a running daemon', () => {
     assert.equal(st.led.pattern, 'config-error');
   });
 
+  async function pendingState(until: RegExp): Promise<string> {
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const r = await config('pending');
+      if (until.test(r.stdout)) return r.stdout;
+      assert.ok(Date.now() < deadline, `pending stayed: ${r.stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('commit-confirm: an unconfirmed apply without peer contact rolls back', async () => {
+    const before = fs.readFileSync(d.liveFile, 'utf8');
+    const file = path.join(d.root, 'unconfirmed.conf');
+    fs.writeFileSync(file, conf('unconfirmed'));
+    const r = await config('save', file, '--confirm-within', '1');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /confirm with 'halb config confirm' within 1 s/);
+    assert.match(
+      await pendingState(/rolled back/),
+      /rolled back to generation \d+: .*peer is silent/,
+    );
+    const body = fs.readFileSync(d.liveFile, 'utf8');
+    assert.equal(body.slice(body.indexOf('\n')), before.slice(before.indexOf('\n')));
+    const st = await status();
+    assert.equal(st.configStore?.running, st.configStore?.attempted);
+    assert.match(
+      fs.readFileSync(path.join(d.runtimeDir, 'config-confirm.log'), 'utf8'),
+      /rolled back/,
+    );
+  });
+
+  it('commit-confirm: a confirmed apply stays', async () => {
+    const file = path.join(d.root, 'confirmed.conf');
+    fs.writeFileSync(file, conf('confirmed'));
+    let r = await config('save', file, '--confirm-within', '600');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await config('confirm');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /confirmed \(user\)/);
+    assert.match(fs.readFileSync(d.liveFile, 'utf8'), /router_id confirmed/);
+    r = await config('confirm');
+    assert.equal(r.code, 1, 'nothing left to confirm');
+  });
+
   it('factory reset brings the defaults back to the daemon', async () => {
     const r = await config('factory-reset');
     assert.equal(r.code, 0, r.stdout + r.stderr);

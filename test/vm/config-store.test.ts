@@ -74,7 +74,7 @@ describe('config store in the firmware', () => {
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /generation 2 saved and running \(previous 1\)/);
     r = await vm.run(
-      'head -1 /data/config/keepalived/keepalived.conf; ls /data/config/generations',
+      'head -1 /data/config/keepalived/keepalived.conf; ls -1 /data/config/generations',
     );
     assert.match(r.output, /^# halb-config generation 2 sha256 /);
     assert.match(r.output, /00000001\.conf\n00000002\.conf/);

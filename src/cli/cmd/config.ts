@@ -174,6 +174,9 @@ async function save(
   });
   child.unref();
   fs.closeSync(logFd);
+  const rec = readPending(sfs, o.runtimeDir);
+  if (rec && rec.state === 'pending' && child.pid !== undefined)
+    writePending(sfs, o.runtimeDir, { ...rec, watcherPid: child.pid });
   log.info(
     `config store: confirm with 'halb config confirm' within ${o.confirmWithinS} s (watcher pid ${child.pid})`,
   );
