@@ -56,6 +56,13 @@ function describe(s: ConfirmState): string {
   }
 }
 
+/** A newer save, rollback or factory reset ends the wait: the watcher must not undo it. */
+export function supersedePending(sfs: StoreFs, runtimeDir: string, by: string): void {
+  const rec = readPending(sfs, runtimeDir);
+  if (rec && rec.state === 'pending')
+    writePending(sfs, runtimeDir, { ...rec, state: `superseded by ${by}` });
+}
+
 export async function watchConfirm(opts: {
   store: ConfigStore;
   sfs: StoreFs;
@@ -64,7 +71,7 @@ export async function watchConfirm(opts: {
   log: Logger;
   runtimeDir: string;
   pollMs?: number;
-}): Promise<ConfirmState> {
+}): Promise<ConfirmState | { readonly kind: 'superseded' }> {
   const { store, sfs, link, clock, log, runtimeDir } = opts;
   const rec = readPending(sfs, runtimeDir);
   if (!rec) throw new Error('no pending apply to watch');
@@ -77,9 +84,11 @@ export async function watchConfirm(opts: {
     const now = clock.nowMs();
     const cur = readPending(sfs, runtimeDir);
     const events: ConfirmEvent[] = [];
-    if (!cur || cur.generation !== rec.generation) {
-      // Another apply replaced this one: nothing left to watch.
-      return { kind: 'confirmed', generation: rec.generation, by: 'user' };
+    if (!cur || cur.generation !== rec.generation || cur.state !== 'pending') {
+      log.info(
+        `config store: generation ${rec.generation} no longer pending (${cur?.state ?? 'record gone'})`,
+      );
+      return { kind: 'superseded' };
     }
     if (cur.confirmRequested) events.push({ type: 'confirm' });
     const st = await link.status();

@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/core/status';
 import { applyBody } from '../../src/store/apply';
 import { startConfirm, stepConfirm, type ConfirmState } from '../../src/store/confirm-machine';
-import { readPending, watchConfirm, writePending } from '../../src/store/confirm-watcher';
+import {
+  readPending,
+  supersedePending,
+  watchConfirm,
+  writePending,
+} from '../../src/store/confirm-watcher';
 import type { Clock, DaemonLink } from '../../src/store/daemon-link';
 import { inContact, NO_CONTACT_YET, observe } from '../../src/store/peer-contact';
 import { nodeStoreFs } from '../../src/store/store-fs';
@@ -237,5 +242,26 @@ describe('commit-confirm watcher', () => {
     assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'user' });
     assert.equal(clock.t, 3000, 'decided at the first poll after the confirmation');
     assert.equal(store.read().body, conf('after'));
+  });
+
+  it('stops without rolling back when a newer save supersedes the pending apply', async () => {
+    const { daemon, clock, store } = await pendingApply();
+    clock.onSleep = (t) => {
+      if (t === 2000) {
+        store.save(conf('newer'), 'newer save');
+        supersedePending(nodeStoreFs(), d.runtimeDir, 'a newer save');
+      }
+    };
+    const state = await watchConfirm({
+      store,
+      sfs: nodeStoreFs(),
+      link: daemon,
+      clock,
+      log: quiet,
+      runtimeDir: d.runtimeDir,
+    });
+    assert.deepEqual(state, { kind: 'superseded' });
+    assert.equal(store.read().body, conf('newer'));
+    assert.equal(readPending(nodeStoreFs(), d.runtimeDir)?.state, 'superseded by a newer save');
   });
 });

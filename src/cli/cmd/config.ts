@@ -13,7 +13,12 @@ import { applyBody, previousOf, validateConfigFile, type ApplyResult } from '../
 import { ConfigStore } from '../../store/config-store';
 import { controlSocketLink, monotonicClock, reloadAndWait } from '../../store/daemon-link';
 import { defaultsFor } from '../../store/defaults-layer';
-import { readPending, watchConfirm, writePending } from '../../store/confirm-watcher';
+import {
+  readPending,
+  supersedePending,
+  watchConfirm,
+  writePending,
+} from '../../store/confirm-watcher';
 import { nodeStoreFs } from '../../store/store-fs';
 import type { ConfigOptions } from '../commands';
 
@@ -38,6 +43,7 @@ export async function configCommand(
     case 'save':
       return save(o, store, entry, out, err, log);
     case 'rollback': {
+      supersedePending(sfs, o.runtimeDir, 'a rollback');
       const back = store.rollback(o.arg === undefined ? undefined : Number(o.arg));
       out(
         `rolled back from generation ${back.from} to ${back.to}: now generation ${back.generation}`,
@@ -78,6 +84,7 @@ export async function configCommand(
       return cur.source === 'none' && cur.problem ? 1 : 0;
     }
     case 'factory-reset': {
+      supersedePending(sfs, o.runtimeDir, 'a factory reset');
       store.factoryReset();
       out('factory defaults restored');
       return reloaded(await reloadAndWait(link, monotonicClock, null), out, err);
@@ -139,6 +146,7 @@ async function save(
   }
   const sfs = nodeStoreFs();
   const link = controlSocketLink(o.runtimeDir);
+  supersedePending(sfs, o.runtimeDir, 'a newer save');
   const r = await applyBody(store, link, monotonicClock, v.body, `save ${path.basename(file)}`);
   out(describeApply(r));
   if (r.kind !== 'applied' || o.confirmWithinS === undefined)
