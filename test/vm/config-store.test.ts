@@ -92,7 +92,7 @@ describe('config store in the firmware', () => {
     r = await vm.run(
       'head -1 /data/config/keepalived/keepalived.conf; ls -1 /data/config/generations',
     );
-    assert.match(r.output, /^# halb-config generation 2 sha256 /);
+    assert.match(r.output, /^# halb-config generation 2 sha256 /m);
     assert.match(r.output, /00000001\.conf\n00000002\.conf/);
     await checkConsistent([conf('cfg_a')]);
   });
