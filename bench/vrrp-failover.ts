@@ -99,7 +99,7 @@ async function once(
       (s) => s === 'master',
     );
     await sleep(500);
-    await cap.stop();
+    await cap.end();
     const ip = readPcap(cap.file).filter((x) => x.protocol === 112);
     const aAddr = lab.host('a').ipv4;
     const bAddr = lab.host('b').ipv4;

@@ -17,7 +17,19 @@ import { runBench, writeResults } from './report';
 import { ratio } from './stats';
 
 const SOAK_S = Number(process.env.SOAK_S ?? 600);
-const conf = (vrid: number, prio: number): string => `vrrp_instance VI_1 {
+/**
+ * How both daemons are scheduled, with the same keepalived.conf keywords:
+ * 'rt' (vrrp_rt_priority 50, SCHED_RR, what an appliance runs), 'nice'
+ * (vrrp_priority -20) or 'default'.
+ */
+const SCHED = process.env.SOAK_SCHED ?? 'rt';
+const GLOBALS =
+  SCHED === 'rt'
+    ? 'global_defs {\n    vrrp_rt_priority 50\n}\n'
+    : SCHED === 'nice'
+      ? 'global_defs {\n    vrrp_priority -20\n}\n'
+      : '';
+const conf = (vrid: number, prio: number): string => `${GLOBALS}vrrp_instance VI_1 {
     state BACKUP
     interface eth0
     version 3
@@ -67,7 +79,7 @@ async function main(): Promise<void> {
     console.log(`soaking ${SOAK_S} s with ${hogs.length} CPU hogs...`);
     await new Promise((r) => setTimeout(r, SOAK_S * 1000));
     for (const p of hogs) await p.kill('SIGKILL');
-    await cap.stop();
+    await cap.end();
     const after = await Promise.all(h.map(async (x) => (await x.instances())[0]?.stats));
     const halbChanges = h.reduce(
       (n, _x, i) =>
@@ -101,8 +113,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     writeResults('vrrp-soak', {
       date: new Date().toISOString(),
-      command: `SOAK_S=${SOAK_S} node build/bench/vrrp-soak.js`,
+      command: `SOAK_S=${SOAK_S} SOAK_SCHED=${SCHED} node build/bench/vrrp-soak.js`,
       soakS: SOAK_S,
+      scheduling: SCHED,
       advertIntervalS: 0.05,
       masterDownIntervalMs: 3 * 50 + ((256 - 100) * 50) / 256,
       cpuHogs: hogs.length,

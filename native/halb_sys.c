@@ -11,8 +11,13 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/utsname.h>
+#include <sys/prctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "halb_net.h"
+#include "halb_wdt.h"
 
 #define CHECK(env, call)                                                      \
   do {                                                                        \
@@ -26,6 +31,38 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   char msg[160];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_throw_error(env, err == ENODEV ? "ENODEV" : "EHALBSYS", msg);
+  return NULL;
+}
+
+/*
+ * dieWithParent(signal): PR_SET_PDEATHSIG, so a supervised child goes down
+ * with its supervisor instead of living on unseen. Returns the parent pid as
+ * it is now: a caller compares it with the one it expects (the parent may
+ * already have died before the call).
+ */
+static napi_value die_with_parent(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t sig = SIGKILL;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(env, napi_get_value_int32(env, argv[0], &sig));
+  if (prctl(PR_SET_PDEATHSIG, (unsigned long)sig) != 0) return throw_errno(env, "prctl(PR_SET_PDEATHSIG)", errno);
+  napi_value out;
+  CHECK(env, napi_create_int32(env, (int32_t)getppid(), &out));
+  return out;
+}
+
+/* setRealtime(priority): SCHED_RR at 1..99 for the calling thread; 0 goes back to SCHED_OTHER. */
+static napi_value set_realtime(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t prio = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) CHECK(env, napi_get_value_int32(env, argv[0], &prio));
+  struct sched_param sp;
+  memset(&sp, 0, sizeof sp);
+  sp.sched_priority = prio;
+  if (sched_setscheduler(0, prio > 0 ? SCHED_RR : SCHED_OTHER, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
   return NULL;
 }
 
@@ -81,6 +118,15 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtGetTimeout", NULL, halb_wdt_get_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtKeepalive", NULL, halb_wdt_keepalive, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtBootStatus", NULL, halb_wdt_boot_status, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtIdentity", NULL, halb_wdt_identity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"wdtClose", NULL, halb_wdt_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetOpen", NULL, halb_packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSend", NULL, halb_packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mkfifo", NULL, halb_mkfifo, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -21,6 +21,9 @@ export interface VrrpGlobals {
   /** vrrp_garp_interval / vrrp_gna_interval: seconds between announcements on an interface. */
   readonly garpIntervalS: number;
   readonly gnaIntervalS: number;
+  /** vrrp_priority (nice) and vrrp_rt_priority (SCHED_RR 1..99) for the VRRP process. */
+  readonly nice: number | undefined;
+  readonly rtPriority: number | undefined;
 }
 
 /** garp_group: its own pacing for the interfaces it names. */
@@ -215,6 +218,10 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     scriptUser: words(g, 'script_user'),
     scriptSecurity: flag(g, 'enable_script_security'),
     notifyFifo: words(g, 'vrrp_notify_fifo')?.[0] ?? words(g, 'notify_fifo')?.[0],
+    nice: num(g, 'vrrp_priority'),
+    rtPriority: ((n) => (n === undefined ? undefined : Math.min(99, Math.max(1, n))))(
+      num(g, 'vrrp_rt_priority'),
+    ),
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
   };

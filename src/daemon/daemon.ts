@@ -92,6 +92,15 @@ export class Daemon {
     this.log.info(`Stopped halb v${buildInfo().version}`);
   }
 
+  /**
+   * What the supervisor must hear about from this process's own children
+   * when they hang (it sees only this process): nothing yet, as the daemon
+   * starts no children of its own today.
+   */
+  staleChildren(): string[] {
+    return [];
+  }
+
   status(): DaemonStatus {
     return {
       version: buildInfo().version,

@@ -20,6 +20,21 @@ export interface HalbSys {
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
   /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */
   multicastSource(fd: number, ifindex: number, address: Buffer): void;
+  /** SCHED_RR at this priority (1..99) for the calling thread; 0: back to SCHED_OTHER. */
+  setRealtime(priority: number): void;
+  /** PR_SET_PDEATHSIG: this process gets `signal` when its parent dies; returns getppid(). */
+  dieWithParent(signal: number): number;
+  /** The Linux watchdog device (opening it starts the timer). */
+  wdtOpen(path: string): number;
+  /** Sets the timeout; returns what the driver actually set. */
+  wdtSetTimeout(fd: number, seconds: number): number;
+  wdtGetTimeout(fd: number): number;
+  wdtKeepalive(fd: number): void;
+  /** WDIOF_* flags about the last reboot (WDIOF_CARDRESET 0x20: the watchdog did it). */
+  wdtBootStatus(fd: number): number;
+  wdtIdentity(fd: number): string;
+  /** magic: write 'V' first, so the driver stops the timer (a deliberate stop). */
+  wdtClose(fd: number, magic: boolean): void;
   packetOpen(): number;
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;

@@ -3,6 +3,7 @@
  * and family shared by the instances on it (packets dispatched by VRID), one
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
@@ -52,7 +53,19 @@ export class VrrpEngine {
     this.policy = new ScriptPolicy(cfg.globals, log);
   }
 
+  /** vrrp_priority / vrrp_rt_priority: adverts must leave on time however busy the box is. */
+  private applyScheduling(): void {
+    const { nice, rtPriority } = this.cfg.globals;
+    try {
+      if (nice !== undefined) os.setPriority(nice);
+      if (rtPriority !== undefined) halbSys().setRealtime(rtPriority);
+    } catch (err) {
+      this.log.error(`cannot set the VRRP process's priority: ${(err as Error).message}`);
+    }
+  }
+
   start(): void {
+    this.applyScheduling();
     try {
       this.addresses.prepare();
       this.packets.prepare();

@@ -299,9 +299,14 @@ export class Capture {
     readonly file: string,
   ) {}
 
+  /** Stops the capture, leaving the pcap file to read (readPcap / readArp). */
+  async end(): Promise<void> {
+    await this.proc.kill('SIGINT', 3000);
+  }
+
   /** Stops the capture and decodes it with tshark (-T json). */
   async stop(): Promise<Array<Record<string, unknown>>> {
-    await this.proc.kill('SIGINT', 3000);
+    await this.end();
     const r = await run(['tshark', '-r', this.file, '-T', 'json'], { timeoutMs: 60000 });
     if (r.code !== 0) throw new Error(`tshark failed: ${r.stderr}`);
     const packets = JSON.parse(r.stdout || '[]') as Array<{

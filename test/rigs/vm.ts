@@ -166,6 +166,18 @@ export class Vm {
     return { code: Number(m[1]), output };
   }
 
+  /** Resolves when the emulator ends (with -no-reboot, a guest reset ends it). */
+  get exited(): Promise<unknown> {
+    return this.proc.exited;
+  }
+
+  /** The console output after the last occurrence of `marker` (all of it when absent). */
+  outputSince(marker: string): string {
+    const out = this.proc.output;
+    const i = out.lastIndexOf(marker);
+    return i < 0 ? out : out.slice(i);
+  }
+
   /** Power cut: the emulator dies at once, whatever the guest was doing. */
   async powerCut(): Promise<void> {
     await this.proc.kill('SIGKILL', 1000);

@@ -6,7 +6,54 @@
 import { spawn } from 'node:child_process';
 import { createLogger } from '../../core/log';
 import { Daemon, ConfigRefused } from '../../daemon/daemon';
+import * as fs from 'node:fs';
+import { DEFAULT_BOARD_FILE, loadBoard, type Board } from '../../board/board';
+import type { Logger } from '../../core/log';
+import { startHeartbeat } from '../../supervisor/heartbeat-sender';
+import { Supervisor } from '../../supervisor/supervisor';
 import type { RunOptions } from '../commands';
+
+/**
+ * An appliance (a board file, given or at its default place) runs supervised;
+ * a plain `halb run` elsewhere (a lab, a developer's machine, the keepalived
+ * personality) runs the daemon in this process, as keepalived -n would.
+ */
+function supervisedBoard(opts: RunOptions): Board | null {
+  const file = opts.boardFile ?? DEFAULT_BOARD_FILE;
+  if (!opts.boardFile && !fs.existsSync(file)) return null;
+  try {
+    return loadBoard(file);
+  } catch {
+    return null; // the daemon reports the bad board file itself
+  }
+}
+
+async function supervise(
+  board: Board,
+  opts: RunOptions,
+  argv: readonly string[],
+  entry: string[],
+  log: Logger,
+): Promise<number> {
+  const sup = new Supervisor([{ name: 'daemon', argv: [...entry, ...argv] }], log, {
+    runtimeDir: opts.runtimeDir,
+    watchdog: board.watchdog
+      ? { device: board.watchdog.device, timeoutS: board.watchdog.timeoutS }
+      : undefined,
+  });
+  log.info(`Supervisor for board ${board.name} (pid ${process.pid})`);
+  sup.start();
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      void sup
+        .stop()
+        .then(() => resolve(process.exitCode === undefined ? 0 : Number(process.exitCode)));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGHUP', () => sup.signal('SIGHUP'));
+  });
+}
 
 export async function runCommand(
   opts: RunOptions,
@@ -27,6 +74,8 @@ export async function runCommand(
     detail: opts.logDetail,
     sink: (line) => process.stderr.write(line + '\n'),
   });
+  const board = supervisedBoard(opts);
+  if (board && !process.env.HALB_HEARTBEAT_FD) return supervise(board, opts, argv, entry, log);
   const daemon = new Daemon(opts, log);
   try {
     await daemon.start();
@@ -34,8 +83,11 @@ export async function runCommand(
     log.error((err as Error).message);
     return err instanceof ConfigRefused ? 2 : 1;
   }
+  // Under a supervisor: heartbeats on its pipe, and die with it.
+  const beat = startHeartbeat(() => daemon.staleChildren());
   return new Promise<number>((resolve) => {
     const stop = (): void => {
+      beat?.stop();
       void daemon.stop().then(() => resolve(0));
     };
     process.on('SIGTERM', stop);

@@ -2,6 +2,7 @@
 import { request } from '../../control/client';
 import { socketPath } from '../../control/protocol';
 import { formatStatus, type DaemonStatus } from '../../core/status';
+import { formatSupervisorView, readSupervisorView } from '../../supervisor/view-format';
 
 export async function statusCommand(
   runtimeDir: string,
@@ -9,6 +10,8 @@ export async function statusCommand(
   out: (s: string) => void,
 ): Promise<number> {
   const data = (await request(socketPath(runtimeDir), { op: 'status' })) as DaemonStatus;
-  out(json ? JSON.stringify(data, null, 2) : formatStatus(data));
+  const supervisor = readSupervisorView(runtimeDir);
+  if (json) out(JSON.stringify({ ...data, supervisor }, null, 2));
+  else out(formatStatus(data) + (supervisor ? '\n' + formatSupervisorView(supervisor) : ''));
   return 0;
 }
