@@ -18,6 +18,34 @@ export interface RunOptions {
   readonly configMustExist: boolean;
 }
 
+export const DEFAULT_DATA_DIR = '/data/config';
+
+export type ConfigSub =
+  | 'save'
+  | 'confirm'
+  | 'rollback'
+  | 'generations'
+  | 'show'
+  | 'pending'
+  | 'factory-reset'
+  | 'recover'
+  | 'confirm-watch';
+
+export interface ConfigOptions {
+  readonly sub: ConfigSub;
+  /** save: the file to save; rollback: the generation. */
+  readonly arg: string | undefined;
+  readonly liveFile: string;
+  readonly dataDir: string;
+  readonly runtimeDir: string;
+  /** Plain (non-overlay) config folder: the defaults a factory reset copies back. */
+  readonly defaultsFile: string | undefined;
+  readonly confirmWithinS: number | undefined;
+  readonly peerWindowS: number;
+  readonly keep: number;
+  readonly json: boolean;
+}
+
 export type Command =
   | { readonly kind: 'run'; readonly options: RunOptions }
   | {
@@ -42,4 +70,5 @@ export type Command =
       readonly keepOthers: boolean;
     }
   | { readonly kind: 'leds'; readonly pattern: LedPattern; readonly boardFile: string }
+  | { readonly kind: 'config'; readonly options: ConfigOptions }
   | { readonly kind: 'help'; readonly text: string };

@@ -1,6 +1,12 @@
 /** `halb <command> [options]`: the appliance's own command line. */
 import { parseOptions, type OptionSpec, UsageError } from './argv';
-import { DEFAULT_CONFIG, DEFAULT_RUNTIME_DIR, type Command } from './commands';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_DATA_DIR,
+  DEFAULT_RUNTIME_DIR,
+  type Command,
+  type ConfigSub,
+} from './commands';
 import { DEFAULT_BOARD_FILE } from '../board/board';
 import { PATTERN_LOOK, type LedPattern } from '../leds/patterns';
 
@@ -34,6 +40,37 @@ const RUN_SPECS: OptionSpec[] = [
   { key: 'dontRespawn', short: 'R', long: 'dont-respawn', value: 'none' },
   { key: 'allConfig', short: 'e', long: 'all-config', value: 'none' },
 ];
+
+// `halb config ...` is not in the usage text: the console menu is its front end.
+const CONFIG_SUBS: readonly ConfigSub[] = [
+  'save',
+  'confirm',
+  'rollback',
+  'generations',
+  'show',
+  'pending',
+  'factory-reset',
+  'recover',
+  'confirm-watch',
+];
+const CONFIG_SPECS: OptionSpec[] = [
+  file,
+  json,
+  runtimeDir,
+  { key: 'dataDir', long: 'data-dir', value: 'required' },
+  { key: 'defaults', long: 'defaults', value: 'required' },
+  { key: 'confirmWithin', long: 'confirm-within', value: 'required' },
+  { key: 'peerWindow', long: 'peer-window', value: 'required' },
+  { key: 'keep', long: 'keep', value: 'required' },
+];
+
+function seconds(v: string | true | undefined, name: string): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 86400)
+    throw new UsageError(`'--${name}' takes whole seconds from 1 to 86400, not '${v}'`);
+  return n;
+}
 
 function str(v: string | true | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -85,6 +122,36 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         kind: 'status',
         json: o.json === true,
         runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
+      };
+    }
+    case 'config': {
+      const [sub, ...more] = rest;
+      if (!CONFIG_SUBS.includes(sub as ConfigSub))
+        throw new UsageError(
+          `'halb config' takes one of ${CONFIG_SUBS.filter((c) => c !== 'confirm-watch').join(', ')}`,
+        );
+      const { options: o, positionals } = parseOptions(more, CONFIG_SPECS, `'halb config ${sub}'`);
+      const takesArg = sub === 'save' || sub === 'rollback';
+      if (sub === 'save' && positionals.length !== 1)
+        throw new UsageError("'halb config save' takes one FILE");
+      if (positionals.length > (takesArg ? 1 : 0))
+        throw new UsageError(`'halb config ${sub}' takes no argument '${positionals.at(-1)}'`);
+      if (sub === 'rollback' && positionals[0] !== undefined && !/^\d+$/.test(positionals[0]))
+        throw new UsageError(`'halb config rollback' takes a generation number`);
+      return {
+        kind: 'config',
+        options: {
+          sub: sub as ConfigSub,
+          arg: positionals[0],
+          liveFile: str(o.file) ?? DEFAULT_CONFIG,
+          dataDir: str(o.dataDir) ?? env.HALB_DATA_DIR ?? DEFAULT_DATA_DIR,
+          runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
+          defaultsFile: str(o.defaults),
+          confirmWithinS: seconds(o.confirmWithin, 'confirm-within'),
+          peerWindowS: seconds(o.peerWindow, 'peer-window') ?? 10,
+          keep: seconds(o.keep, 'keep') ?? 10,
+          json: o.json === true,
+        },
       };
     }
     case 'version': {

@@ -8,6 +8,7 @@ import { parseHalbArgs } from './halb-args';
 import { parseKeepalivedArgs } from './keepalived-args';
 import { personality } from './personality';
 import { checkCommand } from './cmd/check';
+import { configCommand } from './cmd/config';
 import { runCommand } from './cmd/run';
 import { statusCommand } from './cmd/status';
 import { versionCommand } from './cmd/version';
@@ -67,6 +68,8 @@ async function main(): Promise<number> {
       return ipvsListCommand(cmd.json, out);
     case 'ipvs-apply':
       return ipvsApplyCommand(cmd, out, err);
+    case 'config':
+      return configCommand(cmd.options, selfEntry(), out, err);
   }
 }
 

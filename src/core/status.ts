@@ -25,6 +25,12 @@ export interface DaemonStatus {
   /** Count of each top-level block in the running config (vrrp_instance: 2 ...). */
   readonly configBlocks: Readonly<Record<string, number>>;
   readonly lastReloadError: string | null;
+  /** Config store generations: the one running, the last one read (a reload tried), a fallback. */
+  readonly configStore?: {
+    readonly running: number | null;
+    readonly attempted: number | null;
+    readonly fallback: string | null;
+  };
   readonly board: string | null;
   readonly subsystems: { readonly vrrp: boolean; readonly check: boolean };
   readonly instances: readonly InstanceStatus[];
@@ -42,6 +48,7 @@ export function formatStatus(s: DaemonStatus): string {
     `halb ${s.version}  pid ${s.pid}  up ${s.uptimeS}s  board ${s.board ?? '-'}`,
     `config ${s.configFile} (generation ${s.configGeneration})` +
       (s.lastReloadError ? `  last reload refused: ${s.lastReloadError}` : ''),
+    ...(s.configStore ? [formatStore(s.configStore)] : []),
     `front panel: ${s.led.pattern} (${s.led.look})`,
   ];
   if (s.instances.length === 0) {
@@ -86,4 +93,9 @@ export function formatStatus(s: DaemonStatus): string {
       );
   }
   return lines.join('\n');
+}
+
+function formatStore(c: NonNullable<DaemonStatus['configStore']>): string {
+  const running = c.running === null ? 'not from the store' : `generation ${c.running}`;
+  return `config store: ${running}` + (c.fallback ? `  FALLBACK: ${c.fallback}` : '');
 }

@@ -22,6 +22,7 @@ import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
+import { fallbackFlag, headerGenerationOf } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -40,6 +41,7 @@ export class Daemon {
   private vrrpKey = '';
   private checkers: CheckerSupervisor | undefined;
   private leds: DaemonLeds | undefined;
+  private store = { running: null as number | null, attempted: null as number | null };
 
   constructor(
     private readonly opts: RunOptions,
@@ -65,6 +67,7 @@ export class Daemon {
     }
     this.config = first;
     this.generation = 1;
+    this.store.running = this.store.attempted;
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     this.startVrrp(first);
@@ -88,6 +91,7 @@ export class Daemon {
     }
     this.config = next;
     this.generation++;
+    this.store.running = this.store.attempted;
     void this.reconfigureVrrp(next);
     this.reconfigureCheckers(next);
     this.lastReloadError = null;
@@ -126,6 +130,7 @@ export class Daemon {
       configGeneration: this.generation,
       configBlocks: countBlocks(this.config),
       lastReloadError: this.lastReloadError,
+      configStore: { ...this.store, fallback: fallbackFlag(this.opts.runtimeDir) },
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
@@ -133,7 +138,7 @@ export class Daemon {
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
-          configError: this.lastReloadError !== null,
+          configError: this.lastReloadError !== null || fallbackFlag(this.opts.runtimeDir) !== null,
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
           realServersDown: [...(this.checkers?.table.values() ?? [])].filter((r) => !r.up).length,
         }),
@@ -196,6 +201,7 @@ export class Daemon {
   }
 
   private readConfig(): LoadedConfig {
+    this.store.attempted = headerGenerationOf(this.opts.configFile);
     const loaded = loadConfig(this.opts.configFile, {
       allConfig: this.opts.configMustExist,
       host: localHostFacts(),
