@@ -20,8 +20,8 @@ import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
-import { checkerSetup } from '../checkers/setup';
-import { CheckerSupervisor } from '../checkers/supervisor';
+import type { CheckerSupervisor } from '../checkers/supervisor';
+import { LvsRuntime } from './lvs-runtime';
 import { fallbackFlag, headerGenerationOf } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
@@ -39,7 +39,7 @@ export class Daemon {
   private stopped = false;
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
-  private checkers: CheckerSupervisor | undefined;
+  private lvs: LvsRuntime | undefined;
   private leds: DaemonLeds | undefined;
   private store = { running: null as number | null, attempted: null as number | null };
 
@@ -52,7 +52,7 @@ export class Daemon {
 
   /** The health checkers' supervisor (its table and change events), when checkers run. */
   get health(): CheckerSupervisor | undefined {
-    return this.checkers;
+    return this.lvs?.health;
   }
 
   async start(): Promise<void> {
@@ -103,7 +103,7 @@ export class Daemon {
     this.stopped = true;
     this.log.info('Stopping');
     await this.vrrp?.stop();
-    await this.checkers?.dispose();
+    await this.lvs?.dispose();
     await this.leds?.dispose();
     await this.control?.dispose();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
@@ -117,7 +117,7 @@ export class Daemon {
    * CheckerSupervisor restarts it.
    */
   staleChildren(): string[] {
-    return this.checkers?.stale() ? ['checkers silent for more than 5 s'] : [];
+    return this.lvs?.stale() ? ['checkers silent for more than 5 s'] : [];
   }
 
   status(): DaemonStatus {
@@ -134,13 +134,13 @@ export class Daemon {
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
-      ...(this.checkers ? { realServers: [...this.checkers.table.values()] } : {}),
+      ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
           configError: this.lastReloadError !== null || fallbackFlag(this.opts.runtimeDir) !== null,
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
-          realServersDown: [...(this.checkers?.table.values() ?? [])].filter((r) => !r.up).length,
+          realServersDown: [...(this.lvs?.table?.values() ?? [])].filter((r) => !r.up).length,
         }),
       ),
     };
@@ -178,26 +178,20 @@ export class Daemon {
     this.startVrrp(config);
   }
 
-  /** The checker child starts when the config has virtual servers (keepalived starts its checker child only then). */
+  /** The checkers and IPVS start when the config has virtual servers (keepalived starts its checker child only then). */
   private startCheckers(config: LoadedConfig): void {
-    if (!this.opts.check || config.missing || !this.entry || this.checkers) return;
-    const setup = checkerSetup(config.model);
-    if (setup.lvs.virtualServers.length === 0) return;
-    this.checkers = new CheckerSupervisor({
+    if (!this.opts.check || config.missing || !this.entry) return;
+    this.lvs ??= new LvsRuntime({
       entry: this.entry,
       log: this.log,
       logDetail: this.opts.logDetail,
     });
-    this.checkers.start(setup);
+    this.lvs.apply(config.model);
   }
 
-  /** A reload: the checker child keeps every check whose configuration did not change. */
+  /** A reload: the checker child keeps every check whose configuration did not change; the table follows. */
   private reconfigureCheckers(config: LoadedConfig): void {
-    if (!this.checkers) {
-      this.startCheckers(config);
-      return;
-    }
-    this.checkers.update(checkerSetup(config.model));
+    this.startCheckers(config);
   }
 
   private readConfig(): LoadedConfig {

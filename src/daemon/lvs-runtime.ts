@@ -1,0 +1,101 @@
+/**
+ * The LVS side of the daemon: the health checkers' process (started when the
+ * config has virtual servers, as keepalived starts its checker child) and
+ * the IPVS reconciler that keeps the kernel's table in step with the config
+ * and every health change. A kernel without IPVS (a lab host) is said once;
+ * the checks still run and report.
+ */
+import type { LvsConfig } from '../config/lvs-config';
+import type { ModelBlock } from '../config/validate';
+import type { Logger } from '../core/log';
+import { checkerSetup } from '../checkers/setup';
+import { CheckerSupervisor } from '../checkers/supervisor';
+import { IpvsClient, type IpvsKernel } from '../ipvs/client';
+import { IpvsReconciler } from '../ipvs/reconciler';
+import type { HealthTable } from '../lvs/health';
+
+export interface LvsRuntimeOptions {
+  readonly entry: readonly string[];
+  readonly log: Logger;
+  readonly logDetail: boolean;
+  /** Tests: a fake kernel. */
+  readonly openKernel?: () => Promise<IpvsKernel>;
+}
+
+export class LvsRuntime {
+  private checkers: CheckerSupervisor | undefined;
+  private reconciler: IpvsReconciler | undefined;
+  private kernel: Promise<IpvsKernel | undefined> | undefined;
+  private lvs: LvsConfig | undefined;
+
+  constructor(private readonly o: LvsRuntimeOptions) {}
+
+  get health(): CheckerSupervisor | undefined {
+    return this.checkers;
+  }
+
+  get table(): HealthTable | undefined {
+    return this.checkers?.table;
+  }
+
+  /** Start or reload: the checkers keep unchanged checks, the table follows the new config. */
+  apply(model: ModelBlock): void {
+    const setup = checkerSetup(model);
+    this.lvs = setup.lvs;
+    if (!this.checkers) {
+      if (setup.lvs.virtualServers.length === 0) return;
+      this.checkers = new CheckerSupervisor({
+        entry: this.o.entry,
+        log: this.o.log,
+        logDetail: this.o.logDetail,
+      });
+      this.checkers.onChange(() => this.reconcile());
+      this.checkers.start(setup);
+    } else {
+      this.checkers.update(setup);
+    }
+    this.reconcile();
+  }
+
+  private openKernel(): Promise<IpvsKernel | undefined> {
+    this.kernel ??= (this.o.openKernel ?? (() => IpvsClient.open()))().then(
+      (k) => {
+        this.reconciler = new IpvsReconciler(k, (line) => this.o.log.info(line));
+        return k;
+      },
+      (err: Error) => {
+        this.o.log.error(`${err.message}: virtual servers are checked but not programmed`);
+        return undefined;
+      },
+    );
+    return this.kernel;
+  }
+
+  private reconcile(): void {
+    const lvs = this.lvs;
+    const checkers = this.checkers;
+    if (!lvs || !checkers) return;
+    void this.openKernel().then((k) => {
+      if (!k || !this.reconciler) return;
+      this.reconciler
+        .update(lvs, checkers.table)
+        .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
+    });
+  }
+
+  stale(): boolean {
+    return this.checkers?.stale() ?? false;
+  }
+
+  /** Stops the checks and, as keepalived does when it stops, takes its virtual servers out of the kernel. */
+  async dispose(): Promise<void> {
+    await this.checkers?.dispose();
+    this.checkers = undefined;
+    const k = await this.kernel;
+    if (k && this.reconciler && this.lvs)
+      await this.reconciler
+        .update({ ...this.lvs, virtualServers: [] }, new Map())
+        .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
+    k?.dispose();
+  }
+}

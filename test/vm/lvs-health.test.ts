@@ -1,0 +1,95 @@
+/**
+ * Health checks drive the kernel's IPVS table in the firmware: halb (the
+ * appliance, supervised) checks two real servers on the lab LAN (small HTTP
+ * servers in namespaces) and programs them through generic netlink; stopping
+ * one takes it out of the table after its check fails, restarting it puts it
+ * back; inhibit_on_failure keeps a failed server at weight 0. Debian's
+ * ipvsadm (on a test-only data disk) reads the table.
+ */
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { until } from '../rigs/appliance';
+import { IPVSADM, toolsDisk, type ToolsDisk } from '../rigs/ipvs-tools';
+import { Lab } from '../rigs/netns-lab';
+import type { Proc } from '../rigs/process';
+import { Vm } from '../rigs/vm';
+
+const SERVER = "require('http').createServer((q, r) => r.end('ok')).listen(80)";
+
+describe('health checks drive IPVS (qemu-x86_64)', () => {
+  let lab: Lab;
+  let vm: Vm;
+  let disk: ToolsDisk;
+  const servers = new Map<string, Proc>();
+  const serve = (host: string): void => {
+    servers.set(host, lab.spawn(host, [process.execPath, '-e', SERVER]));
+  };
+
+  before(async () => {
+    lab = await Lab.create({ hosts: ['rs1', 'rs2'] });
+    serve('rs1');
+    serve('rs2');
+    disk = toolsDisk({});
+    vm = await Vm.boot({ board: 'qemu-x86_64', lab, dataImage: disk.image });
+    await vm.waitFor('halb: Startup complete');
+  });
+  after(async () => {
+    await vm?.dispose();
+    disk?.dispose();
+    await lab?.dispose();
+  });
+
+  const table = async (): Promise<string> => (await vm.run(`${IPVSADM} -Ln`)).output;
+  const rs = (host: string): string => lab.host(host).ipv4;
+
+  it('programs the checked real servers, follows a failure and a recovery', async () => {
+    const conf = `virtual_server 192.0.2.100 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server ${rs('rs1')} 80 {
+        weight 2
+        inhibit_on_failure
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+    real_server ${rs('rs2')} 80 {
+        weight 3
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+`;
+    const r = await vm.run(
+      `ip addr add 192.0.2.201/24 dev eth0 && ip link set eth0 up && ` +
+        `printf '${conf.replace(/\n/g, '\\n')}' > /etc/keepalived/keepalived.conf && ` +
+        `kill -HUP $(pidof halb | tr ' ' '\\n' | sort -n | head -1) && echo ok`,
+    );
+    assert.equal(r.code, 0, r.output);
+    const has = (t: string, host: string, weight: number): boolean =>
+      new RegExp(`-> ${rs(host).replace(/\./g, '\\.')}:80\\s+Masq\\s+${weight}\\s`).test(t);
+    let t = await until(
+      'both servers in the table',
+      90000,
+      table,
+      (x) => has(x, 'rs1', 2) && has(x, 'rs2', 3),
+    );
+    assert.match(t, /TCP {2}192\.0\.2\.100:80 rr/);
+
+    await servers.get('rs2')!.kill('SIGKILL');
+    t = await until('rs2 out of the table', 60000, table, (x) => !x.includes(`${rs('rs2')}:80`));
+    assert.ok(has(t, 'rs1', 2), 'rs1 stays');
+
+    serve('rs2');
+    await until('rs2 back', 60000, table, (x) => has(x, 'rs2', 3));
+
+    await servers.get('rs1')!.kill('SIGKILL');
+    t = await until('rs1 inhibited (weight 0)', 60000, table, (x) => has(x, 'rs1', 0));
+    assert.ok(has(t, 'rs2', 3));
+  });
+});
