@@ -1,5 +1,8 @@
 /** The daemon's state as data: the same object behind `halb status`, its --json and the demo. */
 import { PATTERN_LOOK, type LedPattern, type Role } from '../leds/patterns';
+import type { ListedTable } from '../ipvs/client';
+import { formatTable } from '../ipvs/format';
+import { hostPort } from '../ipvs/types';
 import type { HealthReport } from '../lvs/health';
 
 export interface InstanceStatus {
@@ -36,6 +39,8 @@ export interface DaemonStatus {
   readonly instances: readonly InstanceStatus[];
   /** Each checked real server's health, when the config has virtual servers. */
   readonly realServers?: readonly HealthReport[];
+  /** The kernel's IPVS table with its counters, as last read (when IPVS is there). */
+  readonly ipvs?: ListedTable;
   readonly led: { readonly pattern: LedPattern; readonly look: string };
 }
 
@@ -91,6 +96,16 @@ export function formatStatus(s: DaemonStatus): string {
           r.detail,
         ].join(' '),
       );
+  }
+  if (s.ipvs && s.ipvs.length > 0) {
+    lines.push('IPVS (kernel):');
+    lines.push(...formatTable(s.ipvs).map((l) => `  ${l}`));
+    for (const e of s.ipvs)
+      for (const d of e.dests)
+        if (d.stats)
+          lines.push(
+            `  ${hostPort(d.address, d.port, d.family)}: conns ${d.stats.conns}, packets in ${d.stats.inpkts} out ${d.stats.outpkts}, bytes in ${d.stats.inbytes} out ${d.stats.outbytes}`,
+          );
   }
   return lines.join('\n');
 }

@@ -135,6 +135,7 @@ export class Daemon {
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
       ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
+      ...(this.lvs?.kernelTable ? { ipvs: this.lvs.kernelTable } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,

@@ -10,7 +10,7 @@ import type { ModelBlock } from '../config/validate';
 import type { Logger } from '../core/log';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
-import { IpvsClient, type IpvsKernel } from '../ipvs/client';
+import { IpvsClient, type IpvsKernel, type ListedTable } from '../ipvs/client';
 import { IpvsReconciler } from '../ipvs/reconciler';
 import type { HealthTable } from '../lvs/health';
 
@@ -27,6 +27,8 @@ export class LvsRuntime {
   private reconciler: IpvsReconciler | undefined;
   private kernel: Promise<IpvsKernel | undefined> | undefined;
   private lvs: LvsConfig | undefined;
+  private listed: ListedTable | undefined;
+  private lister: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: LvsRuntimeOptions) {}
 
@@ -36,6 +38,18 @@ export class LvsRuntime {
 
   get table(): HealthTable | undefined {
     return this.checkers?.table;
+  }
+
+  /** The kernel's table with its counters, read after each pass and every 2 s. */
+  get kernelTable(): ListedTable | undefined {
+    return this.listed;
+  }
+
+  private list(k: IpvsKernel): void {
+    k.list().then(
+      (t) => (this.listed = t),
+      () => undefined,
+    );
   }
 
   /** Start or reload: the checkers keep unchanged checks, the table follows the new config. */
@@ -61,6 +75,8 @@ export class LvsRuntime {
     this.kernel ??= (this.o.openKernel ?? (() => IpvsClient.open()))().then(
       (k) => {
         this.reconciler = new IpvsReconciler(k, (line) => this.o.log.info(line));
+        this.lister = setInterval(() => this.list(k), 2000);
+        this.lister.unref();
         return k;
       },
       (err: Error) => {
@@ -79,6 +95,7 @@ export class LvsRuntime {
       if (!k || !this.reconciler) return;
       this.reconciler
         .update(lvs, checkers.table)
+        .then(() => this.list(k))
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
     });
   }
@@ -89,6 +106,7 @@ export class LvsRuntime {
 
   /** Stops the checks and, as keepalived does when it stops, takes its virtual servers out of the kernel. */
   async dispose(): Promise<void> {
+    if (this.lister) clearInterval(this.lister);
     await this.checkers?.dispose();
     this.checkers = undefined;
     const k = await this.kernel;

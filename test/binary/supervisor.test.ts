@@ -87,7 +87,10 @@ describe('supervisor (real executable)', () => {
   });
 
   it('a stopped event loop is a problem until it runs again', async () => {
-    const d = daemon(await until('running', 15000, view, (x) => !!daemon(x)?.pid))!;
+    // A child still starting has a minute's grace: stop one that has beaten.
+    const d = daemon(
+      await until('beating', 30000, view, (x) => !!daemon(x)?.pid && !!daemon(x)?.lastBeatAt),
+    )!;
     process.kill(d.pid!, 'SIGSTOP');
     try {
       const v = await until('stale', 20000, view, (x) => (x?.problems.length ?? 0) > 0);

@@ -80,6 +80,17 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
       (x) => has(x, 'rs1', 2) && has(x, 'rs2', 3),
     );
     assert.match(t, /TCP {2}192\.0\.2\.100:80 rr/);
+    // halb status shows the kernel's table with its counters.
+    const st = await until(
+      'IPVS in halb status',
+      20000,
+      async () => (await vm.run('halb status')).output,
+      (x) => x.includes('IPVS (kernel):'),
+    );
+    assert.match(
+      st,
+      new RegExp(`${rs('rs1').replace(/\./g, '\\.')}:80: conns \\d+, packets in \\d+`),
+    );
 
     await servers.get('rs2')!.kill('SIGKILL');
     t = await until('rs2 out of the table', 60000, table, (x) => !x.includes(`${rs('rs2')}:80`));
