@@ -75,6 +75,24 @@ function table(word: string | undefined): number {
   return word !== undefined && word in TABLES ? (TABLES[word] as number) : int(word, 'table');
 }
 
+/** Walks `ip`-style words; value() takes the word after the current one as its argument. */
+function* walk(
+  words: readonly string[],
+): Generator<{ word: string; first: boolean; value: () => string }> {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    yield {
+      word,
+      first: i === 0,
+      value: () => {
+        const v = words[++i];
+        if (v === undefined) throw new Error(`'${word}' needs a value`);
+        return v;
+      },
+    };
+  }
+}
+
 export function parseRoute(words: readonly string[]): RouteSpec {
   const text = words.join(' ');
   let type: RouteType = 'unicast';
@@ -90,14 +108,8 @@ export function parseRoute(words: readonly string[]): RouteSpec {
   } = {};
   let onlink = false;
   let family: 4 | 6 | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const next = (): string => {
-      const v = words[++i];
-      if (v === undefined) throw new Error(`'${w}' needs a value`);
-      return v;
-    };
-    if (i === 0 && (ROUTE_TYPES as readonly string[]).includes(w)) type = w as RouteType;
+  for (const { word: w, first, value: next } of walk(words)) {
+    if (first && (ROUTE_TYPES as readonly string[]).includes(w)) type = w as RouteType;
     else if (w === 'src') o.src = prefix(next()).address;
     else if (w === 'via' || w === 'gw') {
       let v = next();
@@ -142,13 +154,7 @@ export function parseRule(words: readonly string[]): RuleSpec {
   } = {};
   let action: RuleSpec['action'] = 'lookup';
   let family: 4 | 6 | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const next = (): string => {
-      const v = words[++i];
-      if (v === undefined) throw new Error(`'${w}' needs a value`);
-      return v;
-    };
+  for (const { word: w, value: next } of walk(words)) {
     if (w === 'from' || w === 'to') {
       const v = next();
       if (v === 'all') continue;
