@@ -24,14 +24,17 @@ function family(address: string): 4 | 6 | 0 {
   return net.isIP(address.split('/')[0] ?? '') as 4 | 6 | 0;
 }
 
+/** Says something about a block (at the keyword when given): one diagnostic. */
+type Report = (
+  block: ModelBlock,
+  keyword: string | undefined,
+  severity: Severity,
+  message: string,
+) => void;
+
 export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (
-    block: ModelBlock,
-    keyword: string | undefined,
-    severity: Severity,
-    message: string,
-  ): void =>
+  const report: Report = (block, keyword, severity, message) =>
     void out.push({
       pos: positionOf(block, keyword) ?? positionOf(block) ?? FALLBACK,
       severity,
@@ -255,12 +258,7 @@ function checkRoutes(
   block: ModelBlock,
   routes: readonly string[][],
   where: string,
-  report: (
-    block: ModelBlock,
-    keyword: string | undefined,
-    severity: Severity,
-    message: string,
-  ) => void,
+  report: Report,
 ): void {
   const keyword = where === 'static_routes' ? 'static_routes' : 'virtual_routes';
   for (const r of routes) {
@@ -299,12 +297,7 @@ function skipped(
   keyword: string,
   where: string,
   line: string,
-  report: (
-    block: ModelBlock,
-    keyword: string | undefined,
-    severity: Severity,
-    message: string,
-  ) => void,
+  report: Report,
 ): void {
   try {
     parse();
