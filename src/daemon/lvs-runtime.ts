@@ -28,7 +28,8 @@ export class LvsRuntime {
   private kernel: Promise<IpvsKernel | undefined> | undefined;
   private lvs: LvsConfig | undefined;
   private listed: ListedTable | undefined;
-  private lister: NodeJS.Timeout | undefined;
+  private listedAt = 0;
+  private kernelReady: IpvsKernel | undefined;
 
   constructor(private readonly o: LvsRuntimeOptions) {}
 
@@ -40,12 +41,18 @@ export class LvsRuntime {
     return this.checkers?.table;
   }
 
-  /** The kernel's table with its counters, read after each pass and every 2 s. */
+  /**
+   * The kernel's table with its counters as last read: after each pass, and
+   * again when status asks and the copy is over 2 s old (a dump of a big
+   * table is not background work for the VRRP process).
+   */
   get kernelTable(): ListedTable | undefined {
+    if (this.kernelReady && Date.now() - this.listedAt > 2000) this.list(this.kernelReady);
     return this.listed;
   }
 
   private list(k: IpvsKernel): void {
+    this.listedAt = Date.now();
     k.list().then(
       (t) => (this.listed = t),
       () => undefined,
@@ -75,8 +82,7 @@ export class LvsRuntime {
     this.kernel ??= (this.o.openKernel ?? (() => IpvsClient.open()))().then(
       (k) => {
         this.reconciler = new IpvsReconciler(k, (line) => this.o.log.info(line));
-        this.lister = setInterval(() => this.list(k), 2000);
-        this.lister.unref();
+        this.kernelReady = k;
         return k;
       },
       (err: Error) => {
@@ -106,7 +112,6 @@ export class LvsRuntime {
 
   /** Stops the checks and, as keepalived does when it stops, takes its virtual servers out of the kernel. */
   async dispose(): Promise<void> {
-    if (this.lister) clearInterval(this.lister);
     await this.checkers?.dispose();
     this.checkers = undefined;
     const k = await this.kernel;
@@ -114,6 +119,7 @@ export class LvsRuntime {
       await this.reconciler
         .update({ ...this.lvs, virtualServers: [] }, new Map())
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
+    this.kernelReady = undefined;
     k?.dispose();
   }
 }
