@@ -108,6 +108,8 @@ async function dispatch(
     case '11':
       await setPassword(term, ctx.secrets);
       return;
+    case '':
+      return; // Enter alone shows the menu again, with a fresh summary
     default:
       term.say(`  ! '${choice}' is not an option; enter a number from the menu\n`);
   }

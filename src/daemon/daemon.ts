@@ -76,6 +76,13 @@ export class Daemon {
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
+    // A save (the console, halb config) that came while we were starting found
+    // no control socket to reload through: pick it up now.
+    const now = headerGenerationOf(this.opts.configFile);
+    if (now !== this.store.running) {
+      this.log.info(`Configuration generation ${now} was saved while starting`);
+      this.reload();
+    }
   }
 
   /** SIGHUP: a config with errors is refused and the running one stays. */

@@ -58,6 +58,8 @@ describe('serial console setup menu (qemu-x86_64)', () => {
   });
 
   it('sets the LAN address of eth0 from the menu', async () => {
+    await vm.waitFor('halb: Startup complete', 120000, 'halb to start beside the console');
+    vm.console.write('\r'); // Enter alone: the menu again (its prompt may be behind us)
     await menu('2');
     await answer(/Interface to set \(eth0\) \[eth0\]: /, '');
     await answer(/Addresses .*: /, '192.0.2.201');
@@ -144,7 +146,9 @@ describe('serial console setup menu (qemu-x86_64)', () => {
     await vm.waitFor('Login incorrect', 20000);
     await answer('login: ', 'admin');
     await answer('Password: ', PASSWORD);
-    await vm.waitFor(/VI_1 MASTER 192\.0\.2\.200\/24/, 90000, 'the menu to show VI_1 as MASTER');
+    await vm.waitFor('(VI_1) Entering MASTER STATE', 120000, 'halb to start with the saved config');
+    vm.console.write('\r'); // Enter alone: the menu again, with a fresh summary
+    await vm.waitFor(/VI_1 MASTER 192\.0\.2\.200\/24/, 30000, 'the menu to show VI_1 as MASTER');
     await until('the VIP to answer after the reboot', 20000, pingVip, (ok) => ok);
     await menu('0');
     await vm.waitFor('Logged out.', 10000);
