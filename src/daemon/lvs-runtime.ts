@@ -88,9 +88,10 @@ export class LvsRuntime {
     void this.openKernel().then((k) => {
       if (!k) return;
       try {
-        for (const knob of enableForwarding(families))
+        const changed = enableForwarding(families);
+        if (changed.length > 0)
           this.o.log.info(
-            `NAT virtual servers: ${knob} turned on (real servers reply through this box)`,
+            `NAT virtual servers: ${changed.join(', ')} (real servers reply through this box, never around it)`,
           );
       } catch (err) {
         this.o.log.error(

@@ -8,6 +8,14 @@
  * by NAT) and leaves it on: from then on the box is a router, and a reload or
  * restart never drops forwarding under live connections. DR and TUN need no
  * forwarding.
+ *
+ * With IPv4 it also stops ICMP redirects (all, default and every interface:
+ * the kernel sends one when either says so). A reply that comes in and goes
+ * out on the same LAN (a one-armed balancer, real servers beside the
+ * clients' router) makes the kernel tell the real server to send straight to
+ * the client; a real server that takes the advice bypasses the balancer, its
+ * replies are never translated back, and the connection hangs. (The LVS
+ * HOWTO's advice for LVS-NAT on one network; IPv6 has no such switch.)
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -34,23 +42,28 @@ const KNOB: Record<Family, string> = {
   6: 'net/ipv6/conf/all/forwarding',
 };
 
-/** The sysctl name as `sysctl` prints it (net.ipv4.ip_forward). */
-export function knobName(family: Family): string {
-  return KNOB[family].replace(/\//g, '.');
-}
-
 /**
- * Turns forwarding on for each family that is off; returns the knobs it
- * turned on. A knob that cannot be read or written (no IPv6 in the kernel, a
- * read-only /proc/sys in a container) throws with the path.
+ * Turns forwarding on for each family that is off, and IPv4 redirects off
+ * where they are on; returns what it changed as `sysctl` prints it
+(`net.ipv4.ip_forward = 1`). A knob that cannot be read
+ * or written (no IPv6 in the kernel, a read-only /proc/sys in a container)
+ * throws with the path.
  */
 export function enableForwarding(families: Iterable<Family>, procSys = '/proc/sys'): string[] {
   const changed: string[] = [];
+  const set = (knob: string, from: (v: string) => boolean, to: string): void => {
+    const file = path.join(procSys, knob);
+    if (!from(fs.readFileSync(file, 'utf8').trim())) return;
+    fs.writeFileSync(file, to);
+    changed.push(`${knob.replace(/\//g, '.')} = ${to}`);
+  };
   for (const f of families) {
-    const file = path.join(procSys, KNOB[f]);
-    if (fs.readFileSync(file, 'utf8').trim() !== '0') continue;
-    fs.writeFileSync(file, '1');
-    changed.push(knobName(f));
+    set(KNOB[f], (v) => v === '0', '1');
+    if (f !== 4) continue;
+    const conf = path.join(procSys, 'net/ipv4/conf');
+    const names = fs.readdirSync(conf).filter((n) => n !== 'all' && n !== 'default');
+    for (const n of ['all', 'default', ...names.sort()])
+      set(`net/ipv4/conf/${n}/send_redirects`, (v) => v !== '0', '0');
   }
   return changed;
 }

@@ -57,37 +57,59 @@ describe('natFamilies', () => {
 });
 
 describe('enableForwarding', () => {
-  const procSys = (v4: string, v6: string): string => {
+  /** A /proc/sys-shaped folder: forwarding knobs and send_redirects for all, default, lo, eth0. */
+  const procSys = (v4: string, v6: string, redirects = '1\n'): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-procsys-'));
-    fs.mkdirSync(path.join(dir, 'net/ipv4'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'net/ipv6/conf/all'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'net/ipv4'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'net/ipv4/ip_forward'), v4);
+    for (const n of ['all', 'default', 'lo', 'eth0']) {
+      fs.mkdirSync(path.join(dir, 'net/ipv4/conf', n), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'net/ipv4/conf', n, 'send_redirects'), redirects);
+    }
     fs.writeFileSync(path.join(dir, 'net/ipv6/conf/all/forwarding'), v6);
     return dir;
   };
   const read = (dir: string, knob: string): string => fs.readFileSync(path.join(dir, knob), 'utf8');
-
-  it('turns on what is off and names it; leaves what is on', () => {
-    const dir = procSys('0\n', '1\n');
+  const inDir = (fn: (dir: string) => void, ...args: Parameters<typeof procSys>): void => {
+    const dir = procSys(...args);
     try {
-      assert.deepEqual(enableForwarding([4, 6], dir), ['net.ipv4.ip_forward']);
-      assert.equal(read(dir, 'net/ipv4/ip_forward'), '1');
-      assert.equal(read(dir, 'net/ipv6/conf/all/forwarding'), '1\n');
-      assert.deepEqual(enableForwarding([4, 6], dir), []);
+      fn(dir);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  };
 
-  it('only the families asked for', () => {
-    const dir = procSys('0\n', '0\n');
-    try {
-      assert.deepEqual(enableForwarding([6], dir), ['net.ipv6.conf.all.forwarding']);
-      assert.equal(read(dir, 'net/ipv4/ip_forward'), '0\n');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('IPv4: forwarding on, redirects off everywhere (all, default, each interface); then nothing to do', () =>
+    inDir(
+      (dir) => {
+        assert.deepEqual(enableForwarding([4], dir), [
+          'net.ipv4.ip_forward = 1',
+          'net.ipv4.conf.all.send_redirects = 0',
+          'net.ipv4.conf.default.send_redirects = 0',
+          'net.ipv4.conf.eth0.send_redirects = 0',
+          'net.ipv4.conf.lo.send_redirects = 0',
+        ]);
+        assert.equal(read(dir, 'net/ipv4/ip_forward'), '1');
+        for (const n of ['all', 'default', 'lo', 'eth0'])
+          assert.equal(read(dir, `net/ipv4/conf/${n}/send_redirects`), '0');
+        assert.equal(read(dir, 'net/ipv6/conf/all/forwarding'), '0\n', 'IPv6 not asked for');
+        assert.deepEqual(enableForwarding([4], dir), []);
+      },
+      '0\n',
+      '0\n',
+    ));
+
+  it('leaves what is already right; IPv6 is forwarding only', () =>
+    inDir(
+      (dir) => {
+        assert.deepEqual(enableForwarding([4, 6], dir), ['net.ipv6.conf.all.forwarding = 1']);
+        assert.equal(read(dir, 'net/ipv4/ip_forward'), '1\n');
+      },
+      '1\n',
+      '0\n',
+      '0\n',
+    ));
 
   it('a missing knob throws with its path', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-procsys-'));
