@@ -28,7 +28,7 @@ import { Vm } from '../rigs/vm';
 /** TCP_CHECK retries on the NAT side: a server leaves after RETRY + 1 failed attempts. */
 const RETRY = 2;
 
-function config(t: TrafficLab, rs1NatWeight: number): string {
+function config(t: TrafficLab, rs1NatWeight: number, rs2NatWeight = 1): string {
   const rs = (host: string, weight: number, check: string, extra = ''): string =>
     `    real_server ${t.ip(host)} 80 {\n        weight ${weight}\n${extra}${check}    }\n`;
   const tcp = `        TCP_CHECK {\n            connect_timeout 1\n            retry ${RETRY}\n            delay_before_retry 1\n            log_all_failures\n        }\n`;
@@ -50,7 +50,7 @@ virtual_server ${NAT_VIP} 80 {
     lb_kind NAT
     protocol TCP
     sorry_server ${t.ip('sorry')} 80
-${rs('rs1', rs1NatWeight, tcp)}${rs('rs2', 1, tcp)}}
+${rs('rs1', rs1NatWeight, tcp)}${rs('rs2', rs2NatWeight, tcp)}}
 virtual_server ${DR_VIP} 80 {
     delay_loop 1
     lb_algo rr
@@ -69,7 +69,11 @@ describe('live traffic through IPVS, NAT and DR (qemu-x86_64)', () => {
   before(async () => {
     t = await TrafficLab.create();
     for (const host of [...REAL_SERVERS, 'sorry']) await t.serve(host);
-    disk = toolsDisk({ 'traffic.conf': config(t, 1), 'reload.conf': config(t, 3) });
+    disk = toolsDisk({
+      'traffic.conf': config(t, 1),
+      'reload.conf': config(t, 3),
+      'down-reload.conf': config(t, 4, 2),
+    });
     vm = await Vm.boot({ board: 'qemu-x86_64', lab: t.lab, dataImage: disk.image });
     await vm.waitFor('halb: Startup complete');
   });
@@ -194,8 +198,9 @@ describe('live traffic through IPVS, NAT and DR (qemu-x86_64)', () => {
       (x) => x.includes(removed),
     );
     const log = since(m).slice(0, since(m).indexOf(removed));
-    // Check cycles, counted: RETRY retried failures, then the final one, then the removal.
-    const attempts = log.split(`TCP connection to ${rs2} failed.`).length - 1;
+    // Check cycles, counted: RETRY retried failures ("failed." or "timeout."), then the
+    // final one, then the removal (a success in between would have reset the count).
+    const attempts = log.split(`TCP connection to ${rs2} `).length - 1;
     assert.equal(attempts, RETRY, log);
     assert.ok(log.includes(`TCP_CHECK on service ${rs2} failed after ${RETRY} retries.`), log);
     let tab = await until(
@@ -227,12 +232,13 @@ describe('live traffic through IPVS, NAT and DR (qemu-x86_64)', () => {
     await t.stop('rs1');
     await t.stop('rs2');
     const tab = await until(
-      'only the sorry server in NAT',
+      'only the sorry server in NAT, both at weight 0 in DR',
       60000,
       table,
       (x) =>
-        REAL_SERVERS.every((h) => dest(x, NAT_VIP, h) === undefined) &&
-        dest(x, NAT_VIP, 'sorry') !== undefined,
+        REAL_SERVERS.every(
+          (h) => dest(x, NAT_VIP, h) === undefined && dest(x, DR_VIP, h)?.endsWith(' 0'),
+        ) && dest(x, NAT_VIP, 'sorry') !== undefined,
     );
     assert.equal(dest(tab, NAT_VIP, 'sorry'), `-> ${t.ip('sorry')}:80 Masq 1`);
     for (const host of REAL_SERVERS)
@@ -309,6 +315,47 @@ describe('live traffic through IPVS, NAT and DR (qemu-x86_64)', () => {
       }
       await c.conn.close();
     }
+  });
+
+  it('a reload that changes a down server (its weight) keeps it out until its check passes', async () => {
+    const rs2 = `[${t.ip('rs2')}]:tcp:80`;
+    await t.stop('rs2');
+    await until(
+      'rs2 down in both',
+      60000,
+      table,
+      (x) =>
+        dest(x, NAT_VIP, 'rs2') === undefined && dest(x, DR_VIP, 'rs2')?.endsWith(' 0') === true,
+    );
+    const m = await mark();
+    await reload('down-reload.conf');
+    await until(
+      'the reload done',
+      30000,
+      async () => since(m),
+      (x) => x.includes('Reload complete'),
+    );
+    const tab = await until(
+      'rs1 at weight 4 (NAT)',
+      60000,
+      table,
+      (x) => dest(x, NAT_VIP, 'rs1')?.endsWith(' 4') === true,
+    );
+    assert.equal(dest(tab, NAT_VIP, 'rs2'), undefined, tab);
+    assert.deepEqual(await t.get(NAT_VIP, 4), ['rs1', 'rs1', 'rs1', 'rs1']);
+    await t.serve('rs2');
+    await until(
+      'rs2 back at its new weight',
+      60000,
+      table,
+      (x) => dest(x, NAT_VIP, 'rs2')?.endsWith(' 2') === true,
+    );
+    // It went back in once, when its check passed, not at the reload.
+    const log = since(m);
+    const added = log.indexOf(`Adding service ${rs2} to VS [${NAT_VIP}]:tcp:80`);
+    const programmed = log.indexOf(`add-dest ${NAT_VIP}:80 (TCP) real server ${t.ip('rs2')}:80`);
+    assert.ok(added >= 0 && programmed > added, log);
+    assert.ok(!log.includes(`Removing service ${rs2}`), log);
   });
 
   it('fed the watchdog throughout (checker starts included)', () => {
