@@ -131,10 +131,16 @@ export function realContext(o: RealContextOptions): ConsoleContext {
     async summary() {
       const s = await status();
       if (typeof s === 'string') return 'halb is not running';
-      if (s.instances.length === 0) return `no VRRP instance; front panel ${s.led.pattern}`;
-      return s.instances
-        .map((i) => `${i.name} ${i.state.toUpperCase()} ${i.vips.join(',')}`)
-        .join('  |  ');
+      const warn = s.configStore?.volatile
+        ? 'DATA PARTITION MISSING: defaults in RAM, changes are lost at reboot\n'
+        : '';
+      if (s.instances.length === 0) return `${warn}no VRRP instance; front panel ${s.led.pattern}`;
+      return (
+        warn +
+        s.instances
+          .map((i) => `${i.name} ${i.state.toUpperCase()} ${i.vips.join(',')}`)
+          .join('  |  ')
+      );
     },
     systemLines: () => systemLines(),
     reboot: o.reboot,

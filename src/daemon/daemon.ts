@@ -22,7 +22,7 @@ import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
-import { fallbackFlag, headerGenerationOf } from '../store/running-view';
+import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -137,7 +137,11 @@ export class Daemon {
       configGeneration: this.generation,
       configBlocks: countBlocks(this.config),
       lastReloadError: this.lastReloadError,
-      configStore: { ...this.store, fallback: fallbackFlag(this.opts.runtimeDir) },
+      configStore: {
+        ...this.store,
+        fallback: fallbackFlag(this.opts.runtimeDir),
+        ...(dataVolatile(this.opts.runtimeDir) ? { volatile: true } : {}),
+      },
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
@@ -146,7 +150,10 @@ export class Daemon {
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
-          configError: this.lastReloadError !== null || fallbackFlag(this.opts.runtimeDir) !== null,
+          configError:
+            this.lastReloadError !== null ||
+            fallbackFlag(this.opts.runtimeDir) !== null ||
+            dataVolatile(this.opts.runtimeDir),
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
           realServersDown: [...(this.lvs?.table?.values() ?? [])].filter((r) => !r.up).length,
         }),
@@ -154,11 +161,23 @@ export class Daemon {
     };
   }
 
+  /** On RAM defaults, VRRP runs only a config the user saved since boot (said once a load). */
+  private announceBlocked(instances: number): boolean {
+    if (instances === 0 || mayAnnounce(dataVolatile(this.opts.runtimeDir), this.store.attempted))
+      return false;
+    this.log.error(
+      'data partition unavailable: running the shipped defaults in RAM; their VRRP instances are not started (no VIP is announced) until a configuration is saved',
+    );
+    return true;
+  }
+
   private startVrrp(config: LoadedConfig): void {
     if (!this.opts.vrrp || config.missing) return;
     const cfg = vrrpConfig(config.model);
-    this.vrrpKey = JSON.stringify(cfg);
-    if (cfg.instances.length === 0) return;
+    // Blocked: no key, so that the next reload decides again.
+    const blocked = this.announceBlocked(cfg.instances.length);
+    this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
+    if (cfg.instances.length === 0 || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log);
     this.vrrp.start();
   }
@@ -172,6 +191,12 @@ export class Daemon {
     const next = vrrpConfig(config.model);
     const key = JSON.stringify(next);
     if (key === this.vrrpKey) return;
+    if (this.announceBlocked(next.instances.length)) {
+      await this.vrrp?.stop();
+      this.vrrp = undefined;
+      this.vrrpKey = '';
+      return;
+    }
     if (!this.vrrp) {
       this.startVrrp(config);
       return;
