@@ -86,13 +86,15 @@ describe('checkers in the appliance', () => {
       assert.notEqual(Number(again[1]), childPid);
       assert.equal(await app.state(), 'master', 'VRRP did not notice');
 
+      assert.equal((await app.status())?.led.pattern, 'master', 'all servers up: green');
       await server.kill('SIGTERM');
-      await until(
+      const down = await until(
         'the real server down',
         20000,
         () => app.status(),
         (s) => s?.realServers?.[0]?.up === false,
       );
+      assert.equal(down?.led.pattern, 'degraded', 'a real server down: amber on the front panel');
       await proc.waitFor(
         `Removing service [${web.ipv4}]:tcp:8080 from VS [192.0.2.100]:tcp:80`,
         10000,
@@ -108,6 +110,7 @@ describe('checkers in the appliance', () => {
         (s) => s?.realServers?.length === 0,
       );
       assert.equal(await app.state(), 'master');
+      assert.equal((await app.status())?.led.pattern, 'master', 'no real server left: green again');
     } finally {
       await lab.dispose();
     }
