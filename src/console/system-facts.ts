@@ -61,7 +61,7 @@ export async function systemLines(timeoutMs = 4000): Promise<string[]> {
   for (const n of list) {
     if (n.iface === 'lo') continue;
     const st = Array.isArray(stats) ? stats.find((x) => x.iface === n.iface) : undefined;
-    const speed = n.speed ? `${n.speed} Mb/s` : 'speed unknown';
+    const speed = n.speed && n.speed > 0 ? `${n.speed} Mb/s` : 'speed unknown';
     lines.push(
       `nic ${n.iface.padEnd(10)} ${n.operstate.padEnd(5)} ${speed.padEnd(14)} ${n.mac}  ${[n.ip4, n.ip6].filter(Boolean).join(' ')}` +
         (st ? `  rx ${st.rx_bytes} tx ${st.tx_bytes} bytes` : ''),
