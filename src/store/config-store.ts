@@ -25,6 +25,7 @@ import {
   type Generation,
 } from './generation';
 import { INTERFACES_FILE, SECRETS_FILE } from './secrets';
+import { withSaverLock } from './saver-lock';
 import { atomicWrite, isTempName, type StoreFs } from './store-fs';
 
 export const FALLBACK_FLAG = 'config-fallback';
@@ -184,6 +185,10 @@ export class ConfigStore {
    * as a generation, so it can be rolled back to.
    */
   save(body: string, reason: string): number {
+    return withSaverLock(this.paths.runtimeDir, () => this.saveLocked(body, reason));
+  }
+
+  private saveLocked(body: string, reason: string): number {
     this.sfs.mkdirp(this.genDir);
     this.removeTemps();
     const before = this.read();
@@ -221,6 +226,10 @@ export class ConfigStore {
    * makes the next boot (rcS) finish a reset that a crash interrupted.
    */
   factoryReset(): void {
+    withSaverLock(this.paths.runtimeDir, () => this.factoryResetLocked());
+  }
+
+  private factoryResetLocked(): void {
     const marker = path.join(this.paths.dataDir, RESET_MARKER);
     this.sfs.mkdirp(this.paths.dataDir);
     atomicWrite(this.sfs, marker, `requested ${this.now().toISOString()}\n`);

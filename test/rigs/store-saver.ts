@@ -2,7 +2,8 @@
  * The crash-injection child: `node store-saver.js ROOT OP K` runs one store
  * operation (save | rollback | factory-reset) with the real code on the real
  * file system and SIGKILLs itself right after step K (K = 0: never; it then
- * prints how many steps there were).
+ * prints how many steps there were). `saves N` saves N times, never killed
+ * (two of them at once test the saver lock).
  */
 import { conf, storeDirAt } from './store-dir';
 
@@ -11,7 +12,7 @@ const k = Number(kArg);
 let steps = 0;
 const store = storeDirAt(root as string).open((step) => {
   steps++;
-  if (steps === k) {
+  if (op !== 'saves' && steps === k) {
     process.stderr.write(`killed after step ${k}: ${step}\n`);
     process.kill(process.pid, 'SIGKILL');
   }
@@ -25,6 +26,9 @@ switch (op) {
     break;
   case 'factory-reset':
     store.factoryReset();
+    break;
+  case 'saves':
+    for (let i = 0; i < k; i++) store.save(conf(`p${process.pid}_${i}`), 'lock test');
     break;
   default:
     throw new Error(`unknown op ${op}`);

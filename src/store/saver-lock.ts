@@ -1,0 +1,57 @@
+/**
+ * One saver at a time: the console, `halb config` and the commit-confirm
+ * watcher may all change the store. A lock file in the runtime folder (tmpfs:
+ * a reboot clears it) holds the saver's pid; a lock whose pid is gone (a saver
+ * killed mid-save) is taken over. Waits briefly, then says who holds it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const LOCK_FILE = 'config-save.lock';
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const sleepSync = (ms: number): void => void Atomics.wait(pause, 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class SaverBusy extends Error {
+  override readonly name = 'SaverBusy';
+}
+
+/** Runs `fn` holding the lock; throws SaverBusy when another live saver keeps it past `waitMs`. */
+export function withSaverLock<T>(runtimeDir: string, fn: () => T, waitMs = 10000): T {
+  const file = path.join(runtimeDir, LOCK_FILE);
+  fs.mkdirSync(runtimeDir, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o600);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(fs.readFileSync(file, 'utf8').trim() || NaN);
+    if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+      if (Date.now() > deadline)
+        throw new SaverBusy(`another save (pid ${holder}) is under way; try again`);
+      sleepSync(20);
+      continue;
+    }
+    // Its saver is gone (or wrote nothing yet and died): take it over.
+    fs.rmSync(file, { force: true });
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
