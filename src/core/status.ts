@@ -93,7 +93,7 @@ export function formatStatus(s: DaemonStatus): string {
           r.server.padEnd(24),
           (r.up ? 'up' : 'down').padEnd(6),
           String(r.weight ?? '-').padStart(6),
-          r.detail,
+          r.suspended ? `checks suspended (ha_suspend: VIP not here); last: ${r.detail}` : r.detail,
         ].join(' '),
       );
   }
