@@ -142,6 +142,7 @@ export class Daemon {
       instances: this.vrrp?.status() ?? [],
       ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
       ...(this.lvs?.kernelTable ? { ipvs: this.lvs.kernelTable } : {}),
+      ...(this.sync?.daemons ? { syncDaemons: this.sync.daemons } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,

@@ -44,8 +44,14 @@ export class LvsSync {
   private kernel: Promise<SyncKernel | undefined> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
+  private listed: SyncDaemon[] | undefined;
 
   constructor(private readonly o: LvsSyncOptions) {}
+
+  /** The kernel's sync daemons as listed after the last pass (for halb status). */
+  get daemons(): readonly SyncDaemon[] | undefined {
+    return this.listed;
+  }
 
   /** Start or reload: the plan (undefined: no lvs_sync_daemon); daemons of a removed plan stop. */
   configure(plan: SyncPlan | undefined): Promise<void> {
@@ -87,6 +93,7 @@ export class LvsSync {
           this.o.log.error(`IPVS: ${(err as Error).message}`);
         }
       }
+      this.listed = await k.syncDaemons();
     };
     this.queue = this.queue.then(run).catch((err: Error) => {
       this.o.log.error(`IPVS: lvs_sync_daemon: ${err.message}`);

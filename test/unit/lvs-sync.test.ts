@@ -151,6 +151,11 @@ describe('lvs_sync_daemon: the driver keeps the kernel in step', () => {
     await sync.transition('VI_1');
     assert.deepEqual([...kernel.running.keys()], ['master']);
     assert.equal(kernel.running.get('master')?.syncId, 51);
+    assert.deepEqual(
+      sync.daemons?.map((d) => d.state),
+      ['master'],
+      'what status shows: the listing after the pass',
+    );
     // Another instance's transition changes nothing.
     state.set('VI_2', 'backup');
     await sync.transition('VI_2');
