@@ -33,7 +33,6 @@ export type HealthListener = (
 
 const DEFAULT_DELAYS = [0, 1000, 2000, 5000, 10000, 30000];
 const STABLE_MS = 60000;
-const STARTING_GRACE_MS = 60000;
 
 export class CheckerSupervisor {
   private child: ChildProcess | undefined;
@@ -46,8 +45,6 @@ export class CheckerSupervisor {
   private startedAt = 0;
   private disposed = false;
   private lastHeardMs = 0;
-  /** The running child has said something: until then it is starting, with STARTING_GRACE_MS. */
-  private heard = false;
   restarts = 0;
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -63,18 +60,10 @@ export class CheckerSupervisor {
   /**
    * The running child has said nothing (not even its `alive` every second)
    * for `maxSilenceMs`: its event loop is stuck. For the appliance supervisor's
-   * heartbeat (Daemon.staleChildren) and so the watchdog. A child that has
-   * not said its first word yet is starting (loading a 100 MB executable
-   * takes over 10 s on a slow or busy board) and gets `startingGraceMs`, as
-   * the appliance supervisor gives its own starting children.
+   * heartbeat (Daemon.staleChildren) and so the watchdog.
    */
-  stale(
-    maxSilenceMs = 5000,
-    nowMs = performance.now(),
-    startingGraceMs = STARTING_GRACE_MS,
-  ): boolean {
-    if (this.child === undefined) return false;
-    return nowMs - this.lastHeardMs > (this.heard ? maxSilenceMs : startingGraceMs);
+  stale(maxSilenceMs = 5000, nowMs = performance.now()): boolean {
+    return this.child !== undefined && nowMs - this.lastHeardMs > maxSilenceMs;
   }
 
   onChange(l: HealthListener): () => void {
@@ -113,7 +102,6 @@ export class CheckerSupervisor {
     this.child = child;
     this.startedAt = Date.now();
     this.lastHeardMs = performance.now();
-    this.heard = false;
     this.opts.log.info(`Starting Healthcheck child process, pid=${child.pid}`);
     const out = new LineSplitter();
     const err = new LineSplitter();
@@ -135,7 +123,6 @@ export class CheckerSupervisor {
 
   private fromChild(line: string): void {
     this.lastHeardMs = performance.now();
-    this.heard = true;
     const m = decodeFromChild(line);
     if (!m) {
       if (this.opts.childLog) this.opts.childLog(line);

@@ -110,12 +110,7 @@ describe('checker process and its supervisor', () => {
       '192.0.2.21 80 {\n    weight 4\n    FILE_CHECK {\n      track_file health\n    }\n  }';
     try {
       sup.start(setupFromText(text([rs])));
-      // Starting (it has not said a word yet): a minute's grace, not 5 s.
-      const t0 = performance.now();
-      assert.equal(sup.stale(5000, t0 + 30000), false, 'a starting child is not stale');
-      assert.equal(sup.stale(5000, t0 + 61000), true, 'one silent past the grace is');
       await until('the first report', () => sup.table.get(key) !== undefined);
-      assert.equal(sup.stale(5000, performance.now() + 6000), true, 'once heard, 5 s of silence');
       assert.equal(sup.stale(), false);
       const childNow = sup.pid as number;
       process.kill(childNow, 'SIGSTOP');
