@@ -2,7 +2,8 @@
  * The checker process's core: one ServerHealth per (virtual server, real
  * server) with a runner per checker, all on one injected clock. apply() takes
  * a new setup (start or reload): servers whose configuration did not change
- * keep running with their state, the others are stopped or started.
+ * keep running with their state, changed ones start again from the health
+ * they had, the others are stopped or started.
  */
 import type { Logger } from '../core/log';
 import {
@@ -69,7 +70,10 @@ export class CheckerEngine {
         const old = this.entries.get(key);
         if (old && old.fingerprint === fingerprint) continue;
         if (old) this.stop(key, old);
-        const knownUp = known[key];
+        // A changed server (a new weight, a new check) starts where the old
+        // one was: a server that is down does not go back into the pool
+        // until a check passes (keepalived keeps a reloaded server's state).
+        const knownUp = known[key] ?? old?.health.report.up;
         const built = rs.checkers
           .map((c) => buildChecker(c, rs, vs, setup, this.deps))
           .filter((b) => b !== undefined)

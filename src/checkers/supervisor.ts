@@ -24,6 +24,12 @@ export interface SupervisorOptions {
   /** Restart delays, in order; the last repeats. A child that lived a minute resets them. */
   readonly restartDelaysMs?: readonly number[];
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * A starting child may take this long to say its first word before it
+   * counts as stale (the appliance supervisor gives its own children the
+   * same): an emulated or loaded box takes seconds to start the executable.
+   */
+  readonly startGraceMs?: number;
 }
 
 export type HealthListener = (
@@ -33,6 +39,7 @@ export type HealthListener = (
 
 const DEFAULT_DELAYS = [0, 1000, 2000, 5000, 10000, 30000];
 const STABLE_MS = 60000;
+const START_GRACE_MS = 60000;
 
 export class CheckerSupervisor {
   private child: ChildProcess | undefined;
@@ -45,6 +52,7 @@ export class CheckerSupervisor {
   private startedAt = 0;
   private disposed = false;
   private lastHeardMs = 0;
+  private heardSinceSpawn = false;
   restarts = 0;
 
   constructor(private readonly opts: SupervisorOptions) {}
@@ -60,10 +68,15 @@ export class CheckerSupervisor {
   /**
    * The running child has said nothing (not even its `alive` every second)
    * for `maxSilenceMs`: its event loop is stuck. For the appliance supervisor's
-   * heartbeat (Daemon.staleChildren) and so the watchdog.
+   * heartbeat (Daemon.staleChildren) and so the watchdog. A child that has not
+   * said its first word yet has `startGraceMs` (a silent start used to stop the
+   * watchdog's feeding 5 s after each checker start on a loaded box).
    */
   stale(maxSilenceMs = 5000, nowMs = performance.now()): boolean {
-    return this.child !== undefined && nowMs - this.lastHeardMs > maxSilenceMs;
+    const limit = this.heardSinceSpawn
+      ? maxSilenceMs
+      : Math.max(maxSilenceMs, this.opts.startGraceMs ?? START_GRACE_MS);
+    return this.child !== undefined && nowMs - this.lastHeardMs > limit;
   }
 
   onChange(l: HealthListener): () => void {
@@ -102,6 +115,7 @@ export class CheckerSupervisor {
     this.child = child;
     this.startedAt = Date.now();
     this.lastHeardMs = performance.now();
+    this.heardSinceSpawn = false;
     this.opts.log.info(`Starting Healthcheck child process, pid=${child.pid}`);
     const out = new LineSplitter();
     const err = new LineSplitter();
@@ -123,6 +137,7 @@ export class CheckerSupervisor {
 
   private fromChild(line: string): void {
     this.lastHeardMs = performance.now();
+    this.heardSinceSpawn = true;
     const m = decodeFromChild(line);
     if (!m) {
       if (this.opts.childLog) this.opts.childLog(line);

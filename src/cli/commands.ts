@@ -46,6 +46,18 @@ export interface ConfigOptions {
   readonly json: boolean;
 }
 
+/** `halb console`: the setup menu on the board's serial console. */
+export interface ConsoleOptions {
+  /** The serial device; default: the board file's console. */
+  readonly device: string | undefined;
+  readonly baud: number | undefined;
+  readonly boardFile: string;
+  readonly liveFile: string;
+  readonly dataDir: string;
+  readonly runtimeDir: string;
+  readonly defaultsFile: string | undefined;
+}
+
 export type Command =
   | { readonly kind: 'run'; readonly options: RunOptions }
   | {
@@ -71,4 +83,7 @@ export type Command =
     }
   | { readonly kind: 'leds'; readonly pattern: LedPattern; readonly boardFile: string }
   | { readonly kind: 'config'; readonly options: ConfigOptions }
+  | { readonly kind: 'console'; readonly options: ConsoleOptions }
+  /** Hidden: rcS applies the interface addresses saved on the data partition. */
+  | { readonly kind: 'net-apply'; readonly dataDir: string }
   | { readonly kind: 'help'; readonly text: string };

@@ -18,6 +18,8 @@ commands:
   check    [-f FILE] [--json]   check a keepalived.conf; exit 0 when it is valid
   status   [--json] [--runtime-dir DIR]   show the running daemon's state
   version  [--json]             show version, build and native addons
+  console  [--device DEV] [--baud N] [--board FILE]
+           the setup menu on the board's serial console (login, status, HA wizard...)
   help                          this text
 
 Called through a link named 'keepalived', halb takes keepalived's own flags
@@ -191,6 +193,45 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         dryRun: o.dryRun === true,
         json: o.json === true,
         keepOthers: o.keepOthers === true,
+      };
+    }
+    case 'console': {
+      const specs: OptionSpec[] = [
+        file,
+        runtimeDir,
+        { key: 'device', long: 'device', value: 'required' },
+        { key: 'baud', long: 'baud', value: 'required' },
+        { key: 'board', long: 'board', value: 'required' },
+        { key: 'dataDir', long: 'data-dir', value: 'required' },
+        { key: 'defaults', long: 'defaults', value: 'required' },
+      ];
+      const { options: o, positionals } = parseOptions(rest, specs, "'halb console'");
+      if (positionals.length > 0)
+        throw new UsageError(`'halb console' takes no argument '${positionals[0]}'`);
+      const baud = str(o.baud);
+      if (baud !== undefined && !/^\d+$/.test(baud))
+        throw new UsageError(`'--baud' takes a number of bits per second, not '${baud}'`);
+      return {
+        kind: 'console',
+        options: {
+          device: str(o.device),
+          baud: baud === undefined ? undefined : Number(baud),
+          boardFile: str(o.board) ?? DEFAULT_BOARD_FILE,
+          liveFile: str(o.file) ?? DEFAULT_CONFIG,
+          dataDir: str(o.dataDir) ?? env.HALB_DATA_DIR ?? DEFAULT_DATA_DIR,
+          runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
+          defaultsFile: str(o.defaults),
+        },
+      };
+    }
+    case 'net': {
+      const specs: OptionSpec[] = [{ key: 'dataDir', long: 'data-dir', value: 'required' }];
+      const { options: o, positionals } = parseOptions(rest, specs, "'halb net'");
+      if (positionals.length !== 1 || positionals[0] !== 'apply')
+        throw new UsageError("'halb net' takes one command: apply");
+      return {
+        kind: 'net-apply',
+        dataDir: str(o.dataDir) ?? env.HALB_DATA_DIR ?? DEFAULT_DATA_DIR,
       };
     }
     case 'leds': {

@@ -15,6 +15,8 @@ import { versionCommand } from './cmd/version';
 import { checkersCommand } from './cmd/checkers';
 import { ipvsApplyCommand, ipvsListCommand } from './cmd/ipvs';
 import { ledsCommand } from './cmd/leds';
+import { consoleCommand } from './cmd/console';
+import { netApplyCommand } from './cmd/net';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -70,6 +72,10 @@ async function main(): Promise<number> {
       return ipvsApplyCommand(cmd, out, err);
     case 'config':
       return configCommand(cmd.options, selfEntry(), out, err);
+    case 'console':
+      return consoleCommand(cmd.options, err);
+    case 'net-apply':
+      return netApplyCommand(cmd.dataDir, out);
   }
 }
 

@@ -33,6 +33,8 @@ export interface DaemonStatus {
     readonly running: number | null;
     readonly attempted: number | null;
     readonly fallback: string | null;
+    /** No data partition: the box runs on defaults in RAM, and nothing saved survives a reboot. */
+    readonly volatile?: boolean;
   };
   readonly board: string | null;
   readonly subsystems: { readonly vrrp: boolean; readonly check: boolean };
@@ -129,5 +131,9 @@ function formatSyncDaemon(d: SyncDaemon): string {
 
 function formatStore(c: NonNullable<DaemonStatus['configStore']>): string {
   const running = c.running === null ? 'not from the store' : `generation ${c.running}`;
-  return `config store: ${running}` + (c.fallback ? `  FALLBACK: ${c.fallback}` : '');
+  return (
+    `config store: ${running}` +
+    (c.fallback ? `  FALLBACK: ${c.fallback}` : '') +
+    (c.volatile ? '  DATA PARTITION MISSING: defaults in RAM, nothing saved survives a reboot' : '')
+  );
 }

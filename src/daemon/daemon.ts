@@ -25,7 +25,7 @@ import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
-import { fallbackFlag, headerGenerationOf } from '../store/running-view';
+import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -81,6 +81,13 @@ export class Daemon {
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
+    // A save (the console, halb config) that came while we were starting found
+    // no control socket to reload through: pick it up now.
+    const now = headerGenerationOf(this.opts.configFile);
+    if (now !== this.store.running) {
+      this.log.info(`Configuration generation ${now} was saved while starting`);
+      this.reload();
+    }
   }
 
   /** SIGHUP: a config with errors is refused and the running one stays. */
@@ -136,7 +143,11 @@ export class Daemon {
       configGeneration: this.generation,
       configBlocks: countBlocks(this.config),
       lastReloadError: this.lastReloadError,
-      configStore: { ...this.store, fallback: fallbackFlag(this.opts.runtimeDir) },
+      configStore: {
+        ...this.store,
+        fallback: fallbackFlag(this.opts.runtimeDir),
+        ...(dataVolatile(this.opts.runtimeDir) ? { volatile: true } : {}),
+      },
       board: this.board?.name ?? null,
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
@@ -146,7 +157,10 @@ export class Daemon {
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
-          configError: this.lastReloadError !== null || fallbackFlag(this.opts.runtimeDir) !== null,
+          configError:
+            this.lastReloadError !== null ||
+            fallbackFlag(this.opts.runtimeDir) !== null ||
+            dataVolatile(this.opts.runtimeDir),
           roles: (this.vrrp?.status() ?? []).map((i) => i.state as Role),
           realServersDown: [...(this.lvs?.table?.values() ?? [])].filter((r) => !r.up).length,
         }),
@@ -154,11 +168,23 @@ export class Daemon {
     };
   }
 
+  /** On RAM defaults, VRRP runs only a config the user saved since boot (said once a load). */
+  private announceBlocked(instances: number): boolean {
+    if (instances === 0 || mayAnnounce(dataVolatile(this.opts.runtimeDir), this.store.attempted))
+      return false;
+    this.log.error(
+      'data partition unavailable: running the shipped defaults in RAM; their VRRP instances are not started (no VIP is announced) until a configuration is saved',
+    );
+    return true;
+  }
+
   private startVrrp(config: LoadedConfig): void {
     if (!this.opts.vrrp || config.missing) return;
     const cfg = vrrpConfig(config.model);
-    this.vrrpKey = JSON.stringify(cfg);
-    if (cfg.instances.length === 0) return;
+    // Blocked: no key, so that the next reload decides again.
+    const blocked = this.announceBlocked(cfg.instances.length);
+    this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
+    if (cfg.instances.length === 0 || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log);
     this.vrrp.onTransition((name) => void this.sync?.transition(name));
     this.vrrp.start();
@@ -173,6 +199,12 @@ export class Daemon {
     const next = vrrpConfig(config.model);
     const key = JSON.stringify(next);
     if (key === this.vrrpKey) return;
+    if (this.announceBlocked(next.instances.length)) {
+      await this.vrrp?.stop();
+      this.vrrp = undefined;
+      this.vrrpKey = '';
+      return;
+    }
     if (!this.vrrp) {
       this.startVrrp(config);
       return;

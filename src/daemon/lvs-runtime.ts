@@ -3,7 +3,8 @@
  * config has virtual servers, as keepalived starts its checker child) and
  * the IPVS reconciler that keeps the kernel's table in step with the config
  * and every health change. A kernel without IPVS (a lab host) is said once;
- * the checks still run and report.
+ * the checks still run and report. With IPVS there and a NAT destination in
+ * the config, IP forwarding is turned on (ipvs/ip-forwarding.ts says why).
  */
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
@@ -11,6 +12,7 @@ import type { Logger } from '../core/log';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
 import { IpvsClient, type IpvsKernel, type ListedTable } from '../ipvs/client';
+import { enableForwarding, natFamilies } from '../ipvs/ip-forwarding';
 import { IpvsReconciler } from '../ipvs/reconciler';
 import type { HealthTable } from '../lvs/health';
 
@@ -76,6 +78,27 @@ export class LvsRuntime {
       this.checkers.update(setup);
     }
     this.reconcile();
+    this.forwardFor(setup.lvs);
+  }
+
+  /** NAT replies are routed through this box: forwarding on, once the kernel has IPVS. */
+  private forwardFor(lvs: LvsConfig): void {
+    const families = natFamilies(lvs);
+    if (families.size === 0 || this.o.openKernel) return;
+    void this.openKernel().then((k) => {
+      if (!k) return;
+      try {
+        const changed = enableForwarding(families);
+        if (changed.length > 0)
+          this.o.log.info(
+            `NAT virtual servers: ${changed.join(', ')} (real servers reply through this box, never around it)`,
+          );
+      } catch (err) {
+        this.o.log.error(
+          `NAT virtual servers: cannot turn on IP forwarding: ${(err as Error).message}`,
+        );
+      }
+    });
   }
 
   private openKernel(): Promise<IpvsKernel | undefined> {

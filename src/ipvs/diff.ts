@@ -6,7 +6,10 @@
  * previous run left). Pure.
  *
  * Order: services that go away first, then for each wanted service its add or
- * edit, its destinations' deletes, edits and adds.
+ * edit, its destinations' edits, adds and, last, deletes: a service never
+ * goes without a destination while one replaces another (the real servers
+ * come back before the sorry server leaves, as keepalived does it), so no
+ * new connection in between finds nowhere to go.
  */
 import type { IpvsOp } from './ops';
 import {
@@ -102,8 +105,6 @@ export function diffTable(
       ops.push({ op: 'edit-service', service: want.service });
     const haveDests = new Map(have.dests.map((d) => [destKeyId(d), d]));
     const wantIds = new Set(want.dests.map(destKeyId));
-    for (const [id, d] of haveDests)
-      if (!wantIds.has(id)) ops.push({ op: 'delete-dest', service: key, dest: destOnly(d) });
     for (const d of want.dests) {
       const h = haveDests.get(destKeyId(d));
       if (h && !sameDest(d, h)) ops.push({ op: 'edit-dest', service: key, dest: destOnly(d) });
@@ -111,6 +112,8 @@ export function diffTable(
     for (const d of want.dests)
       if (!haveDests.has(destKeyId(d)))
         ops.push({ op: 'add-dest', service: key, dest: destOnly(d) });
+    for (const [id, d] of haveDests)
+      if (!wantIds.has(id)) ops.push({ op: 'delete-dest', service: key, dest: destOnly(d) });
   }
   return ops;
 }

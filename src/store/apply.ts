@@ -81,3 +81,17 @@ export async function applyBody(
     reload,
   };
 }
+
+/** One line for the user: what the store and the daemon did. */
+export function describeApply(r: ApplyResult): string {
+  switch (r.kind) {
+    case 'applied':
+      return `generation ${r.generation} saved and running (previous ${r.previous ?? 'none'})`;
+    case 'saved-daemon-down':
+      return `generation ${r.generation} saved; halb is not running, it takes effect at start`;
+    case 'refused-nothing-to-roll-back-to':
+      return `generation ${r.generation} saved but the daemon refused it (${r.error}); nothing to roll back to`;
+    case 'rolled-back':
+      return `generation ${r.generation} refused by the daemon (${r.error}); rolled back to ${r.previous} as generation ${r.now}`;
+  }
+}

@@ -24,6 +24,7 @@ import {
   parseGeneration,
   type Generation,
 } from './generation';
+import { INTERFACES_FILE, SECRETS_FILE } from './secrets';
 import { atomicWrite, isTempName, type StoreFs } from './store-fs';
 
 export const FALLBACK_FLAG = 'config-fallback';
@@ -215,7 +216,7 @@ export class ConfigStore {
   }
 
   /**
-   * Back to the firmware's defaults: generations and secrets go, the overlay's
+   * Back to the firmware's defaults: generations, secrets and interface addresses go, the overlay's
    * upper layer is emptied so the read-only defaults show through. A marker
    * makes the next boot (rcS) finish a reset that a crash interrupted.
    */
@@ -224,7 +225,8 @@ export class ConfigStore {
     this.sfs.mkdirp(this.paths.dataDir);
     atomicWrite(this.sfs, marker, `requested ${this.now().toISOString()}\n`);
     this.sfs.removeTree(this.genDir);
-    this.sfs.unlink(path.join(this.paths.dataDir, 'secrets.conf'));
+    this.sfs.unlink(path.join(this.paths.dataDir, SECRETS_FILE));
+    this.sfs.unlink(path.join(this.paths.dataDir, INTERFACES_FILE));
     this.defaults.restoreDefaults();
     this.sfs.unlink(marker);
     this.sfs.fsyncDir(this.paths.dataDir);

@@ -1,7 +1,8 @@
 /**
  * What the daemon reports about the store, read cheaply: the generation in a
  * config file's header (without checking the sum: the store already did) and
- * the fallback flag that `halb config recover` sets.
+ * the fallback flag that `halb config recover` sets, and the flag rcS sets
+ * when the data partition is missing and the box runs on defaults in RAM.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,4 +33,21 @@ export function fallbackFlag(runtimeDir: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Set by rcS (RUNTIME/data-volatile) when the data partition could not be mounted. */
+export const VOLATILE_FLAG = 'data-volatile';
+
+export function dataVolatile(runtimeDir: string): boolean {
+  return fs.existsSync(path.join(runtimeDir, VOLATILE_FLAG));
+}
+
+/**
+ * Whether VRRP may announce what a config says. On RAM defaults (no data
+ * partition) only a config saved by the user since boot (it has a store
+ * header) may: the shipped defaults, or a file nobody saved, never announce
+ * VIPs the box was not configured for.
+ */
+export function mayAnnounce(volatile: boolean, generation: number | null): boolean {
+  return !volatile || generation !== null;
 }

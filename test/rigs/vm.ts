@@ -28,6 +28,11 @@ export interface VmOptions {
   readonly lab?: Lab;
   readonly nics?: number;
   readonly appendCmdline?: string;
+  /**
+   * The console port runs the setup menu, as on a shipped box. Without it the
+   * rig boots in engineering mode (halb.console=shell): a root shell there.
+   */
+  readonly consoleMenu?: boolean;
   /** More qemu arguments (a second serial port for the front panel...). */
   readonly extraArgs?: readonly string[];
 }
@@ -75,7 +80,13 @@ export class Vm {
   private argv(): string[] {
     const fw = firmwareDir(this.opts.board);
     const q = this.board.qemu;
-    const cmdline = [this.board.kernel.cmdline, this.opts.appendCmdline].filter(Boolean).join(' ');
+    const cmdline = [
+      this.board.kernel.cmdline,
+      this.opts.consoleMenu ? '' : 'halb.console=shell',
+      this.opts.appendCmdline,
+    ]
+      .filter(Boolean)
+      .join(' ');
     const argv = [
       q.system,
       ...q.args,
@@ -213,6 +224,10 @@ export class Vm {
 
   async dispose(): Promise<void> {
     await this.proc.kill('SIGKILL', 1000);
+    // HALB_VM_CONSOLE_DIR=DIR keeps each guest's whole console output for debugging.
+    const keep = process.env.HALB_VM_CONSOLE_DIR;
+    if (keep)
+      fs.writeFileSync(path.join(keep, `vm-${process.pid}-${this.index}.log`), this.proc.output);
     if (this.ownsData) fs.rmSync(path.dirname(this.dataImage), { recursive: true, force: true });
   }
 }

@@ -90,6 +90,24 @@ describe('checker engine', () => {
 });
 
 describe('checker process and its supervisor', () => {
+  it('a starting child has a minute to say its first word before it is stale', async () => {
+    const sup = new CheckerSupervisor({
+      // A child that never says a word.
+      entry: [process.execPath, '-e', 'setInterval(() => {}, 1000)'],
+      log: quiet,
+      childLog: () => {},
+    });
+    try {
+      const t0 = performance.now();
+      sup.start(setupFromText(conf(['192.0.2.21 80 {\n  }'])));
+      assert.equal(sup.stale(5000, t0 + 6000), false, 'silent for 6 s while starting');
+      assert.equal(sup.stale(5000, t0 + 59000), false, 'silent for 59 s while starting');
+      assert.equal(sup.stale(5000, performance.now() + 61000), true, 'silent for over a minute');
+    } finally {
+      await sup.dispose();
+    }
+  });
+
   it('reports, survives a killed child, follows reloads, stops its child', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-chk-'));
     const file = path.join(dir, 'health');

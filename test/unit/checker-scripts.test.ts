@@ -131,6 +131,56 @@ virtual_server 192.0.2.10 80 {
     }
   });
 
+  it('a reload that changes a down server (its weight) keeps it down until a check passes', async () => {
+    const dir = scriptDir();
+    const code = path.join(dir, 'code');
+    fs.writeFileSync(code, '1\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(dir, 'check.sh'), `#!/bin/sh\nexit $(cat ${code})\n`, {
+      mode: 0o755,
+    });
+    const conf = (weight: number): string => `virtual_server 192.0.2.10 80 {
+  delay_loop 0.2
+  warmup 0
+  real_server 192.0.2.21 80 {
+    weight ${weight}
+    MISC_CHECK {
+      misc_path ${dir}/check.sh
+    }
+  }
+}
+`;
+    const lines: string[] = [];
+    const reports: HealthReport[] = [];
+    const e = engineFor(setupFromText(conf(3)), lines, reports);
+    const checks = () => lines.filter((l) => l.includes('failed with retry disabled')).length;
+    try {
+      await until('down', () => reports.at(-1)?.up === false);
+      reports.length = 0;
+      lines.length = 0;
+      e.apply(setupFromText(conf(5)));
+      assert.deepEqual(
+        reports.map((r) => r.up),
+        [false],
+        'the restarted server starts down',
+      );
+      await until('two checks after the reload', () => checks() >= 2 || reports.length > 1);
+      assert.ok(
+        reports.every((r) => !r.up),
+        reports.map((r) => `${r.up} ${r.detail}`).join('\n'),
+      );
+      assert.ok(!lines.some((l) => l.startsWith('Adding service')), lines.join('\n'));
+      fs.writeFileSync(code, '0\n');
+      await until('up', () => reports.at(-1)?.up === true);
+      assert.ok(
+        lines.includes('Adding service [192.0.2.21]:tcp:80 to VS [192.0.2.10]:tcp:80'),
+        lines.join('\n'),
+      );
+    } finally {
+      e.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('enable_script_security refuses a script others could change', async () => {
     const dir = scriptDir();
     const script = path.join(dir, 'check.sh');

@@ -88,9 +88,9 @@ describe('ipvs reconciler', () => {
     let res = await r.update(web, new Map());
     assert.deepEqual(res.ops.map(describeOp), [
       'edit-service 192.0.2.10:80 (TCP)',
-      'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.7:80',
       'add-dest 192.0.2.10:80 (TCP) real server 198.51.100.1:80 weight 1',
       'add-dest 192.0.2.10:80 (TCP) real server 198.51.100.2:80 weight 1',
+      'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.7:80',
       'add-service 192.0.2.11:53 (UDP)',
       'add-dest 192.0.2.11:53 (UDP) real server 198.51.100.3:53 weight 1',
     ]);
@@ -99,9 +99,9 @@ describe('ipvs reconciler', () => {
     // One server fails: quorum 2 is lost, the sorry server replaces the other.
     res = await r.update(web, health(false, true));
     assert.deepEqual(res.ops.map(describeOp), [
+      'add-dest 192.0.2.10:80 (TCP) real server 203.0.113.9:80 weight 1',
       'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.1:80',
       'delete-dest 192.0.2.10:80 (TCP) real server 198.51.100.2:80',
-      'add-dest 192.0.2.10:80 (TCP) real server 203.0.113.9:80 weight 1',
     ]);
     assert.ok(logs.includes(`Lost quorum 2-0=2 > 1 for VS ${VS}`), logs.join('\n'));
 
@@ -109,9 +109,13 @@ describe('ipvs reconciler', () => {
     res = await r.update(web, health(false, true));
     assert.deepEqual(res.ops, []);
 
-    // Back up: servers in, sorry server out.
+    // Back up: servers in, then sorry server out (never a moment without a destination).
     res = await r.update(web, health(true, true));
-    assert.equal(res.ops.length, 3);
+    assert.deepEqual(res.ops.map(describeOp), [
+      'add-dest 192.0.2.10:80 (TCP) real server 198.51.100.1:80 weight 1',
+      'add-dest 192.0.2.10:80 (TCP) real server 198.51.100.2:80 weight 1',
+      'delete-dest 192.0.2.10:80 (TCP) real server 203.0.113.9:80',
+    ]);
     assert.ok(logs.includes(`Gained quorum 2+0=2 <= 2 for VS ${VS}`), logs.join('\n'));
 
     // Health changes were diffed against what the last pass left: one dump, at start.

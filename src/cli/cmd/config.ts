@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic } from '../../config/diagnostics';
 import { createLogger, type Logger } from '../../core/log';
-import { applyBody, previousOf, validateConfigFile, type ApplyResult } from '../../store/apply';
+import { applyBody, describeApply, previousOf, validateConfigFile } from '../../store/apply';
 import { ConfigStore } from '../../store/config-store';
 import { controlSocketLink, monotonicClock, reloadAndWait } from '../../store/daemon-link';
 import { defaultsFor } from '../../store/defaults-layer';
@@ -189,19 +189,6 @@ async function save(
     `config store: confirm with 'halb config confirm' within ${o.confirmWithinS} s (watcher pid ${child.pid})`,
   );
   return 0;
-}
-
-function describeApply(r: ApplyResult): string {
-  switch (r.kind) {
-    case 'applied':
-      return `generation ${r.generation} saved and running (previous ${r.previous ?? 'none'})`;
-    case 'saved-daemon-down':
-      return `generation ${r.generation} saved; halb is not running, it takes effect at start`;
-    case 'refused-nothing-to-roll-back-to':
-      return `generation ${r.generation} saved but the daemon refused it (${r.error}); nothing to roll back to`;
-    case 'rolled-back':
-      return `generation ${r.generation} refused by the daemon (${r.error}); rolled back to ${r.previous} as generation ${r.now}`;
-  }
 }
 
 function reloaded(r: Awaited<ReturnType<typeof reloadAndWait>>, out: Out, err: Out): number {
