@@ -10,6 +10,9 @@ import { realClock } from './clock';
 import { CheckerEngine } from './engine';
 import { decodeToChild, encodeLine, LineSplitter, type FromChild } from './protocol';
 import { ScriptRunner } from './scripts';
+import { LocalAddresses } from './local-addresses';
+import { haSuspendProblems, suspendedServices, usesHaSuspend } from './suspend';
+import type { CheckerSetup } from './setup';
 
 export const CHECKERS_IDENT = 'halb_healthcheckers';
 export const ALIVE_INTERVAL_MS = 1000;
@@ -33,6 +36,13 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
       removed: (key) => send({ type: 'removed', key }),
     },
   );
+  // ha_suspend: the box's addresses, watched once a setup uses it (keepalived's netlink reflector).
+  let local: ReadonlySet<string> | undefined;
+  let current: CheckerSetup | undefined;
+  let addresses: LocalAddresses | undefined;
+  const resuspend = (): void => {
+    if (current) engine.setSuspended(suspendedServices(current.lvs, local));
+  };
   const splitter = new LineSplitter();
   log.info('Starting Healthcheck child process');
   const heartbeat = setInterval(() => send({ type: 'alive' }), ALIVE_INTERVAL_MS);
@@ -43,6 +53,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
       stopped = true;
       clearInterval(heartbeat);
       log.info(`Stopping (${why})`);
+      addresses?.dispose();
       engine.dispose();
       scripts.killAll();
       process.stdin.pause();
@@ -60,7 +71,20 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
           scriptUser: m.setup.scriptUser,
           scriptSecurity: m.setup.scriptSecurity,
         });
+        current = m.setup;
+        for (const p of haSuspendProblems(m.setup.lvs)) log.error(p);
+        resuspend();
         engine.apply(m.setup, m.known);
+        if (!addresses && usesHaSuspend(m.setup.lvs)) {
+          addresses = new LocalAddresses(
+            (a) => {
+              local = a;
+              resuspend();
+            },
+            (e) => log.error(e),
+          );
+          addresses.start();
+        }
         send({ type: 'ready', keys: [...engine.table().keys()] });
       }),
     );

@@ -6,7 +6,13 @@
  * they had, the others are stopped or started.
  */
 import type { Logger } from '../core/log';
-import { healthKey, type HealthReport, type HealthTable } from '../lvs/health';
+import {
+  healthKey,
+  type HealthReport,
+  type HealthTable,
+  type ServerId,
+  type ServiceId,
+} from '../lvs/health';
 import { buildChecker, type BuildDeps } from './build';
 import type { Clock } from './clock';
 import { serverId, serviceId } from './ids';
@@ -21,12 +27,16 @@ export interface EngineEvents {
 
 interface Entry {
   readonly fingerprint: string;
+  readonly service: ServiceId;
+  readonly server: ServerId;
+  readonly haSuspend: boolean;
   readonly health: ServerHealth;
   readonly runners: readonly CheckerRunner[];
 }
 
 export class CheckerEngine {
   private readonly entries = new Map<string, Entry>();
+  private suspended: ReadonlySet<ServiceId> = new Set();
 
   constructor(
     private readonly clock: Clock,
@@ -50,7 +60,13 @@ export class CheckerEngine {
         const key = healthKey(service, server);
         if (seen.has(key)) continue; // a duplicate real_server: the first one counts, as keepalived
         seen.add(key);
-        const fingerprint = JSON.stringify([vs.protocol, rs, setup.trackFiles, setup.scriptUser]);
+        const fingerprint = JSON.stringify([
+          vs.protocol,
+          vs.haSuspend,
+          rs,
+          setup.trackFiles,
+          setup.scriptUser,
+        ]);
         const old = this.entries.get(key);
         if (old && old.fingerprint === fingerprint) continue;
         if (old) this.stop(key, old);
@@ -87,7 +103,9 @@ export class CheckerEngine {
               },
             ),
         );
-        this.entries.set(key, { fingerprint, health, runners });
+        const entry = { fingerprint, service, server, health, runners, haSuspend: vs.haSuspend };
+        this.entries.set(key, entry);
+        this.suspend(entry, true);
         this.events.report(health.report);
         for (const r of runners) r.start();
       }
@@ -98,6 +116,33 @@ export class CheckerEngine {
       this.entries.delete(key);
       this.events.removed(key);
     }
+  }
+
+  /**
+   * ha_suspend (suspend.ts says which): the checkers of these services stop
+   * checking, those of the others run again. keepalived's lines.
+   */
+  setSuspended(services: ReadonlySet<ServiceId>): void {
+    this.suspended = services;
+    for (const e of this.entries.values()) this.suspend(e, false);
+  }
+
+  private suspend(e: Entry, starting: boolean): void {
+    const on = this.suspended.has(e.service);
+    for (const r of e.runners) {
+      if (!starting && r.suspended === on) continue;
+      r.suspended = on;
+      const verb = starting
+        ? on
+          ? 'Deactivating'
+          : 'Activating'
+        : on
+          ? 'Suspending'
+          : 'Activating';
+      if (e.haSuspend)
+        this.log.info(`${verb} healthchecker for service ${e.server} for VS ${e.service}`);
+    }
+    e.health.setSuspended(on);
   }
 
   /** notify_up / notify_down, under the same script security as MISC_CHECK. */

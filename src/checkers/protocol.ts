@@ -60,7 +60,8 @@ export function decodeFromChild(line: string): FromChild | undefined {
       typeof r.up === 'boolean' &&
       typeof r.detail === 'string' &&
       typeof r.at === 'number' &&
-      (r.weight === undefined || typeof r.weight === 'number')
+      (r.weight === undefined || typeof r.weight === 'number') &&
+      (r.suspended === undefined || typeof r.suspended === 'boolean')
     )
       return { type: 'report', report: r as unknown as HealthReport };
     return undefined;

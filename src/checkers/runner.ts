@@ -24,6 +24,8 @@ export class CheckerRunner {
   private s: CheckerState;
   private timer: TimerHandle | undefined;
   private disposed = false;
+  /** ha_suspend: the timer still ticks every delay_loop, no check runs (keepalived's disabled checker). */
+  suspended = false;
   attempts = 0;
 
   constructor(
@@ -51,7 +53,8 @@ export class CheckerRunner {
     if (this.disposed) return;
     this.timer = this.clock.setTimer(delayMs, () => {
       this.timer = undefined;
-      void this.attempt();
+      if (this.suspended) this.arm(this.timing.delayLoopMs);
+      else void this.attempt();
     });
   }
 

@@ -25,6 +25,7 @@ export class ServerHealth {
   private readonly members: Member[];
   private last: HealthReport;
   private checked = false;
+  private suspended = false;
 
   constructor(
     readonly service: ServiceId,
@@ -50,8 +51,24 @@ export class ServerHealth {
     const up = this.members.every((m) => m.up);
     const sum = this.members.reduce((a, m) => a + m.weightDelta, 0);
     const weight = Math.max(0, Math.min(WEIGHT_MAX, this.rs.weight + sum));
-    const base = { service: this.service, server: this.server, up, detail, at };
+    const base = {
+      service: this.service,
+      server: this.server,
+      up,
+      detail,
+      at,
+      ...(this.suspended ? { suspended: true } : {}),
+    };
     return weight === this.rs.weight ? base : { ...base, weight };
+  }
+
+  /** ha_suspend: the report says whether the checks run; health and weight stay as they are. */
+  setSuspended(on: boolean): void {
+    if (on === this.suspended) return;
+    this.suspended = on;
+    const r = this.last;
+    this.last = this.compute(r.detail, r.at);
+    this.emit(this.last);
   }
 
   update(index: number, state: CheckerState, result: CheckResult, at: number): void {

@@ -2,7 +2,7 @@
 import { PATTERN_LOOK, type LedPattern, type Role } from '../leds/patterns';
 import type { ListedTable } from '../ipvs/client';
 import { formatTable } from '../ipvs/format';
-import { hostPort } from '../ipvs/types';
+import { hostPort, type SyncDaemon } from '../ipvs/types';
 import type { HealthReport } from '../lvs/health';
 
 export interface InstanceStatus {
@@ -43,6 +43,8 @@ export interface DaemonStatus {
   readonly realServers?: readonly HealthReport[];
   /** The kernel's IPVS table with its counters, as last read (when IPVS is there). */
   readonly ipvs?: ListedTable;
+  /** lvs_sync_daemon: the kernel's sync daemons as listed after the last change. */
+  readonly syncDaemons?: readonly SyncDaemon[];
   readonly led: { readonly pattern: LedPattern; readonly look: string };
 }
 
@@ -95,7 +97,7 @@ export function formatStatus(s: DaemonStatus): string {
           r.server.padEnd(24),
           (r.up ? 'up' : 'down').padEnd(6),
           String(r.weight ?? '-').padStart(6),
-          r.detail,
+          r.suspended ? `checks suspended (ha_suspend: VIP not here); last: ${r.detail}` : r.detail,
         ].join(' '),
       );
   }
@@ -109,7 +111,22 @@ export function formatStatus(s: DaemonStatus): string {
             `  ${hostPort(d.address, d.port, d.family)}: conns ${d.stats.conns}, packets in ${d.stats.inpkts} out ${d.stats.outpkts}, bytes in ${d.stats.inbytes} out ${d.stats.outbytes}`,
           );
   }
+  if (s.syncDaemons)
+    lines.push(
+      `IPVS sync daemons: ${s.syncDaemons.length === 0 ? 'none' : s.syncDaemons.map(formatSyncDaemon).join('; ')}`,
+    );
   return lines.join('\n');
+}
+
+function formatSyncDaemon(d: SyncDaemon): string {
+  const opts = [
+    `syncid ${d.syncId}`,
+    ...(d.maxLen !== undefined ? [`maxlen ${d.maxLen}`] : []),
+    ...(d.group !== undefined ? [`group ${d.group}`] : []),
+    ...(d.port !== undefined ? [`port ${d.port}`] : []),
+    ...(d.ttl !== undefined ? [`ttl ${d.ttl}`] : []),
+  ];
+  return `${d.state} on ${d.interface} (${opts.join(', ')})`;
 }
 
 function formatStore(c: NonNullable<DaemonStatus['configStore']>): string {

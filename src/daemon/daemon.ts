@@ -22,6 +22,9 @@ import { vrrpConfig } from '../config/vrrp-config';
 import { VrrpEngine } from '../vrrp/engine';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
+import { LvsSync } from './lvs-sync';
+import { syncDaemonConfigOf } from '../ipvs/globals';
+import { resolveSyncPlan } from '../ipvs/sync-plan';
 import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
 import type { Role } from '../leds/patterns';
 
@@ -40,6 +43,7 @@ export class Daemon {
   private vrrp: VrrpEngine | undefined;
   private vrrpKey = '';
   private lvs: LvsRuntime | undefined;
+  private sync: LvsSync | undefined;
   private leds: DaemonLeds | undefined;
   private store = { running: null as number | null, attempted: null as number | null };
 
@@ -71,6 +75,7 @@ export class Daemon {
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     this.startVrrp(first);
+    this.configureSync(first);
     this.startCheckers(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
     this.leds = await startLeds(this.board, this.log, () => this.status());
@@ -99,7 +104,7 @@ export class Daemon {
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
-    void this.reconfigureVrrp(next);
+    void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
@@ -109,6 +114,7 @@ export class Daemon {
     if (this.stopped) return;
     this.stopped = true;
     this.log.info('Stopping');
+    await this.sync?.dispose();
     await this.vrrp?.stop();
     await this.lvs?.dispose();
     await this.leds?.dispose();
@@ -147,6 +153,7 @@ export class Daemon {
       instances: this.vrrp?.status() ?? [],
       ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
       ...(this.lvs?.kernelTable ? { ipvs: this.lvs.kernelTable } : {}),
+      ...(this.sync?.daemons ? { syncDaemons: this.sync.daemons } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
@@ -179,6 +186,7 @@ export class Daemon {
     this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
     if (cfg.instances.length === 0 || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log);
+    this.vrrp.onTransition((name) => void this.sync?.transition(name));
     this.vrrp.start();
   }
 
@@ -209,6 +217,24 @@ export class Daemon {
     await this.vrrp?.stop();
     this.vrrp = undefined;
     this.startVrrp(config);
+  }
+
+  /**
+   * lvs_sync_daemon: the kernel's sync daemons follow the named VRRP instance
+   * (which needs VRRP running); with no instance named both run while the
+   * checkers do, as in keepalived's checker process.
+   */
+  private configureSync(config: LoadedConfig): void {
+    if (config.missing) return;
+    const { plan, problem } = resolveSyncPlan(
+      syncDaemonConfigOf(config.model),
+      vrrpConfig(config.model).instances,
+    );
+    if (problem) this.log.error(problem);
+    const runs = plan && (plan.follow !== undefined ? this.opts.vrrp : this.opts.check);
+    if (!runs && !this.sync) return;
+    this.sync ??= new LvsSync({ log: this.log, stateOf: (n) => this.vrrp?.stateOf(n) });
+    void this.sync.configure(runs ? plan : undefined);
   }
 
   /** The checkers and IPVS start when the config has virtual servers (keepalived starts its checker child only then). */

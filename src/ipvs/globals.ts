@@ -1,10 +1,13 @@
 /**
  * global_defs' IPVS settings: `lvs_timeouts [tcp S] [tcpfin S] [udp S]` and
  * `lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N] [port N] [ttl N] [group IP]`,
- * with keepalived's defaults (syncid 0, port 8848 and group 224.0.0.81 are the
- * kernel's own when not sent). Pure.
+ * with keepalived's defaults (syncid: the followed instance's VRID, else 0;
+ * port 8848 and group 224.0.0.81 are the kernel's own when not sent). Which
+ * daemons run when is sync-plan.ts. Pure.
  */
-import type { SyncDaemon, Timeouts } from './types';
+import { str, words } from '../config/access';
+import type { ModelBlock } from '../config/validate';
+import type { Timeouts } from './types';
 
 /** Seconds the config gives; absent ones are 0, which the kernel reads as "leave as is". */
 export function timeoutsOf(words: readonly string[] | undefined): Timeouts | undefined {
@@ -21,26 +24,31 @@ export function timeoutsOf(words: readonly string[] | undefined): Timeouts | und
 
 export interface SyncDaemonConfig {
   readonly interface: string;
-  /** The VRRP instance whose state the daemon follows (MASTER -> master, else backup). */
+  /** The VRRP instance whose state the daemon follows; none: both daemons run (keepalived's checker). */
   readonly instance: string | undefined;
-  readonly syncId: number;
+  /** Unset: the instance's VRID, or 0 without an instance (keepalived's default). */
+  readonly syncId?: number;
   readonly maxLen?: number;
   readonly port?: number;
   readonly ttl?: number;
   readonly group?: string;
 }
 
+/**
+ * `lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N] [port N] [ttl N] [group IP]`,
+ * also the old positional `IF VI SYNCID` (global_parser.c lvs_syncd_handler).
+ */
 export function syncDaemonOf(words: readonly string[] | undefined): SyncDaemonConfig | undefined {
   if (!words || words.length === 0) return undefined;
   const out: {
     interface: string;
     instance: string | undefined;
-    syncId: number;
+    syncId?: number;
     maxLen?: number;
     port?: number;
     ttl?: number;
     group?: string;
-  } = { interface: words[0] as string, instance: undefined, syncId: 0 };
+  } = { interface: words[0] as string, instance: undefined };
   const NUMERIC = { id: 'syncId', maxlen: 'maxLen', port: 'port', ttl: 'ttl' } as const;
   for (let i = 1; i < words.length; i++) {
     const w = words[i] as string;
@@ -50,20 +58,25 @@ export function syncDaemonOf(words: readonly string[] | undefined): SyncDaemonCo
       else if (w === 'group') out.group = v;
       else out[NUMERIC[w as keyof typeof NUMERIC]] = Number(v);
       i++;
-    } else if (out.instance === undefined) out.instance = w;
+    } else if (i === 1 && out.instance === undefined) out.instance = w;
+    else if (i === 2 && /^\d+$/.test(w)) out.syncId = Number(w);
   }
   return out;
 }
 
-/** The daemon to run for a VRRP state: master while MASTER, backup otherwise (keepalived's rule). */
-export function syncDaemonFor(c: SyncDaemonConfig, vrrpMaster: boolean): SyncDaemon {
-  return {
-    state: vrrpMaster ? 'master' : 'backup',
-    interface: c.interface,
-    syncId: c.syncId,
-    ...(c.maxLen !== undefined ? { maxLen: c.maxLen } : {}),
-    ...(c.port !== undefined ? { port: c.port } : {}),
-    ...(c.ttl !== undefined ? { ttl: c.ttl } : {}),
-    ...(c.group !== undefined ? { group: c.group } : {}),
-  };
+/**
+ * The sync daemon a loaded config asks for: global_defs' `lvs_sync_daemon`,
+ * else the old `lvs_sync_daemon_interface IF` inside a vrrp_instance (which
+ * follows that instance).
+ */
+export function syncDaemonConfigOf(root: ModelBlock): SyncDaemonConfig | undefined {
+  const own = syncDaemonOf(words(root.global_defs as ModelBlock | undefined, 'lvs_sync_daemon'));
+  if (own) return own;
+  for (const [name, vi] of Object.entries(
+    (root.vrrp_instance ?? {}) as Record<string, ModelBlock>,
+  )) {
+    const ifname = str(vi, 'lvs_sync_daemon_interface');
+    if (ifname) return { interface: ifname, instance: name };
+  }
+  return undefined;
 }

@@ -20,6 +20,8 @@ export interface HealthReport {
   readonly detail: string;
   /** Wall-clock milliseconds of the check that produced this report. */
   readonly at: number;
+  /** ha_suspend: the checks are suspended (the virtual server's address is not on this box). */
+  readonly suspended?: boolean;
 }
 
 /** The same real server can serve several virtual servers: key by both. */

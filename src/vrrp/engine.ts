@@ -42,6 +42,7 @@ export class VrrpEngine {
   private fifo: NotifyFifo | undefined;
   private readonly files = new Map<string, FileTracker>();
   private readonly scripts = new Map<string, ScriptTracker>();
+  private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
 
   /** Global settings change only with a full restart of the engine (see reconfigure). */
   private readonly policy: ScriptPolicy;
@@ -341,7 +342,10 @@ export class VrrpEngine {
     this.byVrid.get(key)?.set(ic.vrid, inst);
     this.keyOf.set(inst, key);
     this.instances.push(inst);
-    inst.onTransition((_from, to) => this.syncGroupOf(inst, to));
+    inst.onTransition((_from, to) => {
+      this.syncGroupOf(inst, to);
+      for (const l of this.transitionListeners) l(ic.name, to);
+    });
     inst.start();
   }
 
@@ -356,6 +360,16 @@ export class VrrpEngine {
     const others = this.instances.filter((i) => i !== inst && group.members.includes(i.cfg.name));
     const why = `sync group ${group.name}: ${inst.cfg.name} is ${to.toUpperCase()}`;
     if (to === 'master' || to === 'backup') for (const o of others) o.sync(to, why);
+  }
+
+  /** Every instance's state changes (lvs_sync_daemon follows one). */
+  onTransition(l: (instance: string, to: string) => void): void {
+    this.transitionListeners.push(l);
+  }
+
+  /** An instance's state ('init', 'backup', 'master', 'fault'), undefined when it does not run. */
+  stateOf(name: string): string | undefined {
+    return this.instances.find((i) => i.cfg.name === name)?.status().state;
   }
 
   status(): InstanceStatus[] {

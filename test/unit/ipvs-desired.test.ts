@@ -17,7 +17,7 @@ import { desiredTable, quorumStates } from '../../src/ipvs/desired';
 import { expandGroup } from '../../src/ipvs/groups';
 import { healthKey, type HealthReport, type HealthTable } from '../../src/lvs/health';
 import type { TableEntry } from '../../src/ipvs/types';
-import { syncDaemonFor, syncDaemonOf, timeoutsOf } from '../../src/ipvs/globals';
+import { syncDaemonOf, timeoutsOf } from '../../src/ipvs/globals';
 
 const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
 const lvs = (text: string) =>
@@ -319,7 +319,7 @@ describe('global_defs: lvs_timeouts and lvs_sync_daemon', () => {
     });
     assert.equal(timeoutsOf(undefined), undefined);
   });
-  it('sync daemon: interface, instance with or without inst, options; state follows VRRP', () => {
+  it('sync daemon: interface, instance with or without inst, options', () => {
     const c = syncDaemonOf([
       'eth1',
       'inst',
@@ -342,11 +342,12 @@ describe('global_defs: lvs_timeouts and lvs_sync_daemon', () => {
       group: '224.0.0.82',
     });
     assert.equal(syncDaemonOf(['eth0', 'VI_2'])?.instance, 'VI_2');
-    assert.deepEqual(syncDaemonFor(syncDaemonOf(['eth0'])!, true), {
-      state: 'master',
+    // The old positional form: IF VI SYNCID.
+    assert.deepEqual(syncDaemonOf(['eth0', 'VI_2', '9']), {
       interface: 'eth0',
-      syncId: 0,
+      instance: 'VI_2',
+      syncId: 9,
     });
-    assert.equal(syncDaemonFor(c!, false).state, 'backup');
+    assert.deepEqual(syncDaemonOf(['eth0']), { interface: 'eth0', instance: undefined });
   });
 });

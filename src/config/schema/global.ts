@@ -176,7 +176,7 @@ const LVS: KeywordSpec[] = [
   LVS_FLUSH_ON_STOP,
   alias('lvs_flush_onstop', LVS_FLUSH_ON_STOP),
   kw('lvs_timeouts', words(2, 6), { note: '[tcp S] [tcpfin S] [udp S], S in 0..2678400' }),
-  kw('lvs_sync_daemon', words(1), {
+  impl('lvs_sync_daemon', words(1), {
     note: 'IF [inst VI] [id N] [maxlen N] [port N] [ttl N] [group IP]',
   }),
   kw('rs_init_notifies', BOOL),
