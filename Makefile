@@ -48,6 +48,7 @@ bench: build firmwares
 	@node build/bench/config-parse.js
 	@node build/bench/vrrp-failover.js
 	@node build/bench/vrrp-scale.js
+	@node build/bench/appliance-memory.js
 	@node build/bench/checkers.js
 	@node build/bench/ipvs-program.js
 

@@ -11,6 +11,7 @@ import { KeepalivedPeer } from '../test/rigs/keepalived-peer';
 import { Lab } from '../test/rigs/netns-lab';
 import { readPcap } from '../test/rigs/pcap';
 import { runBench, writeResults } from './report';
+import { cpuTicks, memoryKb, tree } from './proc-stats';
 import { ratio } from './stats';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
@@ -33,45 +34,6 @@ function config(n: number, prio: number): string {
 }`);
   }
   return out.join('\n') + '\n';
-}
-
-function tree(pid: number): number[] {
-  const out = [pid];
-  for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ppid = Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-      if (ppid === pid) out.push(...tree(Number(p)));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-function cpuTicks(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return sum + Number(f[11]) + Number(f[12]);
-    } catch {
-      return sum;
-    }
-  }, 0);
-}
-
-function memoryKb(pids: number[]): { pssKb: number; rssKb: number } {
-  let pssKb = 0;
-  let rssKb = 0;
-  for (const pid of pids) {
-    try {
-      const s = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pssKb += Number(/^Pss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
-      rssKb += Number(/^Rss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
-    } catch {
-      /* gone */
-    }
-  }
-  return { pssKb, rssKb };
 }
 
 interface Runner {

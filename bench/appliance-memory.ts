@@ -1,0 +1,132 @@
+/**
+ * Memory of the whole appliance runtime, as on a box (a board file present):
+ * the supervisor, the VRRP daemon and the checker process, with 250 VRRP
+ * instances (advert_int 1, all MASTER) and 20 virtual servers x 5 real
+ * servers checked by TCP_CHECK every second against a lab host. PSS and RSS of
+ * each process after the runtime settled. keepalived 2.2.7 cannot run its
+ * checker here (the host kernel has no IPVS), so the same-run reference is
+ * keepalived and halb with the VRRP instances only.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Appliance, until } from '../test/rigs/appliance';
+import { binaryPath } from '../test/rigs/binary';
+import { KeepalivedPeer } from '../test/rigs/keepalived-peer';
+import { Lab } from '../test/rigs/netns-lab';
+import { ROOT } from '../test/rigs/vm';
+import { memoryKb, tree } from './proc-stats';
+import { runBench, writeResults } from './report';
+
+const INSTANCES = 250;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 20000);
+const RS_PORTS = [8000, 8001, 8002, 8003, 8004];
+
+function vrrpConf(): string {
+  let s = '';
+  for (let i = 1; i <= INSTANCES; i++)
+    s += `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${i}\n    priority 200\n    advert_int 1\n    virtual_ipaddress {\n        198.51.100.${i}/24\n    }\n}\n`;
+  return s;
+}
+
+function lvsConf(rs: string): string {
+  let s = '';
+  for (let v = 1; v <= 20; v++) {
+    s += `virtual_server 203.0.113.${v} 80 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n`;
+    for (const port of RS_PORTS)
+      s += `    real_server ${rs} ${port} {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n`;
+    s += '}\n';
+  }
+  return s;
+}
+
+interface PerProcess {
+  readonly process: string;
+  readonly pssKb: number;
+  readonly rssKb: number;
+}
+
+function perProcess(pids: number[]): PerProcess[] {
+  return pids.map((pid) => {
+    let name = String(pid);
+    try {
+      name = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 2).join(' ');
+      name = name.replace(/^\S*\//, '');
+    } catch {
+      /* gone */
+    }
+    return { process: name, ...memoryKb([pid]) };
+  });
+}
+
+async function halb(withChecks: boolean): Promise<{ total: object; processes: PerProcess[] }> {
+  const lab = await Lab.create({ hosts: ['lb', 'rs'] });
+  try {
+    const ports = JSON.stringify(RS_PORTS);
+    lab.spawn('rs', [
+      process.execPath,
+      '-e',
+      `for (const p of ${ports}) require('net').createServer((s) => s.end()).listen(p)`,
+    ]);
+    const conf = vrrpConf() + (withChecks ? lvsConf(lab.host('rs').ipv4) : '');
+    const a = new Appliance(lab, 'lb', conf);
+    const board = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'board', 'qemu-x86_64', 'board.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const boardFile = path.join(lab.dir, 'board.json');
+    fs.writeFileSync(boardFile, JSON.stringify({ ...board, watchdog: null, leds: {} }));
+    const proc = lab.spawn(
+      'lb',
+      [binaryPath('x64'), 'run', '-f', a.conf, '--runtime-dir', a.runtime, '--board', boardFile],
+      { env: { ...process.env, HALB_ADDON_DIR: path.join(lab.dir, 'addons') } },
+    );
+    await until(
+      `${INSTANCES} masters`,
+      120000,
+      async () => (await a.instances()).filter((i) => i.state === 'master').length,
+      (n) => n >= INSTANCES,
+    );
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const pids = tree(proc.pid as number);
+    return { total: memoryKb(pids), processes: perProcess(pids) };
+  } finally {
+    await lab.dispose();
+  }
+}
+
+async function keepalived(): Promise<{ total: object; processes: PerProcess[] }> {
+  const lab = await Lab.create({ hosts: ['lb'] });
+  try {
+    const k = new KeepalivedPeer(lab, 'lb', vrrpConf());
+    const proc = k.start();
+    await until(
+      `${INSTANCES} masters`,
+      120000,
+      async () => [...k.states().values()].filter((s) => s === 'master').length,
+      (n) => n >= INSTANCES,
+    );
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const pids = tree(proc.pid as number);
+    return { total: memoryKb(pids), processes: perProcess(pids) };
+  } finally {
+    await lab.dispose();
+  }
+}
+
+runBench(async () => {
+  const results = {
+    halbWholeRuntime: await halb(true),
+    halbVrrpOnly: await halb(false),
+    keepalivedVrrpOnly: await keepalived(),
+  };
+  for (const [k, v] of Object.entries(results))
+    console.log(
+      `${k}: ${JSON.stringify(v.total)} ${v.processes.map((p) => `${p.process} ${p.pssKb}`).join(', ')}`,
+    );
+  writeResults('appliance-memory', {
+    date: new Date().toISOString(),
+    command: 'node build/bench/appliance-memory.js',
+    what: `${INSTANCES} VRRP instances (MASTER, advert_int 1) + 20 virtual servers x 5 real servers (TCP_CHECK every 1 s); supervised (board file, no watchdog); PSS/RSS after ${SETTLE_MS} ms`,
+    target: 'whole runtime within 64 MB PSS',
+    results,
+  });
+});
