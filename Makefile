@@ -37,7 +37,7 @@ firmwares: binaries
 
 test: lint binaries firmwares
 	@scripts/lab-clean.sh
-	@node --test --test-concurrency=1 $$(for t in $(TEST_TIERS); do find build/test/$$t -name '*.test.js'; done | sort)
+	@scripts/run-tests.sh $(TEST_TIERS)
 
 demo: build
 	@scripts/build-binary.sh x64

@@ -94,7 +94,14 @@ version=$(node -p "require('./package.json').version")
 commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 echo "halb $version ($commit) board $BOARD kernel $kver" > "$rf/etc/halb/firmware-release"
 rm -f "$out/rootfs.squashfs"
-mksquashfs "$rf" "$out/rootfs.squashfs" -comp "${SQUASHFS_COMP:-xz}" -all-root -noappend -quiet -no-progress >/dev/null
+# zstd, not xz: under TCG the first start of halb (a 104 MB executable) read through
+# xz took ~22 s of every boot, through zstd ~6 s; level 6 packs in ~3 s instead of
+# xz's ~90 s, for an image ~20% larger (44 MB instead of 36 MB for qemu-x86_64).
+# SQUASHFS_COMP / SQUASHFS_COMP_OPTS choose another compressor (xz for the smallest).
+comp=${SQUASHFS_COMP:-zstd}
+comp_opts=${SQUASHFS_COMP_OPTS-$([ "$comp" = zstd ] && echo "-Xcompression-level 6")}
+# shellcheck disable=SC2086
+mksquashfs "$rf" "$out/rootfs.squashfs" -comp "$comp" $comp_opts -all-root -noappend -quiet -no-progress >/dev/null
 
 # --- kernel, data partition, manifest
 cp $kroot/$(field b.kernel.image) "$out/kernel"

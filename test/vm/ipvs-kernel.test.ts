@@ -350,13 +350,12 @@ describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalive
     );
     assert.ok(VS_SAMPLES.length >= 10, VS_SAMPLES.join(' '));
     for (const n of VS_SAMPLES) {
-      await sh(`${IPVSADM} -C`);
-      await sh(
-        `${KEEPALIVED} -n -l -C -f /data/cases/${n} -p /tmp/ka.pid -c /tmp/kc.pid > /tmp/ka.log 2>&1 &`,
-      );
-      // Poll until keepalived is up and its table reads the same twice.
+      // One console round trip: an empty table, keepalived started, then polled
+      // (every 0.5 s, 60 s at most) until it is up and its table reads the same twice.
       const r = await sh(
-        `rm -f /tmp/a /tmp/b; for i in $(seq 1 60); do sleep 1; ` +
+        `${IPVSADM} -C; ` +
+          `${KEEPALIVED} -n -l -C -f /data/cases/${n} -p /tmp/ka.pid -c /tmp/kc.pid > /tmp/ka.log 2>&1 & ` +
+          `rm -f /tmp/a /tmp/b; for i in $(seq 1 120); do sleep 0.5; ` +
           `grep -q 'Startup complete' /tmp/ka.log && ${IPVSADM} -Sn > /tmp/a && [ -s /tmp/a ] && cmp -s /tmp/a /tmp/b && break; ` +
           `cp /tmp/a /tmp/b 2>/dev/null; done; cat /tmp/a`,
       );
@@ -366,9 +365,9 @@ describe('IPVS client on the kernel (qemu-x86_64 firmware, ipvsadm and keepalive
         `${n}: keepalived programmed nothing\n${(await sh('cat /tmp/ka.log')).output}`,
       );
       await sh(
-        'kill $(cat /tmp/ka.pid); for i in $(seq 1 30); do [ -e /tmp/ka.pid ] || break; sleep 1; done',
+        'kill $(cat /tmp/ka.pid); for i in $(seq 1 150); do [ -e /tmp/ka.pid ] || break; sleep 0.2; done; ' +
+          `${IPVSADM} -C`,
       );
-      await sh(`${IPVSADM} -C`);
       const h = await sh(`halb ipvs-apply /data/cases/${n} 2>&1`);
       assert.equal(h.code, 0, `${n}: ${h.output}`);
       assert.deepEqual(await ipvsadmSave(), theirs, n);
