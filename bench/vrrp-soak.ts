@@ -6,6 +6,10 @@
  * false failover is any change of state after the start; the capture gives
  * each master's largest gap between adverts (a gap over the master-down
  * interval is a failover the backup would be right to take).
+ * SOAK_CHECKERS=N adds the health checkers at full load to both halb boxes:
+ * N real servers (TCP_CHECK every second) on a host of the lab. keepalived's
+ * checker cannot run here (no IPVS in the host kernel): its pair stays
+ * VRRP-only. Those results go to vrrp-soak-checkers.json.
  */
 import * as os from 'node:os';
 import { Appliance, until } from '../test/rigs/appliance';
@@ -29,6 +33,21 @@ const GLOBALS =
     : SCHED === 'nice'
       ? 'global_defs {\n    vrrp_priority -20\n}\n'
       : '';
+const CHECKED = Number(process.env.SOAK_CHECKERS ?? 0);
+const RS_PORTS = 50;
+
+/** CHECKED real servers over virtual servers of RS_PORTS each, on the lab host `rs`. */
+function checked(rs: string): string {
+  let s = '';
+  for (let v = 0; v * RS_PORTS < CHECKED; v++) {
+    s += `virtual_server 192.0.2.${200 + (v % 50)} ${1000 + v} {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n`;
+    for (let r = 0; r < RS_PORTS && v * RS_PORTS + r < CHECKED; r++)
+      s += `    real_server ${rs} ${9000 + r} {\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n`;
+    s += '}\n';
+  }
+  return s;
+}
+
 const conf = (vrid: number, prio: number): string => `${GLOBALS}vrrp_instance VI_1 {
     state BACKUP
     interface eth0
@@ -53,10 +72,22 @@ function gaps(timesUs: number[]): { maxMs: number; p999Ms: number; count: number
 }
 
 async function main(): Promise<void> {
-  const lab = await Lab.create({ hosts: ['h1', 'h2', 'k1', 'k2', 'obs'] });
+  const lab = await Lab.create({ hosts: ['h1', 'h2', 'k1', 'k2', 'obs', 'rs'] });
   const hogs: Proc[] = [];
   try {
-    const h = [new Appliance(lab, 'h1', conf(61, 150)), new Appliance(lab, 'h2', conf(61, 100))];
+    let lvs = '';
+    if (CHECKED > 0) {
+      lab.spawn('rs', [
+        process.execPath,
+        '-e',
+        `for (let p = 9000; p < ${9000 + RS_PORTS}; p++) require('net').createServer((s) => s.end()).listen(p)`,
+      ]);
+      lvs = checked(lab.host('rs').ipv4);
+    }
+    const h = [
+      new Appliance(lab, 'h1', conf(61, 150) + lvs),
+      new Appliance(lab, 'h2', conf(61, 100) + lvs),
+    ];
     const k = [
       new KeepalivedPeer(lab, 'k1', conf(62, 150)),
       new KeepalivedPeer(lab, 'k2', conf(62, 100)),
@@ -101,6 +132,9 @@ async function main(): Promise<void> {
     const result = {
       halb: {
         stateChanges: halbChanges,
+        ...(CHECKED > 0
+          ? { realServersUpAtEnd: (await h[0]!.status())?.realServers?.filter((r) => r.up).length }
+          : {}),
         masterAdvertGaps: gaps(from('h1')),
         backupAdverts: from('h2').length,
       },
@@ -111,9 +145,10 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(result, null, 2));
-    writeResults('vrrp-soak', {
+    writeResults(CHECKED > 0 ? 'vrrp-soak-checkers' : 'vrrp-soak', {
       date: new Date().toISOString(),
-      command: `SOAK_S=${SOAK_S} SOAK_SCHED=${SCHED} node build/bench/vrrp-soak.js`,
+      command: `SOAK_S=${SOAK_S} SOAK_SCHED=${SCHED} SOAK_CHECKERS=${CHECKED} node build/bench/vrrp-soak.js`,
+      checkedRealServersPerHalbBox: CHECKED,
       soakS: SOAK_S,
       scheduling: SCHED,
       advertIntervalS: 0.05,
