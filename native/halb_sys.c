@@ -4,6 +4,7 @@
  * ioctls as the issues that need them land). Plain C against node_api.h only, so
  * one source cross-compiles for every board with the plain C cross compilers.
  */
+#define _GNU_SOURCE /* SCHED_RESET_ON_FORK */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <net/if.h>
@@ -52,7 +53,12 @@ static napi_value die_with_parent(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* setRealtime(priority): SCHED_RR at 1..99 for the calling thread; 0 goes back to SCHED_OTHER. */
+/*
+ * setRealtime(priority): SCHED_RR at 1..99 for the calling thread; 0 goes back
+ * to SCHED_OTHER. With SCHED_RESET_ON_FORK: what this process starts (the
+ * checker process, notify scripts) runs at normal priority, never beside the
+ * adverts at the same real-time priority.
+ */
 static napi_value set_realtime(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -62,7 +68,8 @@ static napi_value set_realtime(napi_env env, napi_callback_info info) {
   struct sched_param sp;
   memset(&sp, 0, sizeof sp);
   sp.sched_priority = prio;
-  if (sched_setscheduler(0, prio > 0 ? SCHED_RR : SCHED_OTHER, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
+  int policy = (prio > 0 ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK;
+  if (sched_setscheduler(0, policy, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
   return NULL;
 }
 
