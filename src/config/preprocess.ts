@@ -57,15 +57,28 @@ interface Ctx {
   readonly defs: Map<string, string[]>;
   readonly out: Preprocessed;
   readonly stack: string[];
+  readonly onLine: ((line: Line) => void) | undefined;
+  lineCount: number;
   truncated: boolean;
 }
 
-export function preprocess(file: string, opts: PreprocessOptions): Preprocessed {
+/**
+ * With `onLine`, each logical line goes there as it is made and `lines` stays
+ * empty: a big config's lines then die young instead of all living until the
+ * end (loadConfig builds the tree this way).
+ */
+export function preprocess(
+  file: string,
+  opts: PreprocessOptions,
+  onLine?: (line: Line) => void,
+): Preprocessed {
   const ctx: Ctx = {
     opts,
     defs: new Map(),
     out: { lines: [], diagnostics: [], files: [] },
     stack: [],
+    onLine,
+    lineCount: 0,
     truncated: false,
   };
   processFile(path.resolve(file), ctx, undefined);
@@ -159,7 +172,7 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
         return { file, line: seg.line, col: offset - seg.colBase + 1 };
       };
     }
-    if (BLANK_RE.test(text)) continue;
+    if (isBlank(text)) continue;
     const head = text.includes('include') ? /^\s*(\S+)/.exec(text) : null;
     if (head && INCLUDES.has(head[1] as string)) {
       // Include arguments are patterns: braces here are csh alternatives, not blocks.
@@ -211,7 +224,7 @@ function expandLine(
   pos: (offset: number) => Position,
   depth: number,
 ): void {
-  if (ctx.out.lines.length > MAX_LINES && tooLong(ctx, pos(0))) return;
+  if (ctx.lineCount > MAX_LINES && tooLong(ctx, pos(0))) return;
   let body = text;
   const cond = body.includes('@') ? /^(\s*)@(\^?)(\S+)\s?/.exec(body) : null;
   if (cond) {
@@ -256,7 +269,7 @@ function expandLine(
 
 /** True once the expansion passed MAX_LINES; says so once. */
 function tooLong(ctx: Ctx, at: Position): boolean {
-  if (ctx.out.lines.length <= MAX_LINES) return false;
+  if (ctx.lineCount <= MAX_LINES) return false;
   if (!ctx.truncated) {
     ctx.truncated = true;
     diag(
@@ -269,6 +282,16 @@ function tooLong(ctx: Ctx, at: Position): boolean {
   return true;
 }
 
+/** Only white space (as trim() sees it): ASCII by a scan, anything else by the regex. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c < 0x80 ? false : BLANK_RE.test(text);
+  }
+  return true;
+}
+
 /** A line ending in a backslash goes on with the next one. */
 function continues(text: string): boolean {
   return text.includes('\\') && CONTINUED_RE.test(text);
@@ -277,7 +300,11 @@ function continues(text: string): boolean {
 function emit(ctx: Ctx, text: string, pos: (offset: number) => Position): void {
   const words: Word[] = [];
   forEachWord(text, (t, offset, quoted) => words.push({ text: t, quoted, pos: pos(offset) }));
-  if (words.length > 0) ctx.out.lines.push({ words, pos: (words[0] as Word).pos });
+  if (words.length === 0) return;
+  const line: Line = { words, pos: (words[0] as Word).pos };
+  ctx.lineCount++;
+  if (ctx.onLine) ctx.onLine(line);
+  else ctx.out.lines.push(line);
 }
 
 function expandParams(ctx: Ctx, file: string, text: string, at: Position, depth: number): string {
