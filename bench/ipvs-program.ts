@@ -11,23 +11,11 @@
 import * as os from 'node:os';
 import { IPVSADM, KEEPALIVED, toolsDisk } from '../test/rigs/ipvs-tools';
 import { Vm } from '../test/rigs/vm';
+import { bigConf, RS, VS } from './ipvs-big-conf';
 import { runBench, writeResults } from './report';
 import { median, ratio } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const VS = 100;
-const RS = 100;
-
-function bigConf(): string {
-  let s = '';
-  for (let v = 1; v <= VS; v++) {
-    s += `virtual_server 192.0.2.${v} 80 {\n  lb_algo wlc\n  lb_kind NAT\n  protocol TCP\n`;
-    for (let r = 1; r <= RS; r++)
-      s += `  real_server 198.51.100.${r} ${8000 + v} {\n    weight 1\n  }\n`;
-    s += '}\n';
-  }
-  return s;
-}
 
 function bigRules(): string {
   let s = '';

@@ -29,7 +29,7 @@ cat > "build/sea/sea-config-$ARCH.json" <<JSON
   "output": "build/sea/halb-$ARCH.blob",
   "disableExperimentalSEAWarning": true,
   "useSnapshot": false,
-  "useCodeCache": false,
+  "useCodeCache": $([ "$ARCH" = x64 ] && echo true || echo false),
   "assets": {
     "addons/netlink.node": "$addons/netlink.node",
     "addons/serialport.node": "$addons/serialport.node",

@@ -7,16 +7,26 @@ import type { Command } from './commands';
 import { parseHalbArgs } from './halb-args';
 import { parseKeepalivedArgs } from './keepalived-args';
 import { personality } from './personality';
-import { checkCommand } from './cmd/check';
-import { configCommand } from './cmd/config';
-import { runCommand } from './cmd/run';
-import { statusCommand } from './cmd/status';
-import { versionCommand } from './cmd/version';
-import { checkersCommand } from './cmd/checkers';
-import { ipvsApplyCommand, ipvsListCommand } from './cmd/ipvs';
-import { ledsCommand } from './cmd/leds';
-import { consoleCommand } from './cmd/console';
-import { netApplyCommand } from './cmd/net';
+
+/*
+ * Each command's module is loaded when that command runs, not all of them at
+ * every start: on a slow CPU, loading the daemon, checkers and console was
+ * most of a short command's time (`halb ipvs-apply` needs none of them).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cmds = {
+  check: (): typeof import('./cmd/check') => require('./cmd/check'),
+  config: (): typeof import('./cmd/config') => require('./cmd/config'),
+  run: (): typeof import('./cmd/run') => require('./cmd/run'),
+  status: (): typeof import('./cmd/status') => require('./cmd/status'),
+  version: (): typeof import('./cmd/version') => require('./cmd/version'),
+  checkers: (): typeof import('./cmd/checkers') => require('./cmd/checkers'),
+  ipvs: (): typeof import('./cmd/ipvs') => require('./cmd/ipvs'),
+  leds: (): typeof import('./cmd/leds') => require('./cmd/leds'),
+  console: (): typeof import('./cmd/console') => require('./cmd/console'),
+  net: (): typeof import('./cmd/net') => require('./cmd/net'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -55,27 +65,27 @@ async function main(): Promise<number> {
       out(cmd.text);
       return 0;
     case 'version':
-      return versionCommand(cmd.json, out);
+      return cmds.version().versionCommand(cmd.json, out);
     case 'check':
-      return checkCommand(cmd, err, out);
+      return cmds.check().checkCommand(cmd, err, out);
     case 'status':
-      return statusCommand(cmd.runtimeDir, cmd.json, out);
+      return cmds.status().statusCommand(cmd.runtimeDir, cmd.json, out);
     case 'checkers':
-      return checkersCommand(cmd.logDetail);
+      return cmds.checkers().checkersCommand(cmd.logDetail);
     case 'leds':
-      return ledsCommand(cmd.pattern, cmd.boardFile, err);
+      return cmds.leds().ledsCommand(cmd.pattern, cmd.boardFile, err);
     case 'run':
-      return runCommand(cmd.options, args, selfEntry());
+      return cmds.run().runCommand(cmd.options, args, selfEntry());
     case 'ipvs-list':
-      return ipvsListCommand(cmd.json, out);
+      return cmds.ipvs().ipvsListCommand(cmd.json, out);
     case 'ipvs-apply':
-      return ipvsApplyCommand(cmd, out, err);
+      return cmds.ipvs().ipvsApplyCommand(cmd, out, err);
     case 'config':
-      return configCommand(cmd.options, selfEntry(), out, err);
+      return cmds.config().configCommand(cmd.options, selfEntry(), out, err);
     case 'console':
-      return consoleCommand(cmd.options, err);
+      return cmds.console().consoleCommand(cmd.options, err);
     case 'net-apply':
-      return netApplyCommand(cmd.dataDir, out);
+      return cmds.net().netApplyCommand(cmd.dataDir, out);
   }
 }
 

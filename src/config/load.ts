@@ -9,7 +9,7 @@ import type { Diagnostic } from './diagnostics';
 import { preprocess } from './preprocess';
 import { ROOT } from './schema/root';
 import { checkSemantics, type HostFacts } from './semantics';
-import { parseTree, type Statement } from './tree';
+import { TreeBuilder, type Statement } from './tree';
 import { resolve, type ModelBlock } from './validate';
 
 export interface LoadedConfig {
@@ -46,12 +46,14 @@ export function localHostFacts(): HostFacts {
 }
 
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
-  const pre = preprocess(file, {
-    configId: opts.configId ?? defaultConfigId(),
-    allConfig: opts.allConfig,
-  });
+  const builder = new TreeBuilder();
+  const pre = preprocess(
+    file,
+    { configId: opts.configId ?? defaultConfigId(), allConfig: opts.allConfig },
+    (line) => builder.add(line),
+  );
   const missing = pre.files.length === 0;
-  const tree = parseTree(pre.lines);
+  const tree = builder.finish();
   const resolved = resolve(tree.statements, ROOT);
   const semantic = missing ? [] : checkSemantics(resolved.model, opts.host ?? {});
   const order = new Map(pre.files.map((f, i) => [f, i]));

@@ -178,6 +178,18 @@ function checker(type: CheckerType, c: ModelBlock, rs: ModelBlock, vs: ModelBloc
   };
 }
 
+const CHECKER_KEYWORDS: ReadonlySet<string> = new Set(CHECKER_TYPES);
+
+/** A real server's checkers, in the order the config gives them. */
+function checkersOf(rs: ModelBlock, vs: ModelBlock): CheckerConfig[] {
+  const out: CheckerConfig[] = [];
+  for (const k of Object.keys(rs)) {
+    if (!CHECKER_KEYWORDS.has(k)) continue;
+    for (const c of rs[k] as ModelBlock[]) out.push(checker(k as CheckerType, c, rs, vs));
+  }
+  return out;
+}
+
 function key(args: readonly string[]): ServiceKey {
   if (args[0] === 'fwmark') return { kind: 'fwmark', mark: Number(args[1]) };
   if (args[0] === 'group') return { kind: 'group', group: args[1] as string };
@@ -190,6 +202,9 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
       const args = vs.$args ?? [];
       const fwd = forwarding(vs.lb_kind) ?? { kind: 'NAT', options: [] };
       const sorry = words(vs, 'sorry_server');
+      // What every real server inherits from its virtual server, read once.
+      const vsInhibit = flag(vs, 'inhibit_on_failure');
+      const vsAlpha = flag(vs, 'alpha');
       const realServers = ((vs.real_server ?? []) as ModelBlock[]).map((rs): RealServerConfig => {
         const rsArgs = rs.$args ?? [];
         const w = weighted(rs.weight);
@@ -198,18 +213,13 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
           port: port(rsArgs[1]),
           weight: w?.weight ?? 1,
           inhibitOnFailure:
-            rs.inhibit_on_failure === undefined
-              ? flag(vs, 'inhibit_on_failure')
-              : rs.inhibit_on_failure === true,
+            rs.inhibit_on_failure === undefined ? vsInhibit : rs.inhibit_on_failure === true,
           upperThreshold: num(rs, 'uthreshold'),
           lowerThreshold: num(rs, 'lthreshold'),
           notifyUp: argv(rs, 'notify_up'),
           notifyDown: argv(rs, 'notify_down'),
-          alpha: rs.alpha === undefined ? flag(vs, 'alpha') : rs.alpha === true,
-          // In the order the config gives them.
-          checkers: Object.keys(rs)
-            .filter((k): k is CheckerType => (CHECKER_TYPES as readonly string[]).includes(k))
-            .flatMap((t) => (rs[t] as ModelBlock[]).map((c) => checker(t, c, rs, vs))),
+          alpha: rs.alpha === undefined ? vsAlpha : rs.alpha === true,
+          checkers: checkersOf(rs, vs),
           ...optional('forwarding', forwardingOf(rs.lvs_method)),
         };
       });

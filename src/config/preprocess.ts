@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Position } from './diagnostics';
 import { globFiles } from './glob';
-import { splitWords, stripComment } from './words';
+import { forEachWord, stripComment } from './words';
 
 export interface Word {
   readonly text: string;
@@ -45,6 +45,8 @@ const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const DEF_RE = new RegExp(`^\\s*\\$(${NAME})=(.*)$`);
 const USE_RE = new RegExp(`\\$\\{(${NAME})(?:\\s+([^}]*))?\\}|\\$(${NAME})(?=\\s|$)`, 'g');
 const LOOP_RE = /~(SEQx?|LST)\(/;
+const CONTINUED_RE = /\\\s*$/;
+const BLANK_RE = /^\s*$/;
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_EXPANSION_DEPTH = 32;
 /** A config that expands beyond this is refused (10,000 real servers is ~100,000 lines). */
@@ -55,15 +57,28 @@ interface Ctx {
   readonly defs: Map<string, string[]>;
   readonly out: Preprocessed;
   readonly stack: string[];
+  readonly onLine: ((line: Line) => void) | undefined;
+  lineCount: number;
   truncated: boolean;
 }
 
-export function preprocess(file: string, opts: PreprocessOptions): Preprocessed {
+/**
+ * With `onLine`, each logical line goes there as it is made and `lines` stays
+ * empty: a big config's lines then die young instead of all living until the
+ * end (loadConfig builds the tree this way).
+ */
+export function preprocess(
+  file: string,
+  opts: PreprocessOptions,
+  onLine?: (line: Line) => void,
+): Preprocessed {
   const ctx: Ctx = {
     opts,
     defs: new Map(),
     out: { lines: [], diagnostics: [], files: [] },
     stack: [],
+    onLine,
+    lineCount: 0,
     truncated: false,
   };
   processFile(path.resolve(file), ctx, undefined);
@@ -131,7 +146,7 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
     if (def) {
       // A definition's continuation lines stay separate lines of its value.
       const value = [def[2] as string];
-      while (/\\\s*$/.test(value[value.length - 1] as string) && i + 1 < physical.length) {
+      while (continues(value[value.length - 1] as string) && i + 1 < physical.length) {
         value[value.length - 1] = (value[value.length - 1] as string).replace(/\\\s*$/, '');
         value.push(stripComment(physical[++i] as string).text);
       }
@@ -141,20 +156,24 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
       );
       continue;
     }
-    const segments = [{ start: 0, line: lineNo, colBase: 0 }];
-    while (/\\\s*$/.test(text) && i + 1 < physical.length) {
-      text = text.replace(/\\\s*$/, ' ');
-      const next = stripComment(physical[++i] as string).text;
-      segments.push({ start: text.length, line: i + 1, colBase: text.length });
-      text += next;
+    let pos: (offset: number) => Position = (offset) => ({ file, line: lineNo, col: offset + 1 });
+    if (continues(text) && i + 1 < physical.length) {
+      // Where each physical line starts in the joined text, for the words' positions.
+      const segments = [{ start: 0, line: lineNo, colBase: 0 }];
+      while (continues(text) && i + 1 < physical.length) {
+        text = text.replace(/\\\s*$/, ' ');
+        const next = stripComment(physical[++i] as string).text;
+        segments.push({ start: text.length, line: i + 1, colBase: text.length });
+        text += next;
+      }
+      pos = (offset) => {
+        let seg = segments[0] as (typeof segments)[number];
+        for (const s of segments) if (s.start <= offset) seg = s;
+        return { file, line: seg.line, col: offset - seg.colBase + 1 };
+      };
     }
-    if (text.trim() === '') continue;
-    const pos = (offset: number): Position => {
-      let seg = segments[0] as (typeof segments)[number];
-      for (const s of segments) if (s.start <= offset) seg = s;
-      return { file, line: seg.line, col: offset - seg.colBase + 1 };
-    };
-    const head = /^\s*(\S+)/.exec(text);
+    if (isBlank(text)) continue;
+    const head = text.includes('include') ? /^\s*(\S+)/.exec(text) : null;
     if (head && INCLUDES.has(head[1] as string)) {
       // Include arguments are patterns: braces here are csh alternatives, not blocks.
       const args = text
@@ -205,8 +224,7 @@ function expandLine(
   pos: (offset: number) => Position,
   depth: number,
 ): void {
-  if (tooLong(ctx, pos(0))) return;
-  const lineStart = pos(text.length - text.trimStart().length);
+  if (ctx.lineCount > MAX_LINES && tooLong(ctx, pos(0))) return;
   let body = text;
   const cond = body.includes('@') ? /^(\s*)@(\^?)(\S+)\s?/.exec(body) : null;
   if (cond) {
@@ -219,7 +237,12 @@ function expandLine(
     expandLoop(ctx, file, body, loop, pos, depth);
     return;
   }
-  const expanded = body.includes('$') ? expandParams(ctx, file, body, lineStart, 0) : body;
+  if (!body.includes('$')) {
+    emit(ctx, body, pos);
+    return;
+  }
+  const lineStart = pos(text.length - text.trimStart().length);
+  const expanded = expandParams(ctx, file, body, lineStart, 0);
   if (expanded === body) {
     emit(ctx, body, pos);
     return;
@@ -246,7 +269,7 @@ function expandLine(
 
 /** True once the expansion passed MAX_LINES; says so once. */
 function tooLong(ctx: Ctx, at: Position): boolean {
-  if (ctx.out.lines.length <= MAX_LINES) return false;
+  if (ctx.lineCount <= MAX_LINES) return false;
   if (!ctx.truncated) {
     ctx.truncated = true;
     diag(
@@ -259,13 +282,29 @@ function tooLong(ctx: Ctx, at: Position): boolean {
   return true;
 }
 
+/** Only white space (as trim() sees it): ASCII by a scan, anything else by the regex. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c < 0x80 ? false : BLANK_RE.test(text);
+  }
+  return true;
+}
+
+/** A line ending in a backslash goes on with the next one. */
+function continues(text: string): boolean {
+  return text.includes('\\') && CONTINUED_RE.test(text);
+}
+
 function emit(ctx: Ctx, text: string, pos: (offset: number) => Position): void {
-  const words = splitWords(text).map((w) => ({
-    text: w.text,
-    quoted: w.quoted,
-    pos: pos(w.offset),
-  }));
-  if (words.length > 0) ctx.out.lines.push({ words, pos: (words[0] as Word).pos });
+  const words: Word[] = [];
+  forEachWord(text, (t, offset, quoted) => words.push({ text: t, quoted, pos: pos(offset) }));
+  if (words.length === 0) return;
+  const line: Line = { words, pos: (words[0] as Word).pos };
+  ctx.lineCount++;
+  if (ctx.onLine) ctx.onLine(line);
+  else ctx.out.lines.push(line);
 }
 
 function expandParams(ctx: Ctx, file: string, text: string, at: Position, depth: number): string {

@@ -25,65 +25,79 @@ export function parseTree(lines: readonly Line[]): {
   statements: Statement[];
   diagnostics: Diagnostic[];
 } {
-  const diagnostics: Diagnostic[] = [];
-  const root: Frame = { owner: undefined, open: undefined, body: [] };
-  const stack: Frame[] = [root];
-  const top = (): Frame => stack[stack.length - 1] as Frame;
+  const tree = new TreeBuilder();
+  for (const line of lines) tree.add(line);
+  return tree.finish();
+}
 
-  const openBlock = (owner: Statement | undefined, brace: Word): void => {
+/** parseTree a line at a time, for lines that arrive as the preprocessor makes them. */
+export class TreeBuilder {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly root: Frame = { owner: undefined, open: undefined, body: [] };
+  private readonly stack: Frame[] = [this.root];
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1] as Frame;
+  }
+
+  private openBlock(owner: Statement | undefined, brace: Word): void {
     if (!owner) {
-      diagnostics.push({
+      this.diagnostics.push({
         pos: brace.pos,
         severity: 'error',
         message: "'{' without a keyword before it",
       });
-      stack.push({ owner: undefined, open: brace.pos, body: [] });
+      this.stack.push({ owner: undefined, open: brace.pos, body: [] });
       return;
     }
     const block: Statement[] = [];
     (owner as { block: Statement[] | undefined }).block = block;
-    stack.push({ owner, open: brace.pos, body: block });
-  };
+    this.stack.push({ owner, open: brace.pos, body: block });
+  }
 
-  for (const line of lines) {
+  add(line: Line): void {
     let current: Statement | undefined;
     for (const word of line.words) {
       if (!word.quoted && word.text === '{') {
-        const prev = current ?? lastWithoutBlock(top().body);
-        openBlock(prev, word);
+        const prev = current ?? lastWithoutBlock(this.top().body);
+        this.openBlock(prev, word);
         current = undefined;
         continue;
       }
       if (!word.quoted && word.text === '}') {
-        if (stack.length === 1) {
-          diagnostics.push({
+        if (this.stack.length === 1) {
+          this.diagnostics.push({
             pos: word.pos,
             severity: 'error',
             message: "'}' closes no block; remove it",
           });
-        } else stack.pop();
+        } else this.stack.pop();
         current = undefined;
         continue;
       }
       if (!current) {
         current = { keyword: word.text, args: [], argPos: [], pos: word.pos, block: undefined };
-        top().body.push(current);
+        this.top().body.push(current);
       } else {
         (current.args as string[]).push(word.text);
         (current.argPos as Position[]).push(word.pos);
       }
     }
   }
-  while (stack.length > 1) {
-    const frame = stack.pop() as Frame;
-    const what = frame.owner ? `'${frame.owner.keyword}'` : 'this';
-    diagnostics.push({
-      pos: frame.open as Position,
-      severity: 'error',
-      message: `block of ${what} opened here is never closed; add a '}'`,
-    });
+
+  /** The statements and what was wrong with the braces; call once, after the last line. */
+  finish(): { statements: Statement[]; diagnostics: Diagnostic[] } {
+    while (this.stack.length > 1) {
+      const frame = this.stack.pop() as Frame;
+      const what = frame.owner ? `'${frame.owner.keyword}'` : 'this';
+      this.diagnostics.push({
+        pos: frame.open as Position,
+        severity: 'error',
+        message: `block of ${what} opened here is never closed; add a '}'`,
+      });
+    }
+    return { statements: this.root.body, diagnostics: this.diagnostics };
   }
-  return { statements: root.body, diagnostics };
 }
 
 function lastWithoutBlock(body: Statement[]): Statement | undefined {

@@ -19,16 +19,30 @@ export interface ModelBlock {
   readonly [keyword: string]: unknown;
 }
 
-/** Where each model block and its keywords were written: kept beside the model, not in it. */
-const places = new WeakMap<object, { pos: Position | undefined; at: Map<string, Position> }>();
+interface Place {
+  readonly pos: Position | undefined;
+  readonly at: Map<string, Position>;
+}
+
+/**
+ * Where each model block and its keywords were written: a hidden property of
+ * the block (not enumerable, so not part of its keys, JSON or copies). Not a
+ * WeakMap: with one entry per real server, a WeakMap made every young-space
+ * garbage collection walk all its entries (most of the time of a 10,000-server load).
+ */
+const PLACE = Symbol('place');
+
+function placeOf(block: object): Place | undefined {
+  return (block as { [PLACE]?: Place })[PLACE];
+}
 
 export function positionOf(block: ModelBlock, keyword?: string): Position | undefined {
-  const p = places.get(block);
+  const p = placeOf(block);
   return keyword === undefined ? p?.pos : p?.at.get(keyword);
 }
 
 function place(target: object, pos: Position | undefined, at: Map<string, Position>): void {
-  places.set(target, { pos, at });
+  Object.defineProperty(target, PLACE, { value: { pos, at }, configurable: true });
 }
 
 export interface Resolved {
@@ -83,7 +97,7 @@ export function resolve(statements: readonly Statement[], root: BlockSpec): Reso
     homeCache.set(root, homes);
   }
   const diagnostics: Diagnostic[] = [];
-  const model = resolveBlock(statements, root, 'the top level', diagnostics, homes, undefined);
+  const model = resolveBlock(statements, root, 'the top level', diagnostics, homes, undefined, []);
   return { model, diagnostics };
 }
 
@@ -103,8 +117,10 @@ function resolveBlock(
   out: Diagnostic[],
   homes: Map<string, Set<string>>,
   pos: Position | undefined,
+  headerArgs: readonly string[],
 ): ModelBlock {
-  const model: Record<string, unknown> = {};
+  // Header arguments first, as `{ $args, ...block }` would put them.
+  const model: Record<string, unknown> = headerArgs.length > 0 ? { $args: [...headerArgs] } : {};
   const at = new Map<string, Position>();
   place(model, pos, at);
   const seen = new Map<string, Position>();
@@ -176,11 +192,15 @@ function resolveBlock(
     let value: unknown = checked.value;
     if (kw.body?.kind === 'block') {
       const label = s.args.length > 0 ? `${kw.name} ${s.args.join(' ')}` : kw.name;
-      const sub = resolveBlock(s.block ?? [], kw.body.block, label, out, homes, s.pos);
-      if (s.args.length > 0 && !isNamedBlock(kw)) {
-        value = { $args: [...s.args], ...sub };
-        place(value as object, s.pos, positionsOf(sub));
-      } else value = sub;
+      value = resolveBlock(
+        s.block ?? [],
+        kw.body.block,
+        label,
+        out,
+        homes,
+        s.pos,
+        isNamedBlock(kw) ? [] : s.args,
+      );
     } else if (kw.body?.kind === 'lines') {
       const lines: string[][] = [];
       for (const entry of s.block ?? []) {
@@ -254,5 +274,5 @@ function withDefault(
 }
 
 function positionsOf(block: object): Map<string, Position> {
-  return places.get(block)?.at ?? new Map();
+  return placeOf(block)?.at ?? new Map();
 }

@@ -25,30 +25,38 @@ function fmt(n: number): string {
   return String(n);
 }
 
+function fail(message: string, arg = 0): Checked {
+  return { ok: false, message, arg };
+}
+
+function tooManyOf(keyword: string, args: readonly string[], max: number): Checked | undefined {
+  return args.length > max
+    ? fail(
+        `'${keyword}' takes ${max === 0 ? 'no value' : max === 1 ? 'one value' : `at most ${max} values`}; remove '${args[max]}'`,
+        max,
+      )
+    : undefined;
+}
+
+const INT_RE = /^[+-]?\d+$/;
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
 export function checkValue(
   keyword: string,
   spec: ValueSpec,
   args: readonly string[],
   unit?: string,
 ): Checked {
-  const fail = (message: string, arg = 0): Checked => ({ ok: false, message, arg });
   const first = args[0];
-  const tooMany = (max: number): Checked | undefined =>
-    args.length > max
-      ? fail(
-          `'${keyword}' takes ${max === 0 ? 'no value' : max === 1 ? 'one value' : `at most ${max} values`}; remove '${args[max]}'`,
-          max,
-        )
-      : undefined;
   switch (spec.kind) {
     case 'flag':
-      return tooMany(0) ?? { ok: true, value: true };
+      return tooManyOf(keyword, args, 0) ?? { ok: true, value: true };
     case 'bool': {
       if (first === undefined) return { ok: true, value: true };
       const b = parseBool(first);
       if (b === undefined)
         return fail(`'${keyword}' takes true/false, yes/no or on/off, not '${first}'`);
-      return tooMany(1) ?? { ok: true, value: b };
+      return tooManyOf(keyword, args, 1) ?? { ok: true, value: b };
     }
     case 'int':
     case 'number': {
@@ -59,7 +67,7 @@ export function checkValue(
               `'${keyword}' needs a value in [${fmt(spec.min)}, ${fmt(spec.max)}]${unit ? ` ${unit}` : ''}`,
             );
       }
-      const re = spec.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
+      const re = spec.kind === 'int' ? INT_RE : NUMBER_RE;
       if (!re.test(first)) {
         return fail(
           `'${keyword}' needs ${spec.kind === 'int' ? 'an integer' : 'a number'} in [${fmt(spec.min)}, ${fmt(spec.max)}], not '${first}'`,
@@ -79,9 +87,9 @@ export function checkValue(
             1,
           );
         // The number with its suffix stays words, so printing it back is exact.
-        return tooMany(2) ?? { ok: true, value: [first, args[1]] };
+        return tooManyOf(keyword, args, 2) ?? { ok: true, value: [first, args[1]] };
       }
-      return tooMany(1) ?? { ok: true, value: n };
+      return tooManyOf(keyword, args, 1) ?? { ok: true, value: n };
     }
     case 'enum': {
       if (first === undefined) {
@@ -94,12 +102,12 @@ export function checkValue(
       );
       if (!hit) return fail(`'${keyword}' takes one of ${spec.values.join(', ')}, not '${first}'`);
       if (spec.rest && args.length > 1) return { ok: true, value: [hit, ...args.slice(1)] };
-      return tooMany(1) ?? { ok: true, value: hit };
+      return tooManyOf(keyword, args, 1) ?? { ok: true, value: hit };
     }
     case 'word':
       if (first === undefined)
         return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs a value`);
-      return tooMany(1) ?? { ok: true, value: first };
+      return tooManyOf(keyword, args, 1) ?? { ok: true, value: first };
     case 'ip': {
       if (first === undefined)
         return spec.optional ? { ok: true, value: true } : fail(`'${keyword}' needs an IP address`);
@@ -107,13 +115,13 @@ export function checkValue(
       if (fam === 0) return fail(`'${keyword}' needs an IP address, not '${first}'`);
       if (spec.family && fam !== spec.family)
         return fail(`'${keyword}' needs an IPv${spec.family} address, not '${first}'`);
-      return tooMany(1) ?? { ok: true, value: first };
+      return tooManyOf(keyword, args, 1) ?? { ok: true, value: first };
     }
     case 'words':
       if (args.length < spec.min)
         return fail(`'${keyword}' needs at least ${spec.min} value${spec.min === 1 ? '' : 's'}`);
       if (spec.max !== undefined) {
-        const t = tooMany(spec.max);
+        const t = tooManyOf(keyword, args, spec.max);
         if (t) return t;
       }
       return { ok: true, value: [...args] };

@@ -63,8 +63,27 @@ function escape(line: string, i: number): { ch: string; next: number } {
   return { ch: c, next: i + 2 };
 }
 
+/** A blank or a brace: the end of a word outside quotes (\r and \n may sit inside one). */
+function endsWord(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x7b || c === 0x7d;
+}
+
+/** A quote or backslash: the word is more than a slice of the line. */
+function needsCare(c: number): boolean {
+  return c === 0x22 || c === 0x27 || c === 0x5c;
+}
+
 export function splitWords(line: string): RawWord[] {
   const words: RawWord[] = [];
+  forEachWord(line, (text, offset, quoted) => words.push({ text, offset, quoted }));
+  return words;
+}
+
+/** splitWords without the intermediate objects: each word to `onWord` in order. */
+export function forEachWord(
+  line: string,
+  onWord: (text: string, offset: number, quoted: boolean) => void,
+): void {
   let i = 0;
   while (i < line.length) {
     const c = line[i] as string;
@@ -73,12 +92,18 @@ export function splitWords(line: string): RawWord[] {
       continue;
     }
     if (c === '{' || c === '}') {
-      words.push({ text: c, offset: i, quoted: false });
+      onWord(c, i, false);
       i++;
       continue;
     }
     const start = i;
-    let text = '';
+    // Most words are plain: sliced at once, not built a character at a time.
+    while (i < line.length && !endsWord(line.charCodeAt(i)) && !needsCare(line.charCodeAt(i))) i++;
+    if (i >= line.length || endsWord(line.charCodeAt(i))) {
+      onWord(line.slice(start, i), start, false);
+      continue;
+    }
+    let text = line.slice(start, i);
     let quoted = false;
     while (i < line.length) {
       const ch = line[i] as string;
@@ -109,7 +134,6 @@ export function splitWords(line: string): RawWord[] {
       text += ch;
       i++;
     }
-    words.push({ text, offset: start, quoted });
+    onWord(text, start, quoted);
   }
-  return words;
 }

@@ -38,7 +38,8 @@ export class AttrWriter {
     this.buf.writeUInt16LE(NLA_HDRLEN + payloadLen, this.off);
     this.buf.writeUInt16LE(type, this.off + 2);
     // Zero the padding now; the payload is written over the rest.
-    this.buf.fill(0, this.off + NLA_HDRLEN, this.off + padded);
+    // (A loop, not fill(): most payloads are a few bytes, and fill() is a call into C++.)
+    for (let i = this.off + NLA_HDRLEN; i < this.off + padded; i++) this.buf[i] = 0;
     const at = this.off + NLA_HDRLEN;
     this.off += padded;
     return at;

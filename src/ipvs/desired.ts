@@ -203,10 +203,11 @@ export function desiredTable(
     const servers = new Map<string, boolean>();
     let weightSum = 0;
     const rsState = vs.realServers.map((rs) => {
-      const report = health.get(healthKey(id, realServerId(vs, rs)));
+      const rsId = realServerId(vs, rs);
+      const report = health.size > 0 ? health.get(healthKey(id, rsId)) : undefined;
       const up = rs.checkers.length === 0 ? true : report ? report.up : !rs.alpha;
       const weight = Math.max(0, report?.weight ?? rs.weight);
-      servers.set(realServerId(vs, rs), up);
+      servers.set(rsId, up);
       if (up) weightSum += weight;
       return { rs, up, weight };
     });
