@@ -16,6 +16,8 @@ import { ratio } from './stats';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
 const TICK_HZ = 100;
+/** Which instance counts to run, e.g. BENCH_INSTANCES=250 for a long window on the big one only. */
+const COUNTS = (process.env.BENCH_INSTANCES ?? '1,50,250').split(',').map(Number);
 /** Both sides settle this long before the window: a fresh Node process spends its first seconds on start-up garbage collection. */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15000);
 
@@ -116,15 +118,21 @@ async function firstAdvertMs(impl: 'halb' | 'keepalived'): Promise<number> {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
-  for (const n of [1, 50, 250]) {
+  for (const [i, n] of COUNTS.entries()) {
     const halb = await measure('halb', n);
     const keepalived = await measure('keepalived', n);
-    results[`instances_${n}`] = {
+    // A count given more than once (BENCH_INSTANCES=250,250) keeps every run.
+    const seen = COUNTS.slice(0, i).filter((x) => x === n).length;
+    results[seen === 0 ? `instances_${n}` : `instances_${n}_run${seen + 1}`] = {
       halb,
       keepalived,
       masterCpuRatio: ratio(
         Number(halb.masterCpuPct) || 0.01,
         Number(keepalived.masterCpuPct) || 0.01,
+      ),
+      backupCpuRatio: ratio(
+        Number(halb.backupCpuPct) || 0.01,
+        Number(keepalived.backupCpuPct) || 0.01,
       ),
     };
     console.log(
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
   );
   writeResults('vrrp-scale', {
     date: new Date().toISOString(),
-    command: 'node build/bench/vrrp-scale.js',
+    command: `BENCH_INSTANCES=${COUNTS.join(',')} BENCH_WINDOW_MS=${WINDOW_MS} BENCH_SETTLE_MS=${SETTLE_MS} node build/bench/vrrp-scale.js`,
     windowMs: WINDOW_MS,
     settleMs: SETTLE_MS,
     results,

@@ -53,8 +53,12 @@ export interface HalbSys {
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;
   close(fd: number): void;
-  /** IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with ancillary data. */
-  recvStart(fd: number, family: 4 | 6, cb: RecvCallback): object;
+  /**
+   * IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with
+   * ancillary data. batch (IPv4 only): every packet read in one wakeup in one callback, each
+   * after its length (2 bytes, network order).
+   */
+  recvStart(fd: number, family: 4 | 6, cb: RecvCallback, batch?: boolean): object;
   recvStop(handle: object): void;
 }
 

@@ -18,6 +18,7 @@ import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-fac
 import { VmacLinks } from './io/vmac-links';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
+import { Deadlines } from './deadlines';
 import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
@@ -41,6 +42,8 @@ export class VrrpEngine {
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
   private readonly files = new Map<string, FileTracker>();
+  private readonly clock = (): number => performance.now();
+  private readonly deadlines = new Deadlines(this.clock);
   private readonly scripts = new Map<string, ScriptTracker>();
   private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
 
@@ -324,7 +327,8 @@ export class VrrpEngine {
       routes: this.routes,
       announcer,
       log: this.log,
-      now: () => performance.now(),
+      now: this.clock,
+      deadlines: this.deadlines,
       ifindex: facts.index,
       primaryAddress: primary,
       group,
@@ -399,6 +403,7 @@ export class VrrpEngine {
     this.links.dispose();
     this.addressWatch.dispose();
     this.vmacs.dispose();
+    this.deadlines.dispose();
     this.fifo?.dispose();
     for (const t of this.scripts.values()) t.dispose();
   }

@@ -10,6 +10,7 @@ import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
+import type { DeadlineOwner, Deadlines } from './deadlines';
 import type { RouteSpec, RuleSpec } from './routes';
 
 export interface RouteManager {
@@ -39,6 +40,8 @@ export interface InstanceDeps {
   readonly announcer: Announcer;
   readonly log: Logger;
   readonly now: () => number;
+  /** The engine's one timer for every instance's deadlines (on the same clock as now). */
+  readonly deadlines: Deadlines;
   readonly ifindex: number;
   readonly primaryAddress: string;
   readonly group: string;
@@ -57,10 +60,19 @@ function settle(a: Promise<void>, b: Promise<unknown>): Promise<void> {
   );
 }
 
-export class VrrpInstance {
+const TIMER: VrrpEvent = { type: 'timer' };
+
+/** Byte for byte, in JS: a few dozen bytes compare faster here than through a native call. */
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class VrrpInstance implements DeadlineOwner {
   private m: Machine;
   private readonly params: InstanceParams;
-  private timer: NodeJS.Timeout | undefined;
+  /** The deadline armed in deps.deadlines, if any. */
   private timerAt: number | undefined;
   readonly drops: Counters = new Map();
   readonly stats = {
@@ -89,6 +101,7 @@ export class VrrpInstance {
       downTimerAdverts: 3,
     };
     this.m = initialMachine(this.params);
+    this.dsts = cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [deps.group];
   }
 
   get state(): Machine {
@@ -98,7 +111,7 @@ export class VrrpInstance {
   start(): void {
     this.deps.log.info(`(${this.cfg.name}) Entering BACKUP STATE (init)`);
     // Encoded now, so becoming MASTER later only sends.
-    for (const dst of this.destinations()) this.advertBytes(this.m.effectivePriority, dst);
+    this.advertsFor(this.m.effectivePriority);
     this.feed({ type: 'startup' });
   }
 
@@ -128,7 +141,13 @@ export class VrrpInstance {
     const unicast = this.cfg.unicastPeers.length > 0;
     const last = this.lastGood;
     const ttlOk = unicast || p.hopLimit === -1 || p.hopLimit === 255;
-    if (ttlOk && last && last.src === p.src && last.dst === p.dst && last.payload.equals(p.payload))
+    if (
+      ttlOk &&
+      last &&
+      last.src === p.src &&
+      last.dst === p.dst &&
+      sameBytes(last.payload, p.payload)
+    )
       return last.advert;
     const checked = checkReceived(this.cfg, p, unicast);
     if (!checked.ok) {
@@ -202,10 +221,10 @@ export class VrrpInstance {
   }
 
   /**
-   * One timer for the machine's next deadline. A backup's deadline moves later
-   * with every advert it hears: the armed timer is then left alone, and when
-   * it fires early it re-arms for what is left — instead of a clearTimeout and
-   * a setTimeout per advert per instance.
+   * The machine's next deadline, armed in the engine's shared timer. A
+   * backup's deadline moves later with every advert it hears: the armed one
+   * is then left alone, and when it comes early it re-arms for what is left —
+   * instead of moving it in the heap per advert per instance.
    */
   private schedule(): void {
     const d = nextDeadline(this.m);
@@ -213,32 +232,28 @@ export class VrrpInstance {
       this.disarm();
       return;
     }
-    if (this.timer && this.timerAt !== undefined && this.timerAt <= d) return;
-    this.disarm();
+    if (this.timerAt !== undefined && this.timerAt <= d) return;
     this.timerAt = d;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, d - this.deps.now()));
+    this.deps.deadlines.set(this, d);
   }
 
-  private fire(): void {
-    this.timer = undefined;
+  onDeadline(): void {
     this.timerAt = undefined;
     const d = nextDeadline(this.m);
     if (d !== null && d > this.deps.now()) this.schedule();
-    else this.feed({ type: 'timer' });
+    else this.feed(TIMER);
   }
 
   private disarm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.timerAt !== undefined) this.deps.deadlines.clear(this);
     this.timerAt = undefined;
   }
 
-  /** Adverts differ only by priority and destination: each is encoded once. */
-  private readonly adverts = new Map<string, Buffer>();
+  /** Adverts differ only by priority and destination: per priority, one per destination, encoded once. */
+  private readonly adverts = new Map<number, Buffer[]>();
 
-  private advertBytes(priority: number, dst: string): Buffer {
-    const key = `${priority} ${dst}`;
-    const cached = this.adverts.get(key);
+  private advertsFor(priority: number): Buffer[] {
+    const cached = this.adverts.get(priority);
     if (cached) return cached;
     const cfg = this.cfg;
     const advert = {
@@ -250,31 +265,28 @@ export class VrrpInstance {
       authType: cfg.auth ? ('pass' as const) : ('none' as const),
       authData: cfg.version === 2 ? passwordBytes(cfg.auth?.password ?? '') : Buffer.alloc(0),
     };
-    const bytes = encodeAdvert(advert, {
-      family: cfg.family,
-      src: this.params.primaryAddress,
-      dst,
-    });
-    this.adverts.set(key, bytes);
+    const bytes = this.dsts.map((dst) =>
+      encodeAdvert(advert, { family: cfg.family, src: this.params.primaryAddress, dst }),
+    );
+    this.adverts.set(priority, bytes);
     return bytes;
   }
 
-  private destinations(): readonly string[] {
-    const cfg = this.cfg;
-    return cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [this.deps.group];
-  }
+  /** The group, or the unicast peers. */
+  private readonly dsts: readonly string[];
 
   private sendAdvert(priority: number): void {
-    const cfg = this.cfg;
-    const dsts = this.destinations();
-    for (const dst of dsts) {
+    const dsts = this.dsts;
+    const bytes = this.advertsFor(priority);
+    for (let i = 0; i < dsts.length; i++) {
+      const dst = dsts[i] as string;
       try {
-        this.deps.transport.send(this.advertBytes(priority, dst), dst);
+        this.deps.transport.send(bytes[i] as Buffer, dst);
         this.stats.advertsSent++;
         if (priority === 0) this.stats.priorityZeroSent++;
       } catch (err) {
         this.deps.log.error(
-          `(${cfg.name}) cannot send advert to ${dst}: ${(err as Error).message}`,
+          `(${this.cfg.name}) cannot send advert to ${dst}: ${(err as Error).message}`,
         );
       }
     }

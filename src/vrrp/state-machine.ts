@@ -229,12 +229,16 @@ function restart(
     effectivePriority: m.effectivePriority,
     masterAdvertIntervalCs: learned,
   });
+  // Spelt out rather than spread: this is the hot path of every backup.
   return {
-    ...m,
+    state: m.state,
+    effectivePriority: m.effectivePriority,
     masterAdvertIntervalCs: learned,
-    masterAddress: e.from,
     masterDownAt: now + downMs,
+    advertAt: m.advertAt,
     preemptAt,
+    masterAddress: e.from,
+    lastTransition: m.lastTransition,
   };
 }
 
@@ -345,8 +349,18 @@ export function step(p: InstanceParams, m: Machine, e: VrrpEvent, now: number): 
         return to(p, m, 'master', now, 'preempting a lower-priority master after preempt_delay');
       }
       if (m.state === 'master' && m.advertAt !== null && now >= m.advertAt) {
+        // The hot path of every master: no spread, one action.
         return {
-          machine: { ...m, advertAt: now + p.advertIntervalCs * 10 },
+          machine: {
+            state: m.state,
+            effectivePriority: m.effectivePriority,
+            masterAdvertIntervalCs: m.masterAdvertIntervalCs,
+            masterDownAt: m.masterDownAt,
+            advertAt: now + p.advertIntervalCs * 10,
+            preemptAt: m.preemptAt,
+            masterAddress: m.masterAddress,
+            lastTransition: m.lastTransition,
+          },
           actions: [{ type: 'send-advert', priority: m.effectivePriority }],
         };
       }

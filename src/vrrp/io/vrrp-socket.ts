@@ -45,29 +45,44 @@ export class VrrpSocket implements VrrpTransport {
       if (multicastSource && family === 4)
         this.sys.multicastSource(this.fd, ifindex, ipBytes(multicastSource));
       this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
-      this.watcher = this.sys.recvStart(this.fd, family, (pkt, src, dst, hop) =>
-        this.receive(pkt, src, dst, hop),
-      );
+      // IPv4 in batches: one callback for the adverts of a whole wakeup.
+      this.watcher =
+        family === 4
+          ? this.sys.recvStart(this.fd, 4, (batch) => this.receiveBatch(batch), true)
+          : this.sys.recvStart(this.fd, 6, (pkt, src, dst, hop) =>
+              this.receive(pkt, src, dst, hop),
+            );
     } catch (err) {
       this.sys.close(this.fd);
       throw err;
     }
   }
 
+  /** Packets one after the other, each after its length (2 bytes, network order). */
+  private receiveBatch(batch: Buffer): void {
+    let at = 0;
+    while (at + 2 <= batch.length && !this.disposed) {
+      const end = at + 2 + batch.readUInt16BE(at);
+      if (end > batch.length) return;
+      this.receive(batch.subarray(at + 2, end), null, null, -1);
+      at = end;
+    }
+  }
+
   private receive(pkt: Buffer, src: Buffer | null, dst: Buffer | null, hop: number): void {
     let p: ReceivedPacket | undefined;
     if (this.family === 4) {
+      // The addon copies each packet into a buffer of its own: a view is enough.
       const ip = parseIpv4(pkt);
-      if (ip && ip.protocol === VRRP_PROTOCOL)
-        // The addon copies each packet into a buffer of its own: a view is enough.
-        p = { payload: ip.payload, src: ip.src, dst: ip.dst, hopLimit: ip.ttl };
+      if (ip && ip.protocol === VRRP_PROTOCOL) p = ip;
     } else if (src && dst) {
       p = { payload: pkt, src: ipString(src, 6), dst: ipString(dst, 6), hopLimit: hop };
     }
     if (!p) return;
-    for (const l of this.listeners) {
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) {
       try {
-        l(p);
+        (listeners[i] as (p: ReceivedPacket) => void)(p);
       } catch (err) {
         // A handler's bug must not stop the socket: say so and go on.
         process.emitWarning(
