@@ -6,6 +6,7 @@
  * package's parsing of it. For ha_suspend (suspend.ts).
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { survivesOverrun } from '../vrrp/io/netlink-overrun';
 import { ipString } from '../vrrp/checksum';
 
 const RTM_NEWADDR = 20;
@@ -32,6 +33,7 @@ export class LocalAddresses {
     });
     events.addMembership('IPV4_IFADDR');
     events.addMembership('IPV6_IFADDR');
+    survivesOverrun(events, () => this.refresh(), this.onError);
     this.dumper = createRtNetlink();
     this.refresh();
   }

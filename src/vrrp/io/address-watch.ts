@@ -4,6 +4,7 @@
  * else removed.
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { survivesOverrun } from './netlink-overrun';
 
 const RTM_DELADDR = 21;
 
@@ -16,15 +17,20 @@ export class AddressWatch {
     this.rt = rt;
     rt.addMembership('IPV4_IFADDR');
     rt.addMembership('IPV6_IFADDR');
-    rt.socket.on('message', (msgs: Array<{ type: number }>) => {
-      if (this.pending || !msgs.some((m) => m.type === RTM_DELADDR)) return;
+    const check = (): void => {
       // One check for a burst of deletions.
+      if (this.pending) return;
       this.pending = true;
       setImmediate(() => {
         this.pending = false;
         onDelete();
       });
+    };
+    rt.socket.on('message', (msgs: Array<{ type: number }>) => {
+      if (msgs.some((m) => m.type === RTM_DELADDR)) check();
     });
+    // Lost events may have been deletions: check anyway.
+    survivesOverrun(rt, check, () => undefined);
   }
 
   dispose(): void {

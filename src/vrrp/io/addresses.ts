@@ -25,6 +25,8 @@ function alreadyDone(err: unknown, codes: string[]): boolean {
   return codes.includes(e.code ?? '') || codes.some((c) => (e.message ?? '').includes(c));
 }
 
+type AddressDump = Awaited<ReturnType<RtNetlinkSocket['getAddresses']>>;
+
 export class RtnetlinkAddresses implements AddressManager {
   private rt: RtNetlinkSocket | undefined;
 
@@ -100,8 +102,32 @@ export class RtnetlinkAddresses implements AddressManager {
     }
   }
 
+  /**
+   * The kernel answers one dump at a time on a socket (a second one is EBUSY),
+   * and a dump on the socket that adds and removes VIPs gets their answers
+   * mixed into its multipart reply: dumps go on a socket of their own, one
+   * after another; callers that arrive while one is still queued share it. A
+   * dump already sent is never shared: it may predate the caller's event.
+   */
+  private dumpRt: RtNetlinkSocket | undefined;
+  private dumpTail: Promise<unknown> = Promise.resolve();
+  private readonly queued = new Map<number, Promise<AddressDump>>();
+
+  private dump(family: 4 | 6): Promise<AddressDump> {
+    const waiting = this.queued.get(family);
+    if (waiting) return waiting;
+    const run = this.dumpTail.then(() => {
+      this.queued.delete(family);
+      this.dumpRt ??= createRtNetlink();
+      return this.dumpRt.getAddresses({ family: AF[family] });
+    });
+    this.queued.set(family, run);
+    this.dumpTail = run.catch(() => undefined);
+    return run;
+  }
+
   async list(ifindex: number, family: 4 | 6): Promise<string[]> {
-    const msgs = await this.socket().getAddresses({ family: AF[family] });
+    const msgs = await this.dump(family);
     return msgs
       .filter((m) => m.data.index === ifindex && m.attrs.local !== undefined)
       .map((m) => ipString(m.attrs.local as Buffer, family));
@@ -110,5 +136,7 @@ export class RtnetlinkAddresses implements AddressManager {
   dispose(): void {
     this.rt?.socket.close();
     this.rt = undefined;
+    this.dumpRt?.socket.close();
+    this.dumpRt = undefined;
   }
 }

@@ -4,6 +4,7 @@
  * administratively up and running (carrier), as keepalived judges it.
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { survivesOverrun } from './netlink-overrun';
 
 type Listener = (ifname: string, up: boolean) => void;
 
@@ -47,6 +48,17 @@ export class LinkMonitor {
       }
     });
     rt.addMembership('LINK');
+    // Lost link events: read every link's state again.
+    survivesOverrun(
+      rt,
+      () => void this.resync(new Set()).catch(() => undefined),
+      () => undefined,
+    );
+    await this.resync(heard);
+  }
+
+  /** Every link's state from a dump, except those a notification told about meanwhile. */
+  private async resync(heard: ReadonlySet<string>): Promise<void> {
     // The dump runs on a socket of its own: a notification landing in the middle
     // of a multipart dump breaks the package's parsing of it. What a notification
     // said meanwhile is newer than the dump, so it stands.
