@@ -58,6 +58,13 @@ function perProcess(pids: number[]): PerProcess[] {
   });
 }
 
+/** The tree's memory once it has run SETTLE_MS more. */
+async function settledMemory(pid: number): Promise<{ total: object; processes: PerProcess[] }> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const pids = tree(pid);
+  return { total: memoryKb(pids), processes: perProcess(pids) };
+}
+
 async function halb(withChecks: boolean): Promise<{ total: object; processes: PerProcess[] }> {
   const lab = await Lab.create({ hosts: ['lb', 'rs'] });
   try {
@@ -85,9 +92,7 @@ async function halb(withChecks: boolean): Promise<{ total: object; processes: Pe
       async () => (await a.instances()).filter((i) => i.state === 'master').length,
       (n) => n >= INSTANCES,
     );
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const pids = tree(proc.pid as number);
-    return { total: memoryKb(pids), processes: perProcess(pids) };
+    return await settledMemory(proc.pid as number);
   } finally {
     await lab.dispose();
   }
@@ -104,9 +109,7 @@ async function keepalived(): Promise<{ total: object; processes: PerProcess[] }>
       async () => [...k.states().values()].filter((s) => s === 'master').length,
       (n) => n >= INSTANCES,
     );
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const pids = tree(proc.pid as number);
-    return { total: memoryKb(pids), processes: perProcess(pids) };
+    return await settledMemory(proc.pid as number);
   } finally {
     await lab.dispose();
   }

@@ -11,22 +11,10 @@ import { commit } from './commit';
 import type { ConsoleContext } from './context';
 import { askChoice, askValid } from './prompt';
 import type { Terminal } from './terminal';
+import { SCHEDULERS } from '../ipvs/types';
 
-const SCHEDULERS = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'dh',
-  'sh',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-];
+/** What the menu offers: the kernel's schedulers but twos, which the boards' 6.1 kernels lack. */
+const MENU_SCHEDULERS = SCHEDULERS.filter((s) => s !== 'twos');
 
 export interface VirtualServerAnswers {
   readonly address: string;
@@ -123,7 +111,7 @@ async function addVs(term: Terminal, ctx: ConsoleContext): Promise<void> {
   );
   const p = await askValid(term, 'Port', port, '80');
   const protocol = (await askChoice(term, 'Protocol', ['TCP', 'UDP'], 'TCP')) as 'TCP' | 'UDP';
-  const scheduler = await askChoice(term, 'Scheduler', SCHEDULERS, 'wlc');
+  const scheduler = await askChoice(term, 'Scheduler', MENU_SCHEDULERS, 'wlc');
   const kind = (await askChoice(term, 'Forwarding', ['NAT', 'DR', 'TUN'], 'NAT')) as
     'NAT' | 'DR' | 'TUN';
   const delayLoop = await askValid(
