@@ -28,6 +28,9 @@ Called through a link named 'keepalived', halb takes keepalived's own flags
 const file: OptionSpec = { key: 'file', short: 'f', long: 'use-file', value: 'required' };
 const json: OptionSpec = { key: 'json', long: 'json', value: 'none' };
 const runtimeDir: OptionSpec = { key: 'runtimeDir', long: 'runtime-dir', value: 'required' };
+const board: OptionSpec = { key: 'board', long: 'board', value: 'required' };
+const dataDir: OptionSpec = { key: 'dataDir', long: 'data-dir', value: 'required' };
+const defaults: OptionSpec = { key: 'defaults', long: 'defaults', value: 'required' };
 
 const RUN_SPECS: OptionSpec[] = [
   file,
@@ -38,7 +41,7 @@ const RUN_SPECS: OptionSpec[] = [
   { key: 'vrrp', short: 'P', long: 'vrrp', value: 'none' },
   { key: 'check', short: 'C', long: 'check', value: 'none' },
   { key: 'pid', short: 'p', long: 'pid', value: 'required' },
-  { key: 'board', long: 'board', value: 'required' },
+  board,
   { key: 'dontRespawn', short: 'R', long: 'dont-respawn', value: 'none' },
   { key: 'allConfig', short: 'e', long: 'all-config', value: 'none' },
 ];
@@ -59,8 +62,8 @@ const CONFIG_SPECS: OptionSpec[] = [
   file,
   json,
   runtimeDir,
-  { key: 'dataDir', long: 'data-dir', value: 'required' },
-  { key: 'defaults', long: 'defaults', value: 'required' },
+  dataDir,
+  defaults,
   { key: 'confirmWithin', long: 'confirm-within', value: 'required' },
   { key: 'peerWindow', long: 'peer-window', value: 'required' },
   { key: 'keep', long: 'keep', value: 'required' },
@@ -201,9 +204,9 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         runtimeDir,
         { key: 'device', long: 'device', value: 'required' },
         { key: 'baud', long: 'baud', value: 'required' },
-        { key: 'board', long: 'board', value: 'required' },
-        { key: 'dataDir', long: 'data-dir', value: 'required' },
-        { key: 'defaults', long: 'defaults', value: 'required' },
+        board,
+        dataDir,
+        defaults,
       ];
       const { options: o, positionals } = parseOptions(rest, specs, "'halb console'");
       if (positionals.length > 0)
@@ -225,8 +228,7 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       };
     }
     case 'net': {
-      const specs: OptionSpec[] = [{ key: 'dataDir', long: 'data-dir', value: 'required' }];
-      const { options: o, positionals } = parseOptions(rest, specs, "'halb net'");
+      const { options: o, positionals } = parseOptions(rest, [dataDir], "'halb net'");
       if (positionals.length !== 1 || positionals[0] !== 'apply')
         throw new UsageError("'halb net' takes one command: apply");
       return {
@@ -236,8 +238,7 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     }
     case 'leds': {
       // Hidden: init's way to set the front panel when halb is not running.
-      const specs: OptionSpec[] = [{ key: 'board', long: 'board', value: 'required' }];
-      const { options: o, positionals } = parseOptions(rest, specs, "'halb leds'");
+      const { options: o, positionals } = parseOptions(rest, [board], "'halb leds'");
       const pattern = positionals[0];
       if (positionals.length !== 1 || !pattern || !(pattern in PATTERN_LOOK)) {
         throw new UsageError(

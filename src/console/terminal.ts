@@ -26,7 +26,6 @@ export class StreamTerminal implements Terminal {
   private readonly editor: LineEditor;
   private readonly queue: LineEvent[] = [];
   private waiter: ((e: LineEvent) => void) | null = null;
-  private closed = false;
 
   constructor(
     private readonly transport: ByteTransport,
@@ -44,19 +43,12 @@ export class StreamTerminal implements Terminal {
   }
 
   async ask(prompt: string, opts: AskOptions = {}): Promise<string | null> {
-    if (this.closed) return null;
     this.editor.secret = opts.secret === true;
     this.write(prompt);
     const e = await this.next();
     this.editor.secret = false;
     if (e?.kind !== 'line') return null;
     return opts.raw ? e.text : e.text.trim();
-  }
-
-  /** Stops delivering input (the shell takes the port over, or the port closed). */
-  close(): void {
-    this.closed = true;
-    this.deliver({ kind: 'eof' });
   }
 
   private next(): Promise<LineEvent | null> {
@@ -80,11 +72,11 @@ export class StreamTerminal implements Terminal {
     if (w) {
       this.waiter = null;
       w(e);
-    } else if (!this.closed || e.kind === 'eof') this.queue.push(e);
+    } else this.queue.push(e);
   }
 
   private write(s: string): void {
-    if (!this.closed) this.transport.write(Buffer.from(s, 'latin1'));
+    this.transport.write(Buffer.from(s, 'latin1'));
   }
 }
 
