@@ -1,7 +1,7 @@
 /**
  * The host-side part of `halb ipvs-apply big.conf`, in process and stage by
  * stage: load (preprocess, tree, schema walk, semantics), lvs-config, desired
- * table, diff against an empty kernel table and the netlink encoding of every
+ * table, diff against an empty kernel table and the netlink datagrams of every
  * request, for the 100 x 100 config of bench/ipvs-program.ts. Needs no IPVS.
  * Medians of BENCH_RUNS runs (default 7) after one warm-up, in ms: which
  * stage to work on, not a comparison with keepalived (that is ipvs-program).
@@ -13,7 +13,8 @@ import { loadConfig } from '../src/config/load';
 import { lvsConfig } from '../src/config/lvs-config';
 import { desiredTable } from '../src/ipvs/desired';
 import { diffTable } from '../src/ipvs/diff';
-import { encodeOp } from '../src/ipvs/ops';
+import { BATCH, frameBatch } from '../src/ipvs/batch';
+import { writeOp } from '../src/ipvs/ops';
 import { bigConf } from './ipvs-big-conf';
 import { median } from './stats';
 
@@ -40,7 +41,8 @@ function once(file: string): Record<string, number> {
   const diff = ms(t);
   t = process.hrtime.bigint();
   let bytes = 0;
-  for (const o of ops) bytes += encodeOp(o).length;
+  for (let i = 0; i < ops.length; i += BATCH)
+    bytes += frameBatch(0x1a, ops.slice(i, i + BATCH), writeOp, i).length;
   const encode = ms(t);
   if (ops.length !== 10100 || bytes === 0) throw new Error(`${ops.length} ops`);
   return { load, lvsConfig: lvsMs, desired: desiredMs, diff, encode };

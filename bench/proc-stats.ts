@@ -25,17 +25,25 @@ export function cpuTicks(pids: number[]): number {
   }, 0);
 }
 
-export function memoryKb(pids: number[]): { pssKb: number; rssKb: number } {
-  let pssKb = 0;
-  let rssKb = 0;
+export function memoryKb(pids: number[]): {
+  pssKb: number;
+  rssKb: number;
+  pssAnonKb: number;
+  pssFileKb: number;
+} {
+  const total = { pssKb: 0, rssKb: 0, pssAnonKb: 0, pssFileKb: 0 };
+  const field = (s: string, name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? 0);
   for (const pid of pids) {
     try {
       const s = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pssKb += Number(/^Pss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
-      rssKb += Number(/^Rss:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+      total.pssKb += field(s, 'Pss');
+      total.rssKb += field(s, 'Rss');
+      total.pssAnonKb += field(s, 'Pss_Anon');
+      total.pssFileKb += field(s, 'Pss_File');
     } catch {
       /* gone */
     }
   }
-  return { pssKb, rssKb };
+  return total;
 }

@@ -5,7 +5,7 @@
  * of its own: a notification in the middle of a multipart dump breaks the
  * package's parsing of it. For ha_suspend (suspend.ts).
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { survivesOverrun } from '../vrrp/io/netlink-overrun';
 import { ipString } from '../vrrp/checksum';
 

@@ -22,6 +22,7 @@ const cmds = {
   version: (): typeof import('./cmd/version') => require('./cmd/version'),
   checkers: (): typeof import('./cmd/checkers') => require('./cmd/checkers'),
   ipvs: (): typeof import('./cmd/ipvs') => require('./cmd/ipvs'),
+  ipvsList: (): typeof import('./cmd/ipvs-list') => require('./cmd/ipvs-list'),
   leds: (): typeof import('./cmd/leds') => require('./cmd/leds'),
   console: (): typeof import('./cmd/console') => require('./cmd/console'),
   net: (): typeof import('./cmd/net') => require('./cmd/net'),
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
     case 'run':
       return cmds.run().runCommand(cmd.options, args, selfEntry());
     case 'ipvs-list':
-      return cmds.ipvs().ipvsListCommand(cmd.json, out);
+      return cmds.ipvsList().ipvsListCommand(cmd.json, out);
     case 'ipvs-apply':
       return cmds.ipvs().ipvsApplyCommand(cmd, out, err);
     case 'config':

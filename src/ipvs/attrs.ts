@@ -4,25 +4,68 @@
  */
 
 const NLA_HDRLEN = 4;
+const NLMSG_HDRLEN = 16;
 /** Flags the kernel may set in nla_type (NLA_F_NESTED, NLA_F_NET_BYTEORDER). */
 const NLA_TYPE_MASK = 0x3fff;
 
 /**
  * Writes attributes straight into one growing buffer: a request is built
  * without a Buffer per attribute (programming 10,000 destinations is 10,000
- * requests; on a slow CPU the allocations were most of the cost).
+ * requests; on a slow CPU the allocations were most of the cost). Several
+ * netlink messages can go into one writer back to back (message() and
+ * endMessage()), so a whole batch is one buffer written once.
  */
 export class AttrWriter {
   private buf: Buffer;
-  private off: number;
+  private off = 0;
 
-  /** Starts with the 4-byte genl header (cmd, version, reserved). */
-  constructor(cmd: number, version: number, sizeHint = 128) {
+  constructor(sizeHint = 128) {
     this.buf = Buffer.allocUnsafe(sizeHint);
-    this.buf.writeUInt32LE(0, 0);
-    this.buf[0] = cmd;
-    this.buf[1] = version;
-    this.off = 4;
+  }
+
+  /** A writer holding the 4-byte genl header (cmd, version, reserved). */
+  static request(cmd: number, version: number, sizeHint = 128): AttrWriter {
+    return new AttrWriter(sizeHint).genl(cmd, version);
+  }
+
+  /** Appends a genl header: the attributes that follow are its payload. */
+  genl(cmd: number, version: number): this {
+    this.room(4);
+    this.buf.writeUInt32LE(0, this.off);
+    this.buf[this.off] = cmd;
+    this.buf[this.off + 1] = version;
+    this.off += 4;
+    return this;
+  }
+
+  /** Reserves an nlmsghdr (16 bytes); endMessage() fills it in. Returns its offset. */
+  message(): number {
+    const at = this.off;
+    this.room(NLMSG_HDRLEN);
+    this.off += NLMSG_HDRLEN;
+    return at;
+  }
+
+  /** Writes the nlmsghdr reserved at `at` over what was appended since (port 0: the kernel's). */
+  endMessage(at: number, type: number, flags: number, seq: number): this {
+    this.buf.writeUInt32LE(this.off - at, at);
+    const pad = ((this.off + 3) & ~3) - this.off;
+    this.room(pad);
+    for (let i = 0; i < pad; i++) this.buf[this.off + i] = 0;
+    this.buf.writeUInt16LE(type, at + 4);
+    this.buf.writeUInt16LE(flags, at + 6);
+    this.buf.writeUInt32LE(seq >>> 0, at + 8);
+    this.buf.writeUInt32LE(0, at + 12);
+    this.off += pad;
+    return this;
+  }
+
+  /** Appends bytes as they are (an already encoded payload). */
+  raw(data: Uint8Array): this {
+    this.room(data.length);
+    this.buf.set(data, this.off);
+    this.off += data.length;
+    return this;
   }
 
   private room(n: number): void {
@@ -103,51 +146,91 @@ export class AttrDecodeError extends Error {
   }
 }
 
-/** A run of attributes by type (the last one wins on repeats); types are small numbers. */
+/**
+ * A run of attributes by type (the last one wins on repeats); types are small
+ * numbers. Holds offsets into the reply, not a Buffer per attribute: a
+ * 10,000-destination dump is ~300,000 attributes.
+ */
 export class Attrs {
-  constructor(private readonly byType: (Buffer | undefined)[]) {}
-  get(type: number): Buffer | undefined {
-    return this.byType[type];
-  }
+  constructor(
+    private readonly buf: Buffer,
+    /** Offset of each type's nlattr header. */
+    private readonly at: (number | undefined)[],
+  ) {}
+
   has(type: number): boolean {
-    return this.byType[type] !== undefined;
+    return this.at[type] !== undefined;
   }
-}
 
-export function parseAttrs(buf: Buffer): Attrs {
-  const out: (Buffer | undefined)[] = [];
-  let off = 0;
-  while (off + NLA_HDRLEN <= buf.length) {
-    const len = buf.readUInt16LE(off);
-    const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
-    if (len < NLA_HDRLEN || off + len > buf.length)
-      throw new AttrDecodeError('TRUNCATED', `attribute ${type} at ${off}: length ${len} overruns`);
-    out[type] = buf.subarray(off + NLA_HDRLEN, off + len);
-    off += (len + 3) & ~3;
+  get(type: number): Buffer | undefined {
+    const o = this.at[type];
+    return o === undefined
+      ? undefined
+      : this.buf.subarray(o + NLA_HDRLEN, o + this.buf.readUInt16LE(o));
   }
-  return new Attrs(out);
-}
 
-function sized(b: Buffer | undefined, n: number, what: string): Buffer | undefined {
-  if (b === undefined) return undefined;
-  if (b.length < n)
-    throw new AttrDecodeError('BAD_LENGTH', `${what}: ${b.length} bytes, want ${n}`);
-  return b;
-}
+  /** The payload's offset when it holds at least n bytes; undefined when absent. */
+  private sized(type: number, n: number, what: string): number | undefined {
+    const o = this.at[type];
+    if (o === undefined) return undefined;
+    const len = this.buf.readUInt16LE(o) - NLA_HDRLEN;
+    if (len < n) throw new AttrDecodeError('BAD_LENGTH', `${what}: ${len} bytes, want ${n}`);
+    return o + NLA_HDRLEN;
+  }
 
-export const read = {
-  u8: (b: Buffer | undefined): number | undefined => sized(b, 1, 'u8')?.readUInt8(0),
-  u16: (b: Buffer | undefined): number | undefined => sized(b, 2, 'u16')?.readUInt16LE(0),
-  be16: (b: Buffer | undefined): number | undefined => sized(b, 2, 'be16')?.readUInt16BE(0),
-  u32: (b: Buffer | undefined): number | undefined => sized(b, 4, 'u32')?.readUInt32LE(0),
-  u64: (b: Buffer | undefined): number | undefined => {
-    const s = sized(b, 8, 'u64');
-    // Exact up to 2^53, which counters do not reach; no BigInt on the hot path.
-    return s === undefined ? undefined : s.readUInt32LE(0) + s.readUInt32LE(4) * 0x100000000;
-  },
-  cstr: (b: Buffer | undefined): string | undefined => {
+  u8(type: number): number | undefined {
+    const o = this.sized(type, 1, 'u8');
+    return o === undefined ? undefined : this.buf[o];
+  }
+  u16(type: number): number | undefined {
+    const o = this.sized(type, 2, 'u16');
+    return o === undefined ? undefined : this.buf.readUInt16LE(o);
+  }
+  be16(type: number): number | undefined {
+    const o = this.sized(type, 2, 'be16');
+    return o === undefined ? undefined : this.buf.readUInt16BE(o);
+  }
+  u32(type: number): number | undefined {
+    const o = this.sized(type, 4, 'u32');
+    return o === undefined ? undefined : this.buf.readUInt32LE(o);
+  }
+  /** Exact up to 2^53, which counters do not reach; no BigInt on the hot path. */
+  u64(type: number): number | undefined {
+    const o = this.sized(type, 8, 'u64');
+    return o === undefined
+      ? undefined
+      : this.buf.readUInt32LE(o) + this.buf.readUInt32LE(o + 4) * 0x100000000;
+  }
+  /** NUL-terminated string (or up to the attribute's end). */
+  cstr(type: number): string | undefined {
+    const b = this.get(type);
     if (b === undefined) return undefined;
     const nul = b.indexOf(0);
-    return b.subarray(0, nul < 0 ? b.length : nul).toString('utf8');
-  },
-};
+    return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+  }
+  /** The attributes nested in this one. */
+  nested(type: number): Attrs | undefined {
+    const o = this.at[type];
+    return o === undefined
+      ? undefined
+      : parseAttrs(this.buf, o + NLA_HDRLEN, o + this.buf.readUInt16LE(o));
+  }
+}
+
+/** The attributes in buf[start, end). */
+export function parseAttrs(buf: Buffer, start = 0, end = buf.length): Attrs {
+  const at: (number | undefined)[] = [];
+  let off = start;
+  while (off + NLA_HDRLEN <= end) {
+    const len = buf.readUInt16LE(off);
+    const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
+    if (len < NLA_HDRLEN || off + len > end)
+      throw new AttrDecodeError(
+        'TRUNCATED',
+        `attribute ${type} at ${off - start}: length ${len} overruns`,
+      );
+    at[type] = off;
+    off += (len + 3) & ~3;
+  }
+  return new Attrs(buf, at);
+}

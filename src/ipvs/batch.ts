@@ -5,9 +5,10 @@
  * answer arrives every earlier failure has arrived before it. One sendmsg per
  * BATCH requests instead of one per request, and few replies to read.
  */
-import type { NetlinkMessage, NetlinkSocket } from 'netlink';
+import { AttrWriter } from './attrs';
+import type { NetlinkSocket } from 'netlink/dist/netlink';
+import type { NetlinkMessage } from 'netlink/dist/structs';
 
-const NLMSG_HDRLEN = 16;
 const NLMSG_ERROR = 2;
 const NLM_F_REQUEST = 1;
 const NLM_F_ACK = 4;
@@ -19,27 +20,24 @@ export const BATCH = 128;
 /** Sequence numbers of batched requests start here, apart from the netlink package's own. */
 const SEQ_BASE = 0x40000000;
 
-/** One datagram: each payload behind its nlmsghdr; only the last asks for an ack. Pure. */
-export function frameBatch(
+/**
+ * One datagram: each item's request (written by `write`) behind its nlmsghdr,
+ * all in one buffer; only the last asks for an ack. Pure.
+ */
+export function frameBatch<T>(
   familyId: number,
-  payloads: readonly Buffer[],
+  items: readonly T[],
+  write: (w: AttrWriter, item: T) => void,
   firstSeq: number,
 ): Buffer {
-  let len = 0;
-  for (const p of payloads) len += NLMSG_HDRLEN + ((p.length + 3) & ~3);
-  const out = Buffer.alloc(len);
-  let off = 0;
-  payloads.forEach((p, i) => {
-    const msgLen = NLMSG_HDRLEN + p.length;
-    out.writeUInt32LE(msgLen, off);
-    out.writeUInt16LE(familyId, off + 4);
-    out.writeUInt16LE(NLM_F_REQUEST | (i === payloads.length - 1 ? NLM_F_ACK : 0), off + 6);
-    out.writeUInt32LE((firstSeq + i) >>> 0, off + 8);
-    out.writeUInt32LE(0, off + 12); // port: the kernel fills it in
-    p.copy(out, off + NLMSG_HDRLEN);
-    off += NLMSG_HDRLEN + ((p.length + 3) & ~3);
+  const w = new AttrWriter(items.length * 96 + 64);
+  items.forEach((item, i) => {
+    const at = w.message();
+    write(w, item);
+    const flags = NLM_F_REQUEST | (i === items.length - 1 ? NLM_F_ACK : 0);
+    w.endMessage(at, familyId, flags, firstSeq + i);
   });
-  return out;
+  return w.finish();
 }
 
 interface Pending {
@@ -71,18 +69,22 @@ export class BatchSender {
     if (m.seq === p.lastSeq) p.resolve(p.errnos);
   }
 
-  /** Sends the payloads in datagrams of BATCH; resolves with each one's errno (0: done). */
-  async send(payloads: readonly Buffer[]): Promise<number[]> {
+  /**
+   * Sends the items' requests (each written by `write`) in datagrams of
+   * BATCH; resolves with each one's errno (0: done).
+   */
+  async send<T>(items: readonly T[], write: (w: AttrWriter, item: T) => void): Promise<number[]> {
     const out: number[] = [];
-    for (let i = 0; i < payloads.length; i += BATCH)
-      out.push(...(await this.one(payloads.slice(i, i + BATCH))));
+    for (let i = 0; i < items.length; i += BATCH)
+      out.push(...(await this.one(items.slice(i, i + BATCH), write)));
     return out;
   }
 
-  private one(payloads: readonly Buffer[]): Promise<number[]> {
+  private one<T>(items: readonly T[], write: (w: AttrWriter, item: T) => void): Promise<number[]> {
     const firstSeq = this.seq;
-    this.seq = SEQ_BASE + ((this.seq - SEQ_BASE + payloads.length) % 0x3fff0000);
-    const datagram = frameBatch(this.familyId, payloads, firstSeq);
+    this.seq = SEQ_BASE + ((this.seq - SEQ_BASE + items.length) % 0x3fff0000);
+    const datagram = frameBatch(this.familyId, items, write, firstSeq);
+    const count = items.length;
     return new Promise<number[]>((resolve, reject) => {
       // Keep the event loop alive until the last answer is in.
       this.socket.ref(true);
@@ -92,8 +94,8 @@ export class BatchSender {
       };
       const pending: Pending = {
         firstSeq,
-        lastSeq: firstSeq + payloads.length - 1,
-        errnos: new Array<number>(payloads.length).fill(0),
+        lastSeq: firstSeq + count - 1,
+        errnos: new Array<number>(count).fill(0),
         resolve: (e) => {
           finish();
           resolve(e);

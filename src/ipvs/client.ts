@@ -6,9 +6,9 @@
  * arriving between them. Kernel errors become IpvsOpError values naming the
  * service, and the rest of a batch still goes in.
  */
-import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink';
+import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink/dist/genl/genl';
 import { BatchSender } from './batch';
-import { encodeOp, errnoName, summarize, type ApplyResult, type IpvsOp } from './ops';
+import { writeOp, errnoName, summarize, type ApplyResult, type IpvsOp } from './ops';
 
 export type { ApplyResult, IpvsOpError } from './ops';
 import {
@@ -136,7 +136,7 @@ export class IpvsClient implements IpvsKernel {
    */
   async apply(ops: readonly IpvsOp[]): Promise<ApplyResult> {
     if (this.disposed) throw new Error('IPVS client disposed');
-    const results = await this.serial(() => this.batches.send(ops.map(encodeOp)));
+    const results = await this.serial(() => this.batches.send(ops, writeOp));
     return summarize(ops, results);
   }
 

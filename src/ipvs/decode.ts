@@ -4,7 +4,7 @@
  * truncated ones are AttrDecodeError. Pure.
  */
 import { ipString as ipText } from '../vrrp/checksum';
-import { AttrDecodeError, parseAttrs, read, type Attrs } from './attrs';
+import { AttrDecodeError, parseAttrs, type Attrs } from './attrs';
 import type {
   DestStatus,
   Family,
@@ -53,17 +53,16 @@ function need<T>(v: T | undefined, what: string): T {
   return v;
 }
 
-function family(b: Buffer | undefined, what: string): Family {
-  const af = need(read.u16(b), what);
+function family(a: Attrs, type: number, what: string): Family {
+  const af = need(a.u16(type), what);
   const f = FAMILY_OF.get(af);
   if (!f) throw new AttrDecodeError('BAD_LENGTH', `${what}: unknown address family ${af}`);
   return Number(f) as Family;
 }
 
-function decodeStats(b: Buffer | undefined, wide: boolean): IpvsStats | undefined {
-  if (!b) return undefined;
-  const a = parseAttrs(b);
-  const n = (t: number, w: boolean): number => (w ? read.u64(a.get(t)) : read.u32(a.get(t))) ?? 0;
+function decodeStats(a: Attrs | undefined, wide: boolean): IpvsStats | undefined {
+  if (!a) return undefined;
+  const n = (t: number, w: boolean): number => (w ? a.u64(t) : a.u32(t)) ?? 0;
   return {
     conns: n(STATS.CONNS, wide),
     inpkts: n(STATS.INPKTS, wide),
@@ -79,44 +78,39 @@ function decodeStats(b: Buffer | undefined, wide: boolean): IpvsStats | undefine
 }
 
 function statsOf(a: Attrs, s32: number, s64: number): IpvsStats | undefined {
-  return a.has(s64) ? decodeStats(a.get(s64), true) : decodeStats(a.get(s32), false);
+  return a.has(s64) ? decodeStats(a.nested(s64), true) : decodeStats(a.nested(s32), false);
 }
 
 export function decodeService(payload: Buffer): ServiceStatus {
-  const top = parseAttrs(payload);
-  const a = parseAttrs(need(top.get(CMD_ATTR.SERVICE), 'service attribute'));
-  const fam = family(a.get(SVC.AF), 'service address family');
-  const flagsBuf = need(a.get(SVC.FLAGS), 'service flags');
-  const bits = need(read.u32(flagsBuf), 'service flags');
+  const a = need(parseAttrs(payload).nested(CMD_ATTR.SERVICE), 'service attribute');
+  const fam = family(a, SVC.AF, 'service address family');
+  const bits = need(a.u32(SVC.FLAGS), 'service flags');
   const flags: ServiceFlags = {
     ...(bits & SVC_F.ONEPACKET ? { onePacket: true } : {}),
     ...(bits & SVC_F.SCHED1 ? { fallback: true } : {}),
     ...(bits & SVC_F.SCHED2 ? { port: true } : {}),
     ...(bits & SVC_F.SCHED3 ? { flag3: true } : {}),
   };
-  const fwmark = read.u32(a.get(SVC.FWMARK));
+  const fwmark = a.u32(SVC.FWMARK);
   const key: ServiceKey =
     fwmark !== undefined && fwmark !== 0
       ? { family: fam, fwmark }
       : {
           family: fam,
-          protocol: need(
-            PROTO_OF.get(need(read.u16(a.get(SVC.PROTOCOL)), 'protocol')),
-            'known protocol',
-          ),
+          protocol: need(PROTO_OF.get(need(a.u16(SVC.PROTOCOL), 'protocol')), 'known protocol'),
           address: ipString(need(a.get(SVC.ADDR), 'service address'), fam),
-          port: need(read.be16(a.get(SVC.PORT)), 'service port'),
+          port: need(a.be16(SVC.PORT), 'service port'),
         };
-  const engine = read.cstr(a.get(SVC.PE_NAME));
+  const engine = a.cstr(SVC.PE_NAME);
   const stats = statsOf(a, SVC.STATS, SVC.STATS64);
   return {
     ...key,
-    scheduler: need(read.cstr(a.get(SVC.SCHED_NAME)), 'scheduler'),
+    scheduler: need(a.cstr(SVC.SCHED_NAME), 'scheduler'),
     flags,
     ...(bits & SVC_F.PERSISTENT
       ? {
           persistence: {
-            timeoutS: read.u32(a.get(SVC.TIMEOUT)) ?? 0,
+            timeoutS: a.u32(SVC.TIMEOUT) ?? 0,
             netmaskBits: bitsOfMask(need(a.get(SVC.NETMASK), 'netmask'), fam),
             ...(engine ? { engine } : {}),
           },
@@ -127,25 +121,24 @@ export function decodeService(payload: Buffer): ServiceStatus {
 }
 
 export function decodeDest(payload: Buffer, serviceFamily: Family): DestStatus {
-  const top = parseAttrs(payload);
-  const a = parseAttrs(need(top.get(CMD_ATTR.DEST), 'destination attribute'));
+  const a = need(parseAttrs(payload).nested(CMD_ATTR.DEST), 'destination attribute');
   const fam = a.has(DEST.ADDR_FAMILY)
-    ? family(a.get(DEST.ADDR_FAMILY), 'destination family')
+    ? family(a, DEST.ADDR_FAMILY, 'destination family')
     : serviceFamily;
-  const fwdNum = need(read.u32(a.get(DEST.FWD_METHOD)), 'forwarding method') & 0x7;
+  const fwdNum = need(a.u32(DEST.FWD_METHOD), 'forwarding method') & 0x7;
   const forwarding = need(FWD_OF.get(fwdNum), `forwarding method ${fwdNum}`);
-  const tunType = read.u8(a.get(DEST.TUN_TYPE));
-  const tunPort = read.be16(a.get(DEST.TUN_PORT));
-  const tunFlags = read.u16(a.get(DEST.TUN_FLAGS));
+  const tunType = a.u8(DEST.TUN_TYPE);
+  const tunPort = a.be16(DEST.TUN_PORT);
+  const tunFlags = a.u16(DEST.TUN_FLAGS);
   const stats = statsOf(a, DEST.STATS, DEST.STATS64);
   return {
     family: fam,
     address: ipString(need(a.get(DEST.ADDR), 'destination address'), fam),
-    port: need(read.be16(a.get(DEST.PORT)), 'destination port'),
+    port: need(a.be16(DEST.PORT), 'destination port'),
     forwarding,
-    weight: need(read.u32(a.get(DEST.WEIGHT)), 'weight') | 0,
-    upperThreshold: read.u32(a.get(DEST.U_THRESH)) ?? 0,
-    lowerThreshold: read.u32(a.get(DEST.L_THRESH)) ?? 0,
+    weight: need(a.u32(DEST.WEIGHT), 'weight') | 0,
+    upperThreshold: a.u32(DEST.U_THRESH) ?? 0,
+    lowerThreshold: a.u32(DEST.L_THRESH) ?? 0,
     ...(forwarding === 'TUN' && tunType !== undefined
       ? {
           tunnel: {
@@ -155,9 +148,9 @@ export function decodeDest(payload: Buffer, serviceFamily: Family): DestStatus {
           },
         }
       : {}),
-    activeConns: read.u32(a.get(DEST.ACTIVE_CONNS)) ?? 0,
-    inactiveConns: read.u32(a.get(DEST.INACT_CONNS)) ?? 0,
-    persistentConns: read.u32(a.get(DEST.PERSIST_CONNS)) ?? 0,
+    activeConns: a.u32(DEST.ACTIVE_CONNS) ?? 0,
+    inactiveConns: a.u32(DEST.INACT_CONNS) ?? 0,
+    persistentConns: a.u32(DEST.PERSIST_CONNS) ?? 0,
     ...(stats ? { stats } : {}),
   };
 }
@@ -165,27 +158,26 @@ export function decodeDest(payload: Buffer, serviceFamily: Family): DestStatus {
 export function decodeTimeouts(payload: Buffer): Timeouts {
   const a = parseAttrs(payload);
   return {
-    tcpS: read.u32(a.get(CMD_ATTR.TIMEOUT_TCP)) ?? 0,
-    tcpFinS: read.u32(a.get(CMD_ATTR.TIMEOUT_TCP_FIN)) ?? 0,
-    udpS: read.u32(a.get(CMD_ATTR.TIMEOUT_UDP)) ?? 0,
+    tcpS: a.u32(CMD_ATTR.TIMEOUT_TCP) ?? 0,
+    tcpFinS: a.u32(CMD_ATTR.TIMEOUT_TCP_FIN) ?? 0,
+    udpS: a.u32(CMD_ATTR.TIMEOUT_UDP) ?? 0,
   };
 }
 
 export function decodeDaemon(payload: Buffer): SyncDaemon | undefined {
-  const d = parseAttrs(payload).get(CMD_ATTR.DAEMON);
-  if (!d) return undefined;
-  const a = parseAttrs(d);
-  const state = read.u32(a.get(DAEMON.STATE));
+  const a = parseAttrs(payload).nested(CMD_ATTR.DAEMON);
+  if (!a) return undefined;
+  const state = a.u32(DAEMON.STATE);
   if (state !== DAEMON_STATE.master && state !== DAEMON_STATE.backup) return undefined;
   const g4 = a.get(DAEMON.MCAST_GROUP);
   const g6 = a.get(DAEMON.MCAST_GROUP6);
-  const maxLen = read.u16(a.get(DAEMON.SYNC_MAXLEN));
-  const port = read.u16(a.get(DAEMON.MCAST_PORT));
-  const ttl = read.u8(a.get(DAEMON.MCAST_TTL));
+  const maxLen = a.u16(DAEMON.SYNC_MAXLEN);
+  const port = a.u16(DAEMON.MCAST_PORT);
+  const ttl = a.u8(DAEMON.MCAST_TTL);
   return {
     state: state === DAEMON_STATE.master ? 'master' : 'backup',
-    interface: read.cstr(a.get(DAEMON.MCAST_IFN)) ?? '',
-    syncId: read.u32(a.get(DAEMON.SYNC_ID)) ?? 0,
+    interface: a.cstr(DAEMON.MCAST_IFN) ?? '',
+    syncId: a.u32(DAEMON.SYNC_ID) ?? 0,
     ...(maxLen !== undefined ? { maxLen } : {}),
     ...(g6 ? { group: ipString(g6, 6) } : g4 ? { group: ipString(g4, 4) } : {}),
     ...(port !== undefined ? { port } : {}),
@@ -195,9 +187,9 @@ export function decodeDaemon(payload: Buffer): SyncDaemon | undefined {
 
 export function decodeInfo(payload: Buffer): { version: string; connTableSize: number } {
   const a = parseAttrs(payload);
-  const v = read.u32(a.get(INFO.VERSION)) ?? 0;
+  const v = a.u32(INFO.VERSION) ?? 0;
   return {
     version: `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`,
-    connTableSize: read.u32(a.get(INFO.CONN_TAB_SIZE)) ?? 0,
+    connTableSize: a.u32(INFO.CONN_TAB_SIZE) ?? 0,
   };
 }

@@ -101,32 +101,46 @@ function writeDest(w: AttrWriter, d: IpvsDest, full: boolean): void {
   w.end(at);
 }
 
-const req = (cmd: number): AttrWriter => new AttrWriter(cmd, IPVS_GENL_VERSION);
-
-function serviceRequest(cmd: number, k: ServiceKey, full?: IpvsService): Buffer {
-  const w = req(cmd);
-  writeService(w, k, full);
-  return w.finish();
+function serviceRequest(w: AttrWriter, cmd: number, k: ServiceKey, full?: IpvsService): void {
+  writeService(w.genl(cmd, IPVS_GENL_VERSION), k, full);
 }
 
-function destRequest(cmd: number, k: ServiceKey, d: IpvsDest, full: boolean): Buffer {
-  const w = req(cmd);
-  writeService(w, k);
+function destRequest(w: AttrWriter, cmd: number, k: ServiceKey, d: IpvsDest, full: boolean): void {
+  writeService(w.genl(cmd, IPVS_GENL_VERSION), k);
   writeDest(w, d, full);
-  return w.finish();
 }
+
+/** The table-changing requests, appended to a writer (a batch of many). */
+export const encodeInto = {
+  newService: (w: AttrWriter, s: IpvsService): void => serviceRequest(w, CMD.NEW_SERVICE, s, s),
+  setService: (w: AttrWriter, s: IpvsService): void => serviceRequest(w, CMD.SET_SERVICE, s, s),
+  delService: (w: AttrWriter, k: ServiceKey): void => serviceRequest(w, CMD.DEL_SERVICE, k),
+  newDest: (w: AttrWriter, k: ServiceKey, d: IpvsDest): void =>
+    destRequest(w, CMD.NEW_DEST, k, d, true),
+  setDest: (w: AttrWriter, k: ServiceKey, d: IpvsDest): void =>
+    destRequest(w, CMD.SET_DEST, k, d, true),
+  delDest: (w: AttrWriter, k: ServiceKey, d: IpvsDest): void =>
+    destRequest(w, CMD.DEL_DEST, k, d, false),
+};
+
+const req = (cmd: number): AttrWriter => AttrWriter.request(cmd, IPVS_GENL_VERSION);
+const one = (write: (w: AttrWriter) => void): Buffer => {
+  const w = new AttrWriter();
+  write(w);
+  return w.finish();
+};
 
 // ---- requests: each returns a genl payload (genl header + attributes)
 
 export const encode = {
-  newService: (s: IpvsService): Buffer => serviceRequest(CMD.NEW_SERVICE, s, s),
-  setService: (s: IpvsService): Buffer => serviceRequest(CMD.SET_SERVICE, s, s),
-  delService: (k: ServiceKey): Buffer => serviceRequest(CMD.DEL_SERVICE, k),
+  newService: (s: IpvsService): Buffer => one((w) => encodeInto.newService(w, s)),
+  setService: (s: IpvsService): Buffer => one((w) => encodeInto.setService(w, s)),
+  delService: (k: ServiceKey): Buffer => one((w) => encodeInto.delService(w, k)),
   getServices: (): Buffer => req(CMD.GET_SERVICE).finish(),
-  newDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.NEW_DEST, k, d, true),
-  setDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.SET_DEST, k, d, true),
-  delDest: (k: ServiceKey, d: IpvsDest): Buffer => destRequest(CMD.DEL_DEST, k, d, false),
-  getDests: (k: ServiceKey): Buffer => serviceRequest(CMD.GET_DEST, k),
+  newDest: (k: ServiceKey, d: IpvsDest): Buffer => one((w) => encodeInto.newDest(w, k, d)),
+  setDest: (k: ServiceKey, d: IpvsDest): Buffer => one((w) => encodeInto.setDest(w, k, d)),
+  delDest: (k: ServiceKey, d: IpvsDest): Buffer => one((w) => encodeInto.delDest(w, k, d)),
+  getDests: (k: ServiceKey): Buffer => one((w) => serviceRequest(w, CMD.GET_DEST, k)),
   setTimeouts: (t: Timeouts): Buffer =>
     req(CMD.SET_CONFIG)
       .u32(CMD_ATTR.TIMEOUT_TCP, t.tcpS)

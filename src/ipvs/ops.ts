@@ -12,7 +12,8 @@ import {
   type IpvsService,
   type ServiceKey,
 } from './types';
-import { encode } from './encode';
+import { AttrWriter } from './attrs';
+import { encodeInto } from './encode';
 
 export type IpvsOp =
   | { readonly op: 'add-service'; readonly service: IpvsService }
@@ -22,21 +23,29 @@ export type IpvsOp =
   | { readonly op: 'edit-dest'; readonly service: ServiceKey; readonly dest: IpvsDest }
   | { readonly op: 'delete-dest'; readonly service: ServiceKey; readonly dest: IpvsDest };
 
-export function encodeOp(o: IpvsOp): Buffer {
+/** Appends the request for one op to a writer (a batch). */
+export function writeOp(w: AttrWriter, o: IpvsOp): void {
   switch (o.op) {
     case 'add-service':
-      return encode.newService(o.service);
+      return encodeInto.newService(w, o.service);
     case 'edit-service':
-      return encode.setService(o.service);
+      return encodeInto.setService(w, o.service);
     case 'delete-service':
-      return encode.delService(o.service);
+      return encodeInto.delService(w, o.service);
     case 'add-dest':
-      return encode.newDest(o.service, o.dest);
+      return encodeInto.newDest(w, o.service, o.dest);
     case 'edit-dest':
-      return encode.setDest(o.service, o.dest);
+      return encodeInto.setDest(w, o.service, o.dest);
     case 'delete-dest':
-      return encode.delDest(o.service, o.dest);
+      return encodeInto.delDest(w, o.service, o.dest);
   }
+}
+
+/** One op's request on its own (genl header and attributes). */
+export function encodeOp(o: IpvsOp): Buffer {
+  const w = new AttrWriter();
+  writeOp(w, o);
+  return w.finish();
 }
 
 export function errnoName(errno: number): string {

@@ -3,7 +3,7 @@
  * wanted, remove what was set before and is no longer. At boot (`halb net
  * apply`, from rcS) and from the console when the user changes them.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { halbSys } from '../platform/halb-sys';
 import { ipBytes } from '../vrrp/checksum';
 import { addressDiff, formatAddress, type IfAddress } from './model';

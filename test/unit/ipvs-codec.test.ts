@@ -339,7 +339,7 @@ describe('ipvs batches', () => {
   it('frames requests back to back; only the last one asks for an ack', () => {
     const a = encode.delService({ family: 4, fwmark: 1 });
     const b = encode.getInfo();
-    const got = frameBatch(0x1a, [a, b], 0x40000000);
+    const got = frameBatch(0x1a, [a, b], (w, p) => w.raw(p), 0x40000000);
     const want = Buffer.concat([
       hex('28000000 1a00 0100 00000040 00000000'), // len 16 + 24, family 0x1a, REQUEST, seq, port 0
       a,
@@ -352,7 +352,7 @@ describe('ipvs batches', () => {
 
 describe('ipvs attribute writer', () => {
   it('grows its buffer mid-request without losing what was written', () => {
-    const w = new AttrWriter(9, 1, 6);
+    const w = AttrWriter.request(9, 1, 6);
     const n = w.nest(1);
     w.u8(1, 0xaa).u16(2, 0xbbcc).be16(3, 0x0102).u32(4, 0xdeadbeef).cstr(5, 'eth0');
     w.bytes(6, Buffer.from([1, 2, 3]), 16).end(n);

@@ -1,6 +1,6 @@
 /**
- * Test entries into the IPVS client, not in `halb help`:
- *   halb ipvs-list [--json]
+ * Test entry into the IPVS client, not in `halb help` (ipvs-list is
+ * ipvs-list.ts: it needs no config loader):
  *   halb ipvs-apply FILE [--health FILE.json] [--dry-run] [--json] [--keep-others]
  * FILE is a keepalived.conf (its virtual servers, checkers not run: every real
  * server counts as its initial state; lvs_timeouts) or JSON: a table
@@ -16,7 +16,6 @@ import { healthKey, type HealthReport } from '../../lvs/health';
 import { IpvsClient } from '../../ipvs/client';
 import { desiredTable } from '../../ipvs/desired';
 import { diffTable } from '../../ipvs/diff';
-import { formatTable } from '../../ipvs/format';
 import { describeOp } from '../../ipvs/ops';
 import { timeoutsOf } from '../../ipvs/globals';
 import type { IpvsTable, SyncDaemon, Timeouts } from '../../ipvs/types';
@@ -25,24 +24,6 @@ import type { ModelBlock } from '../../config/validate';
 import type { Command } from '../commands';
 
 type Out = (s: string) => void;
-
-export async function ipvsListCommand(json: boolean, out: Out): Promise<number> {
-  const client = await IpvsClient.open();
-  try {
-    const table = await client.list();
-    if (json) {
-      const [info, timeouts, syncDaemons] = await Promise.all([
-        client.info(),
-        client.timeouts(),
-        client.syncDaemons(),
-      ]);
-      out(JSON.stringify({ info, timeouts, syncDaemons, table }, null, 2));
-    } else formatTable(table).forEach((l) => out(l));
-    return 0;
-  } finally {
-    client.dispose();
-  }
-}
 
 interface Wanted {
   readonly table?: IpvsTable;

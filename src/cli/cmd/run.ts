@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createLogger } from '../../core/log';
-import { Daemon, ConfigRefused } from '../../daemon/daemon';
 import * as fs from 'node:fs';
 import { DEFAULT_BOARD_FILE, loadBoard, type Board } from '../../board/board';
 import type { Logger } from '../../core/log';
@@ -76,6 +75,12 @@ export async function runCommand(
   });
   const board = supervisedBoard(opts);
   if (board && !process.env.HALB_HEARTBEAT_FD) return supervise(board, opts, argv, entry, log);
+  // Loaded here, not at the top: the supervisor process never needs the
+  // daemon's modules (config, VRRP, IPVS, netlink), and each one it loaded
+  // stayed in its heap for the box's lifetime.
+  const { Daemon, ConfigRefused } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../daemon/daemon') as typeof import('../../daemon/daemon');
   const daemon = new Daemon(opts, log, entry);
   // Under a supervisor: heartbeats on its pipe from the first moment, and die with it.
   const beat = startHeartbeat(() => daemon.staleChildren());

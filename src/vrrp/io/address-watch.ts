@@ -3,7 +3,7 @@
  * address groups of rtnetlink), so a master can put back a VIP that someone
  * else removed.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { survivesOverrun } from './netlink-overrun';
 
 const RTM_DELADDR = 21;

@@ -4,7 +4,7 @@
  * does), remove, and list. EEXIST on add and EADDRNOTAVAIL on remove are fine:
  * the address is already as wanted.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { ipBytes, ipString } from '../checksum';
 import type { Vip } from '../../config/vrrp-config';
 

@@ -3,7 +3,7 @@
  * kernel's RTNLGRP_LINK notifications. An interface is up when it is
  * administratively up and running (carrier), as keepalived judges it.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { survivesOverrun } from './netlink-overrun';
 
 type Listener = (ifname: string, up: boolean) => void;

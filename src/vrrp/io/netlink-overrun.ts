@@ -7,7 +7,7 @@
  * subscribed socket therefore gets a larger buffer and a listener that treats
  * an overrun as "events were lost": the owner reads the state again.
  */
-import type { RtNetlinkSocket } from 'netlink';
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
 
 const EVENT_RCVBUF = 1 << 20;
 

@@ -5,7 +5,7 @@
  * 18 ("keepalived" in iproute2's rt_protos), as keepalived tags them; adding
  * replaces an equal route, removing an absent one is fine.
  */
-import type { RtNetlinkSocket } from 'netlink';
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { halbSys } from '../../platform/halb-sys';
 import { ipBytes } from '../checksum';
 import type { RouteSpec, RuleSpec } from '../routes';

@@ -10,7 +10,7 @@
  * has our MAC on our interface; we delete the ones we made when we stop.
  */
 import * as fs from 'node:fs';
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink';
+import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { halbSys } from '../../platform/halb-sys';
 import { ipBytes } from '../checksum';
 import { macBytes, macvlanLinkInfo } from '../vmac';
