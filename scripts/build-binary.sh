@@ -7,8 +7,8 @@ ARCH=${1:?usage: build-binary.sh x64|arm64}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 case "$ARCH" in
-  x64) CC=gcc; STRIP=strip; NODE_DIR=linux-x64; SP_GLOB='*.glibc.node' ;;
-  arm64) CC=aarch64-linux-gnu-gcc; STRIP=aarch64-linux-gnu-strip; NODE_DIR=linux-arm64; SP_GLOB='*armv8.glibc.node' ;;
+  x64) CC=gcc; CXX=g++; STRIP=strip; NODE_DIR=linux-x64; SP_GLOB='*.glibc.node' ;;
+  arm64) CC=aarch64-linux-gnu-gcc; CXX=aarch64-linux-gnu-g++; STRIP=aarch64-linux-gnu-strip; NODE_DIR=linux-arm64; SP_GLOB='*armv8.glibc.node' ;;
   *) echo "build-binary: unknown ARCH '$ARCH' (x64 or arm64)" >&2; exit 2 ;;
 esac
 base=$(scripts/node-base.sh "$ARCH")
@@ -19,7 +19,18 @@ mkdir -p "$addons" build/sea dist "dist/addons/$ARCH"
 $CC -O2 -Wall -Wextra -Werror -shared -fPIC -DNODE_GYP_MODULE_NAME=halb_sys \
   -I"$(dirname "$base")/../include/node" native/*.c -o "$addons/halb_sys.node"
 mkdir -p "build/native/$ARCH" && cp "$addons/halb_sys.node" "build/native/$ARCH/halb_sys.node"
-cp "node_modules/netlink/prebuilds/$NODE_DIR/node.napi.node" "$addons/netlink.node"
+# netlink's binding, built here from the package's source with
+# patches/netlink-overrun.patch instead of the package's prebuilt copy: a
+# socket overrun aborted the process, and receive buffers were capped at
+# net.core.rmem_max (see the patch).
+nlsrc="build/netlink-src/$ARCH"
+rm -rf "$nlsrc" && mkdir -p "$nlsrc/src"
+cp node_modules/netlink/src/binding.cc "$nlsrc/src/"
+patch -s -d "$nlsrc" -p1 < patches/netlink-overrun.patch
+$CXX -O2 -std=c++17 -Wall -shared -fPIC -fexceptions -DNAPI_CPP_EXCEPTIONS -DNODE_GYP_MODULE_NAME=netlink_binding \
+  -I node_modules/node-addon-api -I"$(dirname "$base")/../include/node" \
+  "$nlsrc/src/binding.cc" -o "$addons/netlink.node"
+cp "$addons/netlink.node" "build/native/$ARCH/netlink.node"
 cp node_modules/@serialport/bindings-cpp/prebuilds/$NODE_DIR/$SP_GLOB "$addons/serialport.node"
 
 node scripts/bundle.mjs build/sea/halb.js

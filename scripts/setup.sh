@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES="qemu-system-x86 qemu-system-arm qemu-user-static qemu-utils linux-image-amd64
 busybox-static squashfs-tools keepalived ipvsadm tcpdump tshark iproute2 iputils-ping
 e2fsprogs cpio xz-utils kmod gcc g++ make g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
-socat psmisc procps time"
+socat psmisc procps time patch"
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -6,7 +6,7 @@
  * package's parsing of it. For ha_suspend (suspend.ts).
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
-import { survivesOverrun } from '../vrrp/io/netlink-overrun';
+import { guardEvents, rtRequests } from '../platform/netlink-guard';
 import { ipString } from '../vrrp/checksum';
 
 const RTM_NEWADDR = 20;
@@ -33,8 +33,8 @@ export class LocalAddresses {
     });
     events.addMembership('IPV4_IFADDR');
     events.addMembership('IPV6_IFADDR');
-    survivesOverrun(events, () => this.refresh(), this.onError);
-    this.dumper = createRtNetlink();
+    guardEvents(events.socket, () => this.refresh(), this.onError);
+    this.dumper = rtRequests();
     this.refresh();
   }
 

@@ -7,6 +7,7 @@
  * service, and the rest of a batch still goes in.
  */
 import { createGenericNetlink, type GenericNetlinkSocket } from 'netlink/dist/genl/genl';
+import { guardRequests } from '../platform/netlink-guard';
 import { BatchSender } from './batch';
 import { writeOp, errnoName, summarize, type ApplyResult, type IpvsOp } from './ops';
 
@@ -59,7 +60,7 @@ export class IpvsClient implements IpvsKernel {
     private readonly familyId: number,
   ) {
     this.batches = new BatchSender(nl.socket, familyId);
-    nl.socket.on('error', (err) => this.batches.fail(err));
+    guardRequests(nl.socket, (err) => this.batches.fail(err));
   }
 
   /** Opens the socket and resolves the IPVS family; fails clearly when the kernel has no IPVS. */

@@ -3,7 +3,8 @@
  * wanted, remove what was set before and is no longer. At boot (`halb net
  * apply`, from rcS) and from the console when the user changes them.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import { rtRequests } from '../platform/netlink-guard';
 import { halbSys } from '../platform/halb-sys';
 import { ipBytes } from '../vrrp/checksum';
 import { addressDiff, formatAddress, type IfAddress } from './model';
@@ -19,7 +20,7 @@ export class InterfaceAddresses {
   private rt: RtNetlinkSocket | undefined;
 
   private socket(): RtNetlinkSocket {
-    this.rt ??= createRtNetlink();
+    this.rt ??= rtRequests();
     return this.rt;
   }
 

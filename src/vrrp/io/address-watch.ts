@@ -4,7 +4,7 @@
  * else removed.
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
-import { survivesOverrun } from './netlink-overrun';
+import { guardEvents } from '../../platform/netlink-guard';
 
 const RTM_DELADDR = 21;
 
@@ -30,7 +30,7 @@ export class AddressWatch {
       if (msgs.some((m) => m.type === RTM_DELADDR)) check();
     });
     // Lost events may have been deletions: check anyway.
-    survivesOverrun(rt, check, () => undefined);
+    guardEvents(rt.socket, check);
   }
 
   dispose(): void {

@@ -4,7 +4,8 @@
  * does), remove, and list. EEXIST on add and EADDRNOTAVAIL on remove are fine:
  * the address is already as wanted.
  */
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import { rtRequests } from '../../platform/netlink-guard';
 import { ipBytes, ipString } from '../checksum';
 import type { Vip } from '../../config/vrrp-config';
 
@@ -55,7 +56,7 @@ export class RtnetlinkAddresses implements AddressManager {
 
   /** The socket, shared with the routes so the kernel sees VIPs and routes in order. */
   socket(): RtNetlinkSocket {
-    this.rt ??= createRtNetlink();
+    this.rt ??= rtRequests();
     return this.rt;
   }
 
@@ -118,7 +119,7 @@ export class RtnetlinkAddresses implements AddressManager {
     if (waiting) return waiting;
     const run = this.dumpTail.then(() => {
       this.queued.delete(family);
-      this.dumpRt ??= createRtNetlink();
+      this.dumpRt ??= rtRequests();
       return this.dumpRt.getAddresses({ family: AF[family] });
     });
     this.queued.set(family, run);

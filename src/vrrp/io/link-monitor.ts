@@ -4,7 +4,7 @@
  * administratively up and running (carrier), as keepalived judges it.
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
-import { survivesOverrun } from './netlink-overrun';
+import { guardEvents, rtRequests } from '../../platform/netlink-guard';
 
 type Listener = (ifname: string, up: boolean) => void;
 
@@ -49,11 +49,7 @@ export class LinkMonitor {
     });
     rt.addMembership('LINK');
     // Lost link events: read every link's state again.
-    survivesOverrun(
-      rt,
-      () => void this.resync(new Set()).catch(() => undefined),
-      () => undefined,
-    );
+    guardEvents(rt.socket, () => void this.resync(new Set()).catch(() => undefined));
     await this.resync(heard);
   }
 
@@ -62,7 +58,7 @@ export class LinkMonitor {
     // The dump runs on a socket of its own: a notification landing in the middle
     // of a multipart dump breaks the package's parsing of it. What a notification
     // said meanwhile is newer than the dump, so it stands.
-    const dump = createRtNetlink();
+    const dump = rtRequests();
     try {
       for (const link of await dump.getLinks()) {
         const l = link as unknown as LinkLike;

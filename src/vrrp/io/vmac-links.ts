@@ -10,7 +10,8 @@
  * has our MAC on our interface; we delete the ones we made when we stop.
  */
 import * as fs from 'node:fs';
-import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import { rtRequests } from '../../platform/netlink-guard';
 import { halbSys } from '../../platform/halb-sys';
 import { ipBytes } from '../checksum';
 import { macBytes, macvlanLinkInfo } from '../vmac';
@@ -53,7 +54,7 @@ export class VmacLinks {
   private readonly made = new Set<string>();
 
   private socket(): RtNetlinkSocket {
-    this.rt ??= createRtNetlink();
+    this.rt ??= rtRequests();
     return this.rt;
   }
 
