@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly runtimeDir: string;
   readonly boardFile: string | undefined;
   readonly dontRespawn: boolean;
+  /** keepalived -I: leave the IPVS table as it is when stopping. */
+  readonly dontReleaseIpvs: boolean;
   readonly configMustExist: boolean;
 }
 

@@ -13,7 +13,7 @@ import { PATTERN_LOOK, type LedPattern } from '../leds/patterns';
 export const HALB_USAGE = `usage: halb <command> [options]
 
 commands:
-  run      [-f FILE] [-n] [-l] [-D] [-P|-C] [-p PIDFILE] [--runtime-dir DIR] [--board FILE]
+  run      [-f FILE] [-n] [-l] [-D] [-P|-C] [-I] [-p PIDFILE] [--runtime-dir DIR] [--board FILE]
            run the appliance daemon (keepalived.conf from FILE, default ${DEFAULT_CONFIG})
   check    [-f FILE] [--json]   check a keepalived.conf; exit 0 when it is valid
   status   [--json] [--runtime-dir DIR]   show the running daemon's state
@@ -43,6 +43,7 @@ const RUN_SPECS: OptionSpec[] = [
   { key: 'pid', short: 'p', long: 'pid', value: 'required' },
   board,
   { key: 'dontRespawn', short: 'R', long: 'dont-respawn', value: 'none' },
+  { key: 'dontReleaseIpvs', short: 'I', long: 'dont-release-ipvs', value: 'none' },
   { key: 'allConfig', short: 'e', long: 'all-config', value: 'none' },
 ];
 
@@ -105,6 +106,7 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
           runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
           boardFile: str(o.board),
           dontRespawn: o.dontRespawn === true,
+          dontReleaseIpvs: o.dontReleaseIpvs === true,
           configMustExist: o.allConfig === true,
         },
       };

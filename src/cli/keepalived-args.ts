@@ -88,6 +88,7 @@ export function parseKeepalivedArgs(argv: readonly string[], env: NodeJS.Process
       runtimeDir: env.HALB_RUNTIME_DIR ?? DEFAULT_RUNTIME_DIR,
       boardFile: undefined,
       dontRespawn: o.dontRespawn === true,
+      dontReleaseIpvs: o.dontReleaseIpvs === true,
       configMustExist: o.allConfig === true,
     },
   };

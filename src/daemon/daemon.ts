@@ -244,6 +244,7 @@ export class Daemon {
       entry: this.entry,
       log: this.log,
       logDetail: this.opts.logDetail,
+      keepTableAtStop: this.opts.dontReleaseIpvs,
     });
     this.lvs.apply(config.model);
   }

@@ -5,9 +5,17 @@
  * and every health change. A kernel without IPVS (a lab host) is said once;
  * the checks still run and report. With IPVS there and a NAT destination in
  * the config, IP forwarding is turned on (ipvs/ip-forwarding.ts says why).
+ *
+ * The appliance owns the kernel's table: at start the reconciler adopts what
+ * matches the config and removes the rest, and at stop it removes every
+ * service, unless -I (keepalived's --dont-release-ipvs) says to leave it.
+ * lvs_flush flushes the table before the first pass (adopted services lose
+ * their connections too, as keepalived's flush does); lvs_flush_on_stop
+ * flushes it at stop, which is what halb's stop does anyway.
  */
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
+import { flag } from '../config/access';
 import type { Logger } from '../core/log';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
@@ -20,6 +28,8 @@ export interface LvsRuntimeOptions {
   readonly entry: readonly string[];
   readonly log: Logger;
   readonly logDetail: boolean;
+  /** keepalived -I: leave the table in the kernel at stop. */
+  readonly keepTableAtStop?: boolean;
   /** Tests: a fake kernel. */
   readonly openKernel?: () => Promise<IpvsKernel>;
 }
@@ -32,6 +42,8 @@ export class LvsRuntime {
   private listed: ListedTable | undefined;
   private listedAt = 0;
   private kernelReady: IpvsKernel | undefined;
+  /** global_defs lvs_flush, as the first config said (a reload never flushes). */
+  private flushAtStart: boolean | undefined;
 
   constructor(private readonly o: LvsRuntimeOptions) {}
 
@@ -64,6 +76,7 @@ export class LvsRuntime {
   /** Start or reload: the checkers keep unchanged checks, the table follows the new config. */
   apply(model: ModelBlock): void {
     const setup = checkerSetup(model);
+    this.flushAtStart ??= flag(model.global_defs as ModelBlock | undefined, 'lvs_flush');
     this.lvs = setup.lvs;
     if (!this.checkers) {
       if (setup.lvs.virtualServers.length === 0) return;
@@ -103,7 +116,11 @@ export class LvsRuntime {
 
   private openKernel(): Promise<IpvsKernel | undefined> {
     this.kernel ??= (this.o.openKernel ?? (() => IpvsClient.open()))().then(
-      (k) => {
+      async (k) => {
+        if (this.flushAtStart) {
+          this.o.log.info('lvs_flush: flushing the IPVS table before programming it');
+          await k.flush().catch((err: Error) => this.o.log.error(`lvs_flush: ${err.message}`));
+        }
         this.reconciler = new IpvsReconciler(k, (line) => this.o.log.info(line));
         this.kernelReady = k;
         return k;
@@ -138,7 +155,9 @@ export class LvsRuntime {
     await this.checkers?.dispose();
     this.checkers = undefined;
     const k = await this.kernel;
-    if (k && this.reconciler && this.lvs)
+    if (this.o.keepTableAtStop)
+      this.o.log.info('IPVS table left in the kernel at stop (--dont-release-ipvs)');
+    else if (k && this.reconciler && this.lvs)
       await this.reconciler
         .update({ ...this.lvs, virtualServers: [] }, new Map())
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));

@@ -47,6 +47,8 @@ export type ListedTable = readonly TableEntry<ServiceStatus, DestStatus>[];
 export interface IpvsKernel {
   list(): Promise<ListedTable>;
   apply(ops: readonly IpvsOp[]): Promise<ApplyResult>;
+  /** Removes every service and destination (ipvsadm -C). */
+  flush(): Promise<void>;
   dispose(): void;
 }
 

@@ -75,5 +75,11 @@ export class FakeIpvs implements IpvsKernel {
     );
   }
 
+  flushes = 0;
+  async flush(): Promise<void> {
+    this.flushes++;
+    this.services.clear();
+  }
+
   dispose(): void {}
 }

@@ -74,6 +74,11 @@ describe('keepalived command line', () => {
     assert.equal(n.kind === 'run' && n.options.foreground, true);
     assert.equal(n.kind === 'run' && n.options.check && !n.options.vrrp, true);
     assert.equal(n.kind === 'run' && n.options.pidFile, '/run/x.pid');
+    assert.equal(n.kind === 'run' && n.options.dontReleaseIpvs, false);
+    const i = parseKeepalivedArgs(['-n', '-I']);
+    assert.equal(i.kind === 'run' && i.options.dontReleaseIpvs, true);
+    const h = parseHalbArgs(['run', '--dont-release-ipvs']);
+    assert.equal(h.kind === 'run' && h.options.dontReleaseIpvs, true);
   });
   it('answers -v and -h', () => {
     assert.deepEqual(parseKeepalivedArgs(['-v']), { kind: 'version', json: false });

@@ -103,4 +103,25 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
     t = await until('rs1 inhibited (weight 0)', 60000, table, (x) => has(x, 'rs1', 0));
     assert.ok(has(t, 'rs2', 3));
   });
+
+  it('lvs_flush: a restarted daemon flushes the table, then programs it again', async () => {
+    // The config gains global_defs { lvs_flush }; someone adds a service of
+    // their own; the daemon is killed and the supervisor starts it again.
+    const r = await vm.run(
+      `{ printf 'global_defs {\\n    lvs_flush\\n}\\n'; cat /etc/keepalived/keepalived.conf; } > /tmp/k.conf && ` +
+        `cp /tmp/k.conf /etc/keepalived/keepalived.conf && ` +
+        `${IPVSADM} -A -t 192.0.2.150:80 -s rr && ` +
+        `sup=$(pidof halb | tr ' ' '\\n' | sort -n | head -1) && ` +
+        `for p in $(pidof halb); do [ "$(cut -d' ' -f4 /proc/$p/stat)" = "$sup" ] && kill -9 $p; done; echo ok`,
+    );
+    assert.equal(r.code, 0, r.output);
+    await vm.waitFor('lvs_flush: flushing the IPVS table before programming it', 90000);
+    const t = await until(
+      'the configured servers back, the foreign service gone',
+      90000,
+      table,
+      (x) => x.includes(`${rs('rs2')}:80`) && !x.includes('192.0.2.150:80'),
+    );
+    assert.match(t, /TCP {2}192\.0\.2\.100:80 rr/);
+  });
 });
