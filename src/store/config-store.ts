@@ -30,6 +30,8 @@ import { atomicWrite, isTempName, type StoreFs } from './store-fs';
 
 export const FALLBACK_FLAG = 'config-fallback';
 export const RESET_MARKER = 'factory-reset';
+/** An apply waiting for confirmation (commit-confirm), kept on the data partition. */
+export const UNCONFIRMED_MARKER = 'unconfirmed-apply.json';
 const DEFAULTS_REASON = 'shipped defaults';
 
 export interface StorePaths {
@@ -163,6 +165,7 @@ export class ConfigStore {
    * with an error in the log and the fallback flag set for status and LEDs.
    */
   recover(): CurrentConfig {
+    this.rollBackUnconfirmed();
     const cur = this.read();
     if (cur.source === 'fallback' && cur.generation !== null) {
       const text = this.sfs.readFile(path.join(this.genDir, generationFileName(cur.generation)));
@@ -177,6 +180,55 @@ export class ConfigStore {
       this.setFlag(msg);
     }
     return cur;
+  }
+
+  /**
+   * An apply made with commit-confirm: until it is confirmed or decided, the
+   * data partition says so, and a restart in between rolls it back at boot
+   * (recover(), run by rcS before halb starts): the watcher that would have
+   * rolled it back lived in /run and is gone.
+   */
+  markUnconfirmed(generation: number, previous: number): void {
+    this.sfs.mkdirp(this.paths.dataDir);
+    atomicWrite(
+      this.sfs,
+      path.join(this.paths.dataDir, UNCONFIRMED_MARKER),
+      JSON.stringify({ generation, previous }) + '\n',
+    );
+  }
+
+  /** The apply was confirmed, rolled back or superseded. */
+  clearUnconfirmed(): void {
+    const marker = path.join(this.paths.dataDir, UNCONFIRMED_MARKER);
+    if (!this.sfs.exists(marker)) return;
+    this.sfs.unlink(marker);
+    this.sfs.fsyncDir(this.paths.dataDir);
+  }
+
+  private rollBackUnconfirmed(): void {
+    const text = this.sfs.readFile(path.join(this.paths.dataDir, UNCONFIRMED_MARKER));
+    if (text === null) return;
+    let m: { generation?: unknown; previous?: unknown } = {};
+    try {
+      m = JSON.parse(text) as typeof m;
+    } catch {
+      /* torn: nothing to act on */
+    }
+    const cur = this.read();
+    // Only while the unconfirmed generation is still the current one: a later
+    // save, rollback or factory reset decided already.
+    if (
+      typeof m.generation === 'number' &&
+      typeof m.previous === 'number' &&
+      cur.source === 'live' &&
+      cur.generation === m.generation
+    ) {
+      const back = this.rollback(m.previous);
+      const msg = `generation ${m.generation} was applied with commit-confirm and not confirmed before the restart; rolled back to ${m.previous} (now generation ${back.generation})`;
+      this.log.error(`config store: ${msg}`);
+      this.setFlag(msg);
+    }
+    this.clearUnconfirmed();
   }
 
   /**

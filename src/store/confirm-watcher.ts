@@ -88,6 +88,7 @@ export async function watchConfirm(opts: {
       log.info(
         `config store: generation ${rec.generation} no longer pending (${cur?.state ?? 'record gone'})`,
       );
+      store.clearUnconfirmed();
       return { kind: 'superseded' };
     }
     if (cur.confirmRequested) events.push({ type: 'confirm' });
@@ -119,6 +120,7 @@ export async function watchConfirm(opts: {
     writePending(sfs, runtimeDir, { ...latest, state: describe(state) });
     if (state.kind === 'pending') await clock.sleep(opts.pollMs ?? 1000);
   }
+  store.clearUnconfirmed();
   if (state.kind === 'confirmed')
     log.info(`config store: generation ${rec.generation} ${describe(state)}`);
   return state;

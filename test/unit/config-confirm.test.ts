@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { DaemonStatus } from '../../src/core/status';
 import { applyBody } from '../../src/store/apply';
@@ -12,7 +14,8 @@ import {
 import type { Clock, DaemonLink } from '../../src/store/daemon-link';
 import { inContact, NO_CONTACT_YET, observe } from '../../src/store/peer-contact';
 import { nodeStoreFs } from '../../src/store/store-fs';
-import { headerGenerationOf } from '../../src/store/running-view';
+import { fallbackFlag, headerGenerationOf } from '../../src/store/running-view';
+import { UNCONFIRMED_MARKER } from '../../src/store/config-store';
 import { createLogger } from '../../src/core/log';
 import { conf, makeStoreDir, type StoreDir } from '../rigs/store-dir';
 
@@ -242,6 +245,49 @@ describe('commit-confirm watcher', () => {
     assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'user' });
     assert.equal(clock.t, 3000, 'decided at the first poll after the confirmation');
     assert.equal(store.read().body, conf('after'));
+  });
+
+  it('a restart before the apply is decided rolls it back at boot (recover)', async () => {
+    const { store } = await pendingApply();
+    store.markUnconfirmed(3, 2); // as `halb config save --confirm-within` does
+    // The box restarts: the watcher in /run is gone; rcS runs `halb config recover`.
+    const booted = d.open();
+    booted.recover();
+    const cur = booted.read();
+    assert.equal(cur.body, conf('before'));
+    assert.equal(cur.generation, 4);
+    assert.match(
+      fallbackFlag(d.runtimeDir) ?? '',
+      /generation 3 .*not confirmed before the restart; rolled back to 2/,
+    );
+    assert.ok(!fs.existsSync(path.join(d.dataDir, UNCONFIRMED_MARKER)));
+    d.open().recover();
+    assert.equal(d.open().read().generation, 4, 'a second boot changes nothing');
+  });
+
+  it('a decided apply leaves nothing to roll back at boot', async () => {
+    const { daemon, clock, store } = await pendingApply();
+    store.markUnconfirmed(3, 2);
+    clock.onSleep = () => {
+      const rec = readPending(nodeStoreFs(), d.runtimeDir);
+      if (rec) writePending(nodeStoreFs(), d.runtimeDir, { ...rec, confirmRequested: true });
+    };
+    const state = await watchConfirm({
+      store,
+      sfs: nodeStoreFs(),
+      link: daemon,
+      clock,
+      log: quiet,
+      runtimeDir: d.runtimeDir,
+    });
+    assert.equal(state.kind, 'confirmed');
+    d.open().recover();
+    assert.equal(d.open().read().body, conf('after'));
+    // A marker left by a save that a newer one superseded is stale: nothing happens.
+    store.markUnconfirmed(3, 2);
+    store.save(conf('newer'), 'newer save');
+    d.open().recover();
+    assert.equal(d.open().read().body, conf('newer'));
   });
 
   it('stops without rolling back when a newer save supersedes the pending apply', async () => {

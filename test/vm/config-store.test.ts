@@ -158,6 +158,25 @@ describe('config store in the firmware', () => {
     assert.equal(shown.body, conf('cfg_c'));
   });
 
+  it('an apply still waiting for confirmation at a power cut is rolled back at boot', async () => {
+    const before = await json<Shown>('halb config show --json');
+    let r = await vm.run('halb config save --confirm-within 600 /tmp/cfg_b.conf 2>&1');
+    assert.equal(r.code, 0, r.output);
+    await checkConsistent([conf('cfg_b')]);
+    r = await vm.run('sync');
+    await vm.powerCut();
+    const out = await boot();
+    assert.match(
+      out,
+      /ERROR - config store: generation \d+ was applied with commit-confirm and not confirmed before the restart; rolled back to \d+/,
+    );
+    const shown = await checkConsistent([before.body]);
+    assert.ok(
+      (shown.generation ?? 0) > (before.generation ?? 0),
+      'the rollback is a new generation',
+    );
+  });
+
   it('factory reset empties the upper layer so the shipped defaults show through', async () => {
     let r = await vm.run('halb config factory-reset 2>&1');
     assert.equal(r.code, 0, r.output);

@@ -156,6 +156,7 @@ async function save(
     err('halb: nothing to roll back to; no confirmation needed');
     return 0;
   }
+  store.markUnconfirmed(r.generation, previous);
   writePending(sfs, o.runtimeDir, {
     generation: r.generation,
     previous,
