@@ -166,6 +166,13 @@ describe('commit-confirm watcher', () => {
   afterEach(() => d.dispose());
   const quiet = createLogger({ ident: 't', detail: false, sink: () => {} });
 
+  const watch = (
+    store: ReturnType<StoreDir['open']>,
+    link: DaemonLink,
+    clock: Clock,
+  ): ReturnType<typeof watchConfirm> =>
+    watchConfirm({ store, sfs: nodeStoreFs(), link, clock, log: quiet, runtimeDir: d.runtimeDir });
+
   async function pendingApply(): Promise<{
     daemon: FakeDaemon;
     clock: FakeClock;
@@ -194,14 +201,7 @@ describe('commit-confirm watcher', () => {
     clock.onSleep = (t) => {
       if (t < 10000) daemon.advertsReceived++; // the peer advertises, then stops
     };
-    const state = await watchConfirm({
-      store,
-      sfs: nodeStoreFs(),
-      link: daemon,
-      clock,
-      log: quiet,
-      runtimeDir: d.runtimeDir,
-    });
+    const state = await watch(store, daemon, clock);
     assert.equal(state.kind, 'rolled-back');
     assert.equal(store.read().body, conf('before'));
     assert.equal(daemon.running, store.read().generation);
@@ -214,14 +214,7 @@ describe('commit-confirm watcher', () => {
   it('keeps an unconfirmed apply while the peer keeps advertising', async () => {
     const { daemon, clock, store } = await pendingApply();
     clock.onSleep = () => void daemon.advertsReceived++;
-    const state = await watchConfirm({
-      store,
-      sfs: nodeStoreFs(),
-      link: daemon,
-      clock,
-      log: quiet,
-      runtimeDir: d.runtimeDir,
-    });
+    const state = await watch(store, daemon, clock);
     assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'peer-contact' });
     assert.equal(store.read().body, conf('after'));
   });
@@ -234,14 +227,7 @@ describe('commit-confirm watcher', () => {
         if (rec) writePending(nodeStoreFs(), d.runtimeDir, { ...rec, confirmRequested: true });
       }
     };
-    const state = await watchConfirm({
-      store,
-      sfs: nodeStoreFs(),
-      link: daemon,
-      clock,
-      log: quiet,
-      runtimeDir: d.runtimeDir,
-    });
+    const state = await watch(store, daemon, clock);
     assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'user' });
     assert.equal(clock.t, 3000, 'decided at the first poll after the confirmation');
     assert.equal(store.read().body, conf('after'));
@@ -272,14 +258,7 @@ describe('commit-confirm watcher', () => {
       const rec = readPending(nodeStoreFs(), d.runtimeDir);
       if (rec) writePending(nodeStoreFs(), d.runtimeDir, { ...rec, confirmRequested: true });
     };
-    const state = await watchConfirm({
-      store,
-      sfs: nodeStoreFs(),
-      link: daemon,
-      clock,
-      log: quiet,
-      runtimeDir: d.runtimeDir,
-    });
+    const state = await watch(store, daemon, clock);
     assert.equal(state.kind, 'confirmed');
     d.open().recover();
     assert.equal(d.open().read().body, conf('after'));
@@ -298,14 +277,7 @@ describe('commit-confirm watcher', () => {
         supersedePending(nodeStoreFs(), d.runtimeDir, 'a newer save');
       }
     };
-    const state = await watchConfirm({
-      store,
-      sfs: nodeStoreFs(),
-      link: daemon,
-      clock,
-      log: quiet,
-      runtimeDir: d.runtimeDir,
-    });
+    const state = await watch(store, daemon, clock);
     assert.deepEqual(state, { kind: 'superseded' });
     assert.equal(store.read().body, conf('newer'));
     assert.equal(readPending(nodeStoreFs(), d.runtimeDir)?.state, 'superseded by a newer save');
