@@ -62,12 +62,14 @@ export class IpvsClient implements IpvsKernel {
     private readonly familyId: number,
   ) {
     this.batches = new BatchSender(nl.socket, familyId);
-    guardRequests(nl.socket, (err) => this.batches.fail(err));
+    // Guarded in open(); a socket error also fails the batch in flight.
+    nl.socket.on('error', (err: Error) => this.batches.fail(err));
   }
 
   /** Opens the socket and resolves the IPVS family; fails clearly when the kernel has no IPVS. */
   static async open(): Promise<IpvsClient> {
     const nl = createGenericNetlink();
+    guardRequests(nl.socket);
     try {
       const [fam] = await nl.ctrlRequest(3 /* CTRL_CMD_GETFAMILY */, {
         familyName: IPVS_GENL_NAME,
