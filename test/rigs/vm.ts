@@ -163,29 +163,39 @@ export class Vm {
     this.shellReady = true;
   }
 
-  /** Runs a shell command on the serial console; resolves with its output and status. */
+  /**
+   * Runs a shell command on the serial console; resolves with its output and
+   * status. The guest's daemons log to the same console and their lines land
+   * between the command's: every line the command writes is tagged (one write
+   * per line, which a tty never splits) and only tagged lines are its output.
+   * The command runs in a subshell: no shell state carries over to the next.
+   */
   async run(cmd: string, timeoutMs = 60000): Promise<{ code: number; output: string }> {
     await this.shell();
     const n = ++this.runSeq;
+    const tag = `@@o-${n}@@`;
+    const rc = new RegExp(`@@rc-${n}-(\\d+)@@`);
     this.proc.skip();
     const start = this.proc.output.length;
     // Each command turns echo off again: a Node process that exits restores the
     // console's terminal modes as it found them at its start (echo on at boot).
-    this.proc.write(`stty -echo; ${cmd}\necho "@@rc-${n}-$?@@"\n`);
+    // The typed tag is split by "" so that an echo of the typed line is no output.
+    this.proc.write(
+      `stty -echo; { ${cmd}\necho "@@rc-${n}-$?@@"; } 2>&1 | sed "s/^/@@o-${n}""@@/"\n`,
+    );
     const m = await this.proc.waitFor(
-      new RegExp(`@@rc-${n}-(\\d+)@@`),
+      new RegExp(`${tag}.*@@rc-${n}-(\\d+)@@`),
       timeoutMs,
       `'${cmd}' to finish`,
     );
-    const all = this.proc.output.slice(start);
-    const end = all.search(new RegExp(`@@rc-${n}-\\d+@@`));
-    // With echo on, the typed lines come back too: drop them.
-    const output = all
-      .slice(0, end)
+    const tagged = this.proc.output
+      .slice(start)
       .replace(/\r/g, '')
-      .replace(`stty -echo; ${cmd}\n`, '')
-      .replace(`echo "@@rc-${n}-$?@@"\n`, '');
-    return { code: Number(m[1]), output };
+      .split('\n')
+      .filter((l) => l.includes(tag))
+      .map((l) => l.slice(l.indexOf(tag) + tag.length))
+      .join('\n');
+    return { code: Number(m[1]), output: tagged.slice(0, tagged.search(rc)) };
   }
 
   /** Resolves when the emulator ends (with -no-reboot, a guest reset ends it). */
