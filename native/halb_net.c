@@ -200,17 +200,26 @@ napi_value halb_membership(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* sendTo(fd, family, dstBytes, ifindex, payload): bytes sent. */
+/*
+ * sendTo(fd, family, dstBytes, ifindex, payload[, src6]): bytes sent. With
+ * src6 (16 bytes) an IPv6 packet leaves from that address (IPV6_PKTINFO): the
+ * kernel's own choice may be another address on the interface, such as a
+ * link-local VIP, and a VRRPv3 advert's checksum covers its source.
+ */
 napi_value halb_send_to(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   int32_t fd, family, ifindex;
-  void *dst, *data;
-  size_t dlen, len;
+  void *dst, *data, *src = NULL;
+  size_t dlen, len, slen = 0;
   ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 5 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_buffer(env, argv[2], &dst, &dlen) ||
       get_int(env, argv[3], &ifindex) || get_buffer(env, argv[4], &data, &len)) {
-    napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload)");
+    napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload[, src6])");
+    return NULL;
+  }
+  if (argc >= 6 && get_buffer(env, argv[5], &src, &slen) == 0 && (family != 6 || slen != 16)) {
+    napi_throw_range_error(env, NULL, "sendTo: src6 must be 16 bytes, for IPv6");
     return NULL;
   }
   struct sockaddr_storage ss;
@@ -219,7 +228,24 @@ napi_value halb_send_to(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "sendTo: dst must be 4 bytes (IPv4) or 16 (IPv6)");
     return NULL;
   }
-  ssize_t n = sendto(fd, data, len, 0, (struct sockaddr *)&ss, sl);
+  ssize_t n;
+  if (src && slen == 16) {
+    struct iovec iov = {.iov_base = data, .iov_len = len};
+    char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+    memset(cbuf, 0, sizeof cbuf);
+    struct msghdr mh = {.msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+    struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(c);
+    memcpy(&pi->ipi6_addr, src, 16);
+    pi->ipi6_ifindex = (unsigned)ifindex;
+    n = sendmsg(fd, &mh, 0);
+  } else {
+    n = sendto(fd, data, len, 0, (struct sockaddr *)&ss, sl);
+  }
   if (n < 0) return errno_error(env, "sendto", errno);
   return make_int(env, (int32_t)n);
 }

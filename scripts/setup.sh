@@ -8,7 +8,7 @@ cd "$top"
 export DEBIAN_FRONTEND=noninteractive
 
 APT_PACKAGES="qemu-system-x86 qemu-system-arm qemu-user-static qemu-utils linux-image-amd64
-busybox-static squashfs-tools keepalived ipvsadm tcpdump tshark iproute2 iputils-ping
+busybox-static squashfs-tools keepalived ipvsadm nftables tcpdump tshark iproute2 iputils-ping
 e2fsprogs cpio xz-utils kmod gcc g++ make g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
 socat psmisc procps time patch"
 

@@ -83,6 +83,14 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         'error',
         `${where} has IPv6 addresses but VRRP version 2; IPv6 needs 'version 3'`,
       );
+    const strict = (vi.strict_mode as boolean | undefined) ?? global.vrrp_strict === true;
+    if (strict && version === 2 && vi.accept === true && vi.priority !== 255)
+      report(
+        vi,
+        'accept',
+        'warning',
+        `${where}: accept mode for VRRP version 2 does not comply with RFC3768 - resetting (strict mode: while MASTER, traffic to the VIPs is dropped; keepalived does the same)`,
+      );
     if (vips.length > 255)
       report(
         vi,

@@ -4,7 +4,7 @@
  * instances, addresses parsed. Pure: model in, config out.
  */
 import * as net from 'node:net';
-import { argv, flag, lines, num, option, str, weighted, words } from './access';
+import { argv, bool, flag, lines, num, option, str, weighted, words } from './access';
 import type { ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
@@ -15,6 +15,11 @@ export interface VrrpGlobals {
   readonly mcastGroup4: string;
   readonly mcastGroup6: string;
   readonly strict: boolean;
+  /**
+   * nftables / nftables_priority: the table (ip and ip6) and hook priority of
+   * the drop rules for instances without accept mode.
+   */
+  readonly firewall: { readonly table: string; readonly priority: number };
   readonly scriptUser: readonly string[] | undefined;
   readonly scriptSecurity: boolean;
   readonly notifyFifo: string | undefined;
@@ -215,6 +220,10 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     mcastGroup4: str(g, 'vrrp_mcast_group4') ?? '224.0.0.18',
     mcastGroup6: str(g, 'vrrp_mcast_group6') ?? 'ff02::12',
     strict: flag(g, 'vrrp_strict'),
+    firewall: {
+      table: str(g, 'nftables') ?? 'keepalived',
+      priority: num(g, 'nftables_priority') ?? -1,
+    },
     scriptUser: words(g, 'script_user'),
     scriptSecurity: flag(g, 'enable_script_security'),
     notifyFifo: words(g, 'vrrp_notify_fifo')?.[0] ?? words(g, 'notify_fifo')?.[0],
@@ -225,6 +234,18 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
   };
+}
+
+/**
+ * keepalived's accept mode: on unless strict mode or no_accept; strict mode
+ * resets `accept` for VRRPv2 (RFC 3768 has no accept mode: warned about at
+ * load); the address owner (priority 255) always accepts.
+ */
+function acceptMode(vi: ModelBlock, strict: boolean, version: 2 | 3, priority: number): boolean {
+  if (priority === 255) return true;
+  if (flag(vi, 'no_accept')) return false;
+  if (!strict) return true;
+  return version === 3 && flag(vi, 'accept');
 }
 
 export function vrrpConfig(root: ModelBlock): VrrpConfig {
@@ -281,10 +302,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       }),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
-      // keepalived: accept unless strict mode (then only the address owner accepts).
-      accept: flag(vi, 'no_accept')
-        ? false
-        : flag(vi, 'accept') || !globals.strict || priority === 255,
+      accept: acceptMode(vi, bool(vi, 'strict_mode', globals.strict), version, priority),
       auth:
         // AH is not implemented (warned about at load): such an instance runs without auth.
         version === 2 && authType === 'PASS'

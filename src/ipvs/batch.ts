@@ -5,7 +5,7 @@
  * answer arrives every earlier failure has arrived before it. One sendmsg per
  * BATCH requests instead of one per request, and few replies to read.
  */
-import { AttrWriter } from './attrs';
+import { AttrWriter } from '../platform/netlink-attrs';
 import type { NetlinkSocket } from 'netlink/dist/netlink';
 import type { NetlinkMessage } from 'netlink/dist/structs';
 

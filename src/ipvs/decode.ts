@@ -4,7 +4,7 @@
  * truncated ones are AttrDecodeError. Pure.
  */
 import { ipString as ipText } from '../vrrp/checksum';
-import { AttrDecodeError, parseAttrs, type Attrs } from './attrs';
+import { AttrDecodeError, parseAttrs, type Attrs } from '../platform/netlink-attrs';
 import type {
   DestStatus,
   Family,

@@ -5,7 +5,7 @@
  * length (ip_vs_ctl.c). Pure (one address cache aside).
  */
 import { ipBytes } from '../vrrp/checksum';
-import { AttrWriter } from './attrs';
+import { AttrWriter } from '../platform/netlink-attrs';
 import {
   isFwmark,
   type Family,

@@ -12,7 +12,7 @@ import {
   type IpvsService,
   type ServiceKey,
 } from './types';
-import { AttrWriter } from './attrs';
+import { AttrWriter } from '../platform/netlink-attrs';
 import { encodeInto } from './encode';
 
 export type IpvsOp =

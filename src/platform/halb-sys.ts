@@ -30,7 +30,15 @@ export interface HalbSys {
   icmpOpen(family: 4 | 6): number;
   setHopLimit(fd: number, family: 4 | 6, ttl: number): void;
   membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
-  sendTo(fd: number, family: 4 | 6, dst: Buffer, ifindex: number, payload: Buffer): number;
+  /** With src6, an IPv6 packet leaves from that address (IPV6_PKTINFO), whatever the kernel would pick. */
+  sendTo(
+    fd: number,
+    family: 4 | 6,
+    dst: Buffer,
+    ifindex: number,
+    payload: Buffer,
+    src6?: Buffer,
+  ): number;
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
   /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */
   multicastSource(fd: number, ifindex: number, address: Buffer): void;

@@ -15,6 +15,7 @@ import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
+import { NftFirewall } from './io/nft-firewall';
 import { VmacLinks } from './io/vmac-links';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
@@ -41,6 +42,8 @@ export class VrrpEngine {
   private readonly vmacs = new VmacLinks();
   private readonly addressWatch = new AddressWatch();
   private fifo: NotifyFifo | undefined;
+  /** nftables drop rules for instances without accept mode: opened with the first such instance. */
+  private fw: NftFirewall | undefined;
   private readonly files = new Map<string, FileTracker>();
   private readonly clock = (): number => performance.now();
   private readonly deadlines = new Deadlines(this.clock);
@@ -300,7 +303,9 @@ export class VrrpEngine {
     const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
     const sockIf = onVmac ? (ic.useVmac?.name as string) : ic.interface;
     const sockIndex = onVmac ? halbSys().ifNameToIndex(sockIf) : facts.index;
-    const mcastSource = onVmac && ic.family === 4 ? primary : undefined;
+    // IPv6 adverts always name their source: with a link-local VIP on the
+    // interface the kernel could pick it, and the checksum covers the source.
+    const mcastSource = ic.family === 6 || onVmac ? primary : undefined;
     const key = `${sockIf}/${ic.family}`;
     let sock = this.sockets.get(key);
     if (!sock) {
@@ -334,6 +339,7 @@ export class VrrpEngine {
       group,
       indexOf,
       fifo: (line) => this.fifo?.write(line),
+      ...(ic.accept ? {} : { firewall: this.firewall() }),
       runScript: (argv) => {
         const refused = this.policy.refusal(argv);
         if (refused) {
@@ -351,6 +357,16 @@ export class VrrpEngine {
       for (const l of this.transitionListeners) l(ic.name, to);
     });
     inst.start();
+  }
+
+  private firewall(): NftFirewall {
+    if (!this.fw) {
+      this.log.info(
+        `no_accept or strict mode: traffic to the VIPs of such an instance is dropped while it is MASTER (nftables table ${this.cfg.globals.firewall.table}, ip and ip6)`,
+      );
+      this.fw = new NftFirewall(this.cfg.globals.firewall, this.log);
+    }
+    return this.fw;
   }
 
   /**
@@ -395,6 +411,8 @@ export class VrrpEngine {
     for (const t of this.files.values()) t.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
     await this.removeVmacs(this.instances);
+    await this.fw?.dispose();
+    this.fw = undefined;
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
     this.byVrid.clear();

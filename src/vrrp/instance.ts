@@ -10,6 +10,7 @@ import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
+import type { FirewallVip, VipFirewall } from './io/nft-firewall';
 import type { DeadlineOwner, Deadlines } from './deadlines';
 import type { RouteSpec, RuleSpec } from './routes';
 
@@ -48,6 +49,8 @@ export interface InstanceDeps {
   readonly indexOf: (ifname: string) => number;
   /** keepalived's notify FIFO, when configured. */
   readonly fifo?: (line: string) => void;
+  /** Drops traffic to the VIPs of a MASTER without accept mode; absent when every instance accepts. */
+  readonly firewall?: VipFirewall;
   /** Script security for notify scripts: spawn options, or undefined when refused. */
   readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
 }
@@ -302,6 +305,19 @@ export class VrrpInstance implements DeadlineOwner {
     );
   }
 
+  private firewallVips(): FirewallVip[] {
+    const out: FirewallVip[] = [];
+    for (const v of [...this.cfg.vips, ...this.cfg.excludedVips]) {
+      try {
+        const ifindex = v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex;
+        out.push({ address: v.address, family: v.family, ifindex });
+      } catch {
+        /* no such device: the VIP cannot be added either (logged there) */
+      }
+    }
+    return out;
+  }
+
   private eachRoute(op: 'add' | 'remove'): Promise<unknown> {
     const r = this.deps.routes;
     const { virtualRoutes: routes, virtualRules: rules } = this.cfg;
@@ -326,6 +342,8 @@ export class VrrpInstance implements DeadlineOwner {
         // rules): the netlink package calls sendmsg() at once on an idle socket
         // and the kernel applies each request inside that call; one socket keeps
         // them in order. Only the acks are awaited, later.
+        // Without accept mode the drop rule goes in first: no packet reaches a VIP unfiltered.
+        if (!this.cfg.accept) this.deps.firewall?.block(this.cfg.name, this.firewallVips());
         this.deps.log.info(`(${this.cfg.name}) setting VIPs.`);
         this.vipWork = settle(
           this.vipWork,
@@ -344,6 +362,12 @@ export class VrrpInstance implements DeadlineOwner {
             this.eachVip((v, idx) => this.deps.addresses.remove(v, idx)),
           ]),
         );
+        // The drop rule goes once the VIPs are gone (counted: a new block in between keeps it).
+        if (!this.cfg.accept && this.deps.firewall) {
+          const fw = this.deps.firewall;
+          const vips = this.firewallVips();
+          this.vipWork = this.vipWork.then(() => fw.unblock(this.cfg.name, vips));
+        }
         return;
       case 'announce':
         this.deps.announcer.start([...this.cfg.vips, ...this.cfg.excludedVips]);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { decodeDaemon, decodeDest, decodeService, decodeTimeouts } from '../../src/ipvs/decode';
 import { encode } from '../../src/ipvs/encode';
-import { parseAttrs, AttrDecodeError, AttrWriter } from '../../src/ipvs/attrs';
+import { parseAttrs, AttrDecodeError, AttrWriter } from '../../src/platform/netlink-attrs';
 import { opErrorMessage } from '../../src/ipvs/ops';
 import { frameBatch } from '../../src/ipvs/batch';
 import { SCHEDULERS, type IpvsDest, type IpvsService } from '../../src/ipvs/types';

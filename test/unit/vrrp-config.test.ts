@@ -115,4 +115,30 @@ vrrp_script chk {
       { interfaces: ['eth2'], garpIntervalS: undefined, gnaIntervalS: 0.1 },
     ]);
   });
+
+  it('accept mode as keepalived decides it: strict mode, version, no_accept, the address owner', () => {
+    const vi = (name: string, body: string, prio = 100): string =>
+      `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${prio === 255 ? 9 : name.length + 40}\n priority ${prio}\n ${body}\n virtual_ipaddress {\n 192.0.2.${prio === 255 ? 9 : name.length}\n }\n}\n`;
+    const accepts = (globals: string, ...instances: string[]): boolean[] =>
+      fromText(`global_defs {\n${globals}\n}\n${instances.join('')}`).instances.map(
+        (i) => i.accept,
+      );
+    assert.deepEqual(accepts('', vi('A', ''), vi('AB', 'no_accept')), [true, false]);
+    assert.deepEqual(
+      accepts(
+        'vrrp_strict',
+        vi('A', ''),
+        vi('AB', 'accept'),
+        vi('ABC', 'version 3\n accept'),
+        vi('O', '', 255),
+      ),
+      [false, false, true, true],
+      'strict: v2 accept reset, v3 accept kept, the owner always accepts',
+    );
+    assert.deepEqual(accepts('vrrp_strict', vi('A', 'strict_mode off')), [true]);
+    assert.deepEqual(accepts('', vi('A', 'strict_mode')), [false]);
+    const fw = fromText('global_defs {\n nftables halb\n nftables_priority -5\n}\n').globals
+      .firewall;
+    assert.deepEqual(fw, { table: 'halb', priority: -5 });
+  });
 });

@@ -162,8 +162,8 @@ const NETLINK_BUFS: KeywordSpec[] = [
 const FIREWALL: KeywordSpec[] = [
   kw('vrrp_iptables', words(0, 2), { note: '[IN_CHAIN [OUT_CHAIN]]' }),
   kw('vrrp_ipsets', words(0, 5)),
-  kw('nftables', OPT_WORD, { note: 'table name, default keepalived' }),
-  kw('nftables_priority', int(INT_MIN, INT_MAX), { default: -1 }),
+  impl('nftables', OPT_WORD, { note: 'table name, default keepalived' }),
+  impl('nftables_priority', int(INT_MIN, INT_MAX), { default: -1 }),
   kw('nftables_ifindex', FLAG),
   kw('nftables_counters', FLAG),
   kw('nftables_ipvs', OPT_WORD, { note: 'table name, default keepalived_ipvs' }),

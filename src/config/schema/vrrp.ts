@@ -101,7 +101,7 @@ const MODES: KeywordSpec[] = [
   impl('preempt_delay', num(0, 1000), { unit: 'seconds', default: 0 }),
   impl('accept', FLAG),
   impl('no_accept', FLAG),
-  kw('strict_mode', BOOL, { note: 'defaults to global vrrp_strict' }),
+  impl('strict_mode', BOOL, { note: 'defaults to global vrrp_strict' }),
   kw('skip_check_adv_addr', BOOL),
   sub('authentication', FLAG, AUTHENTICATION, { implemented: true, note: 'VRRPv2, IPv4 only' }),
 ];

@@ -28,6 +28,7 @@ export class VrrpSocket implements VrrpTransport {
   private readonly watcher: object;
   private listeners: Array<(p: ReceivedPacket) => void> = [];
   private disposed = false;
+  private source6: Buffer | undefined;
 
   constructor(
     readonly family: 4 | 6,
@@ -35,7 +36,11 @@ export class VrrpSocket implements VrrpTransport {
     readonly ifindex: number,
     readonly group: string,
     source?: string,
-    /** An IPv4 source for multicast adverts only, on an interface that does not hold it (VMAC). */
+    /**
+     * The adverts' source. IPv4: for multicast only, on an interface that does
+     * not hold it (VMAC). IPv6: every advert, so that a link-local VIP on the
+     * interface is never the source the kernel picks.
+     */
     multicastSource?: string,
   ) {
     this.sys = halbSys();
@@ -44,6 +49,7 @@ export class VrrpSocket implements VrrpTransport {
       if (source) this.sys.bindAddress(this.fd, family, ipBytes(source));
       if (multicastSource && family === 4)
         this.sys.multicastSource(this.fd, ifindex, ipBytes(multicastSource));
+      if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
       this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
       // IPv4 in batches: one callback for the adverts of a whole wakeup.
       this.watcher =
@@ -101,7 +107,7 @@ export class VrrpSocket implements VrrpTransport {
       d = ipBytes(dst);
       this.dstBytes.set(dst, d);
     }
-    this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload);
+    this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6);
   }
 
   onPacket(cb: (p: ReceivedPacket) => void): void {

@@ -1,6 +1,6 @@
 /**
  * Netlink attributes (struct nlattr: u16 length, u16 type, payload padded to 4
- * bytes), the small part of the format the IPVS codec needs. Pure.
+ * bytes), the small part of the format the IPVS and nftables codecs need. Pure.
  */
 
 const NLA_HDRLEN = 4;
@@ -107,6 +107,11 @@ export class AttrWriter {
   u32(type: number, v: number): this {
     const at = this.header(type, 4);
     this.buf.writeUInt32LE(v >>> 0, at);
+    return this;
+  }
+  be32(type: number, v: number): this {
+    const at = this.header(type, 4);
+    this.buf.writeUInt32BE(v >>> 0, at);
     return this;
   }
   /** `len` bytes, `data` copied to the front and the rest zero. */
