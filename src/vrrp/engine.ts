@@ -16,6 +16,7 @@ import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
 import { NftFirewall } from './io/nft-firewall';
+import type { VmacLink } from './nft-rules';
 import { VmacLinks } from './io/vmac-links';
 import { VrrpSocket } from './io/vrrp-socket';
 import { VrrpInstance } from './instance';
@@ -44,6 +45,8 @@ export class VrrpEngine {
   private fifo: NotifyFifo | undefined;
   /** nftables drop rules for instances without accept mode: opened with the first such instance. */
   private fw: NftFirewall | undefined;
+  /** Each use_vmac instance's VMAC, as the firewall's map holds it. */
+  private readonly vmacLinks = new Map<string, VmacLink>();
   private readonly files = new Map<string, FileTracker>();
   private readonly clock = (): number => performance.now();
   private readonly deadlines = new Deadlines(this.clock);
@@ -282,6 +285,14 @@ export class VrrpEngine {
       })
       .then(() => {
         this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ic.interface}`);
+        // Before the instance's socket joins the VRRP group (an IGMP / MLD report).
+        const link = {
+          family: ic.family,
+          vmac: halbSys().ifNameToIndex(vmac.name),
+          parent: base?.index ?? 0,
+        };
+        this.firewall().addVmac(ic.name, link);
+        this.vmacLinks.set(ic.name, link);
         this.startInstance(ic);
         this.applyTracking();
       })
@@ -362,7 +373,7 @@ export class VrrpEngine {
   private firewall(): NftFirewall {
     if (!this.fw) {
       this.log.info(
-        `no_accept or strict mode: traffic to the VIPs of such an instance is dropped while it is MASTER (nftables table ${this.cfg.globals.firewall.table}, ip and ip6)`,
+        `use_vmac or no_accept/strict specified: using nftables (table ${this.cfg.globals.firewall.table}, ip and ip6)`,
       );
       this.fw = new NftFirewall(this.cfg.globals.firewall, this.log);
     }
@@ -399,6 +410,9 @@ export class VrrpEngine {
   private async removeVmacs(instances: readonly VrrpInstance[]): Promise<void> {
     for (const inst of instances) {
       const name = inst.cfg.useVmac?.name;
+      const link = this.vmacLinks.get(inst.cfg.name);
+      if (link) this.fw?.removeVmac(inst.cfg.name, link);
+      this.vmacLinks.delete(inst.cfg.name);
       if (name)
         await this.vmacs
           .remove(name)

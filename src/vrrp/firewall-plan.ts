@@ -1,20 +1,30 @@
 /**
- * What the accept-mode firewall must send for each change, and what the
- * kernel holds: a family's table is created with its first blocked address;
- * an address in the sets is counted (two instances may name one VIP), added
+ * What the VRRP firewall must send for each change, and what the kernel
+ * holds: a family's table is created with its first use, accept mode's
+ * objects with its first blocked address, use_vmac's with its first VMAC; an
+ * address in the sets is counted (two instances may name one VIP), added
  * on its first block and removed on its last unblock. Each change comes with
  * an undo, for when the kernel refuses its transaction (which then changed
  * nothing). Pure.
  */
 import {
+  acceptObjects,
   changeElements,
+  isLinkLocal,
+  linkLocalObjects,
+  changeVmac,
   createTable,
   deleteTable,
+  vmacObjects,
   type BlockedAddress,
   type Family,
   type FirewallNames,
   type NftMessage,
+  type VmacLink,
 } from './nft-rules';
+
+/** linkLocal: the set of link-local VIPs and its rules, inside accept mode's chains. */
+type Part = 'accept' | 'linkLocal' | 'vmac';
 
 export interface Change {
   readonly messages: readonly NftMessage[];
@@ -27,40 +37,84 @@ const keyOf = (a: BlockedAddress): string =>
 
 export class FirewallPlan {
   private readonly counts = new Map<string, number>();
-  private readonly tables = new Set<Family>();
+  /** Per family, the parts its table holds (a family with an entry has its table). */
+  private readonly parts = new Map<Family, Set<Part>>();
 
   constructor(readonly names: FirewallNames) {}
 
-  /** Messages that block `addrs` (creating a family's table first when needed). */
+  /** Messages creating what `part` needs in `family`'s table; its undo. */
+  private ensure(family: Family, part: Part): { messages: NftMessage[]; undo: () => void } {
+    const had = this.parts.get(family);
+    if (had?.has(part)) return { messages: [], undo: () => undefined };
+    // The `out` chain comes with accept mode's or use_vmac's objects, whichever is first.
+    const haveOut = had?.has('accept') === true || had?.has('vmac') === true;
+    const messages = [
+      ...(had ? [] : createTable(family, this.names)),
+      ...(part === 'accept'
+        ? acceptObjects(family, this.names, haveOut)
+        : part === 'linkLocal'
+          ? linkLocalObjects(this.names)
+          : vmacObjects(family, this.names, haveOut)),
+    ];
+    const parts = had ?? new Set<Part>();
+    parts.add(part);
+    this.parts.set(family, parts);
+    return {
+      messages,
+      undo: () => {
+        parts.delete(part);
+        if (parts.size === 0) this.parts.delete(family);
+      },
+    };
+  }
+
+  /** Messages that block `addrs` (creating accept mode's objects first when needed). */
   block(addrs: readonly BlockedAddress[]): Change {
     const added = this.count(addrs, +1);
-    const created = ([4, 6] as const).filter(
-      (f) => !this.tables.has(f) && added.some((a) => a.family === f),
-    );
-    for (const f of created) this.tables.add(f);
-    const messages = ([4, 6] as const).flatMap((f) => [
-      ...(created.includes(f) ? createTable(f, this.names) : []),
-      ...changeElements(
-        f,
-        this.names,
-        added.filter((a) => a.family === f),
-        true,
+    const made = ([4, 6] as const)
+      .filter((f) => added.some((a) => a.family === f))
+      .map((f) => this.ensure(f, 'accept'));
+    if (added.some(isLinkLocal)) made.push(this.ensure(6, 'linkLocal'));
+    const messages = [
+      ...made.flatMap((m) => m.messages),
+      ...([4, 6] as const).flatMap((f) =>
+        changeElements(
+          f,
+          this.names,
+          added.filter((a) => a.family === f),
+          true,
+        ),
       ),
-    ]);
+    ];
     return {
       messages,
       undo: () => {
         this.count(addrs, -1);
-        for (const f of created) this.tables.delete(f);
+        for (const m of made) m.undo();
       },
     };
+  }
+
+  /** Messages that send a VMAC's IGMP / MLD reports out of its parent instead. */
+  addVmac(link: VmacLink): Change {
+    const made = this.ensure(link.family, 'vmac');
+    return {
+      messages: [...made.messages, ...changeVmac(this.names, link, true)],
+      undo: made.undo,
+    };
+  }
+
+  /** Messages that take a VMAC out of the map (before it is deleted). */
+  removeVmac(link: VmacLink): Change {
+    const has = this.parts.get(link.family)?.has('vmac') ?? false;
+    return { messages: has ? changeVmac(this.names, link, false) : [], undo: () => undefined };
   }
 
   /** Messages that unblock `addrs` (those no other block still holds). */
   unblock(addrs: readonly BlockedAddress[]): Change {
     const removed = this.count(addrs, -1);
     const messages = ([4, 6] as const).flatMap((f) =>
-      this.tables.has(f)
+      this.parts.get(f)?.has('accept')
         ? changeElements(
             f,
             this.names,
@@ -74,8 +128,8 @@ export class FirewallPlan {
 
   /** Messages that delete every table created (at stop). */
   teardown(): NftMessage[] {
-    const out = [...this.tables].map((f) => deleteTable(f, this.names));
-    this.tables.clear();
+    const out = [...this.parts.keys()].map((f) => deleteTable(f, this.names));
+    this.parts.clear();
     this.counts.clear();
     return out;
   }

@@ -6,13 +6,15 @@
  * `nft`, is the oracle), then a client finds the VIPs (ARP and ND resolve) but
  * gets no answer from them, while the VIP of an instance with `accept` (VRRPv3)
  * answers. A VRRPv2 `accept` is reset under strict mode, as keepalived does.
- * At stop the tables are gone.
+ * At stop the tables are gone. With use_vmac, the IGMP / MLD reports of the
+ * VMACs leave from the parent interface (a switch must never learn the
+ * virtual MAC from a BACKUP), as keepalived does with the same rules.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Appliance, until } from '../rigs/appliance';
 import { KeepalivedPeer } from '../rigs/keepalived-peer';
-import { Lab } from '../rigs/netns-lab';
+import { Lab, type Capture } from '../rigs/netns-lab';
 
 const VIP4 = '192.0.2.100';
 const VIP4_V2_ACCEPT = '192.0.2.101';
@@ -119,5 +121,61 @@ describe('accept mode: nftables drop rules like keepalived 2.2.7', () => {
       log,
       /VI_2.*accept mode for VRRP version 2 does not comply with RFC3768 - resetting/,
     );
+  });
+});
+
+const VMAC_CONF =
+  'global_defs {\n    vrrp_strict\n}\n' +
+  instance('VI_1', 51, 'version 2\n    use_vmac', [`${VIP4}/24`]) +
+  instance('VI_6', 56, 'version 3\n    use_vmac', [`${VIP6}/64`]);
+
+describe('use_vmac: IGMP / MLD reports leave from the parent, like keepalived 2.2.7', () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await Lab.create({ hosts: ['box', 'client'] });
+  });
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  const ruleset = async (): Promise<string> =>
+    (await lab.exec('box', ['nft', 'list', 'ruleset'])).stdout;
+  const settled = (rs: string): boolean =>
+    rs.includes('vrrp.51') && rs.includes('vrrp.56') && rs.includes(VIP4) && rs.includes(VIP6);
+  /** IGMP and MLDv2 reports the client saw, by Ethernet source. */
+  const reports = async (cap: Capture): Promise<string[]> =>
+    (await cap.stop())
+      .filter((l) => 'igmp' in l || (l.icmpv6 as Record<string, string>)?.['icmpv6.type'] === '143')
+      .map((l) => (l.eth as Record<string, string>)['eth.src'] as string);
+  const VIRTUAL_MAC = /^00:00:5e:00:0[12]:/;
+  let keepalivedRules = '';
+
+  it('keepalived 2.2.7: its ruleset with VMACs and drop rules; no report from a virtual MAC', async () => {
+    const cap = await lab.capture('client', 'igmp or icmp6');
+    const ka = new KeepalivedPeer(lab, 'box', VMAC_CONF);
+    ka.start();
+    try {
+      keepalivedRules = await until('keepalived MASTER on its VMACs', 20000, ruleset, settled);
+    } finally {
+      await ka.kill('SIGTERM');
+    }
+    const macs = await reports(cap);
+    assert.ok(macs.length > 0, 'reports were sent (the capture works)');
+    assert.ok(!macs.some((m) => VIRTUAL_MAC.test(m)), macs.join(' '));
+    await until('keepalived gone', 10000, ruleset, (rs) => !rs.includes(VIP4));
+    await lab.exec('box', ['nft', 'flush', 'ruleset']);
+  });
+
+  it('halb: the same ruleset, and every report leaves with the parent interface MAC', async () => {
+    const cap = await lab.capture('client', 'igmp or icmp6');
+    const box = new Appliance(lab, 'box', VMAC_CONF);
+    box.start();
+    const rs = await until('halb MASTER on its VMACs', 20000, ruleset, settled);
+    await box.proc?.kill('SIGTERM');
+    assert.equal(rs, keepalivedRules);
+    const macs = await reports(cap);
+    assert.ok(macs.length > 0, 'reports were sent (the capture works)');
+    assert.ok(!macs.some((m) => VIRTUAL_MAC.test(m)), macs.join(' '));
+    assert.equal((await ruleset()).trim(), '', 'tables deleted at stop');
   });
 });

@@ -43,7 +43,11 @@ describe('firewall plan', () => {
     assert.deepEqual(kinds(plan.block([a4('192.0.2.2')]).messages), ['4:newelem']);
     const v6 = kinds(plan.block([a6('2001:db8::1')]).messages);
     assert.equal(v6.filter((k) => k === '6:newtable').length, 2);
-    assert.equal(v6.filter((k) => k === '6:newrule').length, 8);
+    assert.equal(
+      v6.filter((k) => k === '6:newrule').length,
+      6,
+      'no link-local VIP: no link-local rules',
+    );
   });
 
   it('counts addresses named twice: added once, removed with the last unblock', () => {
@@ -85,6 +89,30 @@ describe('firewall plan', () => {
     plan.block([a4('192.0.2.1'), a6('2001:db8::1')]);
     assert.deepEqual(kinds(plan.teardown()), ['4:deltable', '6:deltable']);
     assert.deepEqual(plan.teardown(), []);
+  });
+
+  it('use_vmac and accept mode share the table and its out chain', () => {
+    const plan = new FirewallPlan(NAMES);
+    const vmac = kinds(plan.addVmac({ family: 6, vmac: 5, parent: 3 }).messages);
+    assert.deepEqual(vmac.slice(0, 3), ['6:newtable', '6:deltable', '6:newtable']);
+    assert.equal(vmac.filter((k) => k === '6:newchain').length, 1, 'out');
+    assert.equal(vmac.filter((k) => k === '6:newelem').length, 2, 'map and set');
+    const accept = kinds(plan.block([a6('2001:db8::1')]).messages);
+    assert.ok(!accept.includes('6:newtable'), 'the table is there');
+    assert.equal(
+      accept.filter((k) => k === '6:newchain').length,
+      3,
+      'in and the two link-local chains',
+    );
+    assert.deepEqual(kinds(plan.addVmac({ family: 6, vmac: 6, parent: 3 }).messages), [
+      '6:newelem',
+      '6:newelem',
+    ]);
+    assert.deepEqual(kinds(plan.removeVmac({ family: 6, vmac: 6, parent: 3 }).messages), [
+      '6:delelem',
+      '6:delelem',
+    ]);
+    assert.deepEqual(kinds(plan.teardown()), ['6:deltable']);
   });
 });
 

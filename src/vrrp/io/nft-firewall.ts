@@ -13,7 +13,13 @@ import type { Logger } from '../../core/log';
 import { guardRequests } from '../../platform/netlink-guard';
 import { ipBytes } from '../checksum';
 import { FirewallPlan, type Change } from '../firewall-plan';
-import { frameBatch, type BlockedAddress, type FirewallNames, type NftMessage } from '../nft-rules';
+import {
+  frameBatch,
+  type BlockedAddress,
+  type FirewallNames,
+  type NftMessage,
+  type VmacLink,
+} from '../nft-rules';
 
 const NETLINK_NETFILTER = 12;
 const NLMSG_ERROR = 2;
@@ -73,6 +79,16 @@ export class NftFirewall implements VipFirewall {
     this.apply(instance, 'remove', this.plan.unblock(vips.map(blocked)));
   }
 
+  /** use_vmac: the VMAC's IGMP / MLD reports leave from its parent (before it joins a group). */
+  addVmac(instance: string, link: VmacLink): void {
+    this.apply(instance, 'set', this.plan.addVmac(link), 'VMAC report rule');
+  }
+
+  /** The VMAC leaves the map before it is deleted. */
+  removeVmac(instance: string, link: VmacLink): void {
+    this.apply(instance, 'remove', this.plan.removeVmac(link), 'VMAC report rule');
+  }
+
   /** Deletes the tables (the VIPs are gone by now) and closes the socket. */
   async dispose(): Promise<void> {
     const messages = this.plan.teardown();
@@ -87,22 +103,30 @@ export class NftFirewall implements VipFirewall {
     this.sock = undefined;
   }
 
-  private apply(instance: string, verb: 'set' | 'remove', change: Change): void {
+  private apply(
+    instance: string,
+    verb: 'set' | 'remove',
+    change: Change,
+    what = 'firewall drop rule',
+  ): void {
     if (change.messages.length === 0) return;
+    const consequence =
+      verb !== 'set'
+        ? ''
+        : what === 'firewall drop rule'
+          ? '; traffic to its VIPs is not dropped'
+          : '; IGMP / MLD reports leave the VMAC with the virtual MAC';
     this.transact(change.messages).then(
       (errno) => {
         if (errno === 0) return;
         change.undo();
         this.log.error(
-          `(${instance}) cannot ${verb} the firewall drop rule: nf_tables says ${errnoText(errno)}` +
-            (verb === 'set'
-              ? '; traffic to its VIPs is not dropped (check that the kernel has nf_tables)'
-              : ''),
+          `(${instance}) cannot ${verb} the ${what}: nf_tables says ${errnoText(errno)}${consequence} (check that the kernel has nf_tables)`,
         );
       },
       (err: Error) => {
         change.undo();
-        this.log.error(`(${instance}) cannot ${verb} the firewall drop rule: ${err.message}`);
+        this.log.error(`(${instance}) cannot ${verb} the ${what}: ${err.message}${consequence}`);
       },
     );
   }
