@@ -125,6 +125,22 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         `${where}: preempt_delay has no effect with nopreempt`,
       );
     const auth = vi.authentication as ModelBlock | undefined;
+    if (strict && auth && version === 2)
+      report(
+        auth,
+        'auth_type',
+        'warning',
+        `${where}: Strict mode does not support authentication. Ignoring. (adverts go without it, as keepalived's do)`,
+      );
+    if (vips.length === 0)
+      report(
+        vi,
+        'virtual_ipaddress',
+        strict ? 'error' : 'warning',
+        strict
+          ? `${where}: No VIP specified; at least one is required in strict mode (vrrp_strict or strict_mode); add a virtual_ipaddress block`
+          : `${where}: No VIP specified; at least one is sensible`,
+      );
     if (auth && version === 3)
       report(
         vi,

@@ -266,6 +266,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
     const onDefaultDev = (v: Vip): Vip => ({ ...v, dev: v.dev ?? vmac?.name ?? ifname });
     const vips = ownVips.map(onDefaultDev);
     const version = (num(vi, 'version') ?? (family === 6 ? 3 : globals.version)) as 2 | 3;
+    const strict = bool(vi, 'strict_mode', globals.strict);
     const state = str(vi, 'state') === 'MASTER' ? 'MASTER' : 'BACKUP';
     const priority =
       num(vi, 'priority') ?? (state === 'MASTER' && vi.priority === undefined ? 255 : 100);
@@ -302,10 +303,11 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       }),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
-      accept: acceptMode(vi, bool(vi, 'strict_mode', globals.strict), version, priority),
+      accept: acceptMode(vi, strict, version, priority),
       auth:
-        // AH is not implemented (warned about at load): such an instance runs without auth.
-        version === 2 && authType === 'PASS'
+        // AH is not implemented (warned about at load): such an instance runs
+        // without auth; strict mode drops authentication, as keepalived does.
+        version === 2 && authType === 'PASS' && !strict
           ? { type: authType, password: pass.slice(0, 8) }
           : undefined,
       trackInterfaces: lines(vi, 'track_interface').map(tracked),
