@@ -19,7 +19,11 @@ export interface VrrpGlobals {
    * nftables / nftables_priority: the table (ip and ip6) and hook priority of
    * the drop rules for instances without accept mode.
    */
-  readonly firewall: { readonly table: string; readonly priority: number };
+  readonly firewall: {
+    readonly table: string;
+    readonly priority: number;
+    readonly counters: boolean;
+  };
   readonly scriptUser: readonly string[] | undefined;
   readonly scriptSecurity: boolean;
   readonly notifyFifo: string | undefined;
@@ -223,6 +227,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     firewall: {
       table: str(g, 'nftables') ?? 'keepalived',
       priority: num(g, 'nftables_priority') ?? -1,
+      counters: flag(g, 'nftables_counters'),
     },
     scriptUser: words(g, 'script_user'),
     scriptSecurity: flag(g, 'enable_script_security'),

@@ -115,6 +115,8 @@ export interface NftMessage {
 export interface FirewallNames {
   readonly table: string;
   readonly priority: number;
+  /** nftables_counters: a counter before each rule's verdict. */
+  readonly counters?: boolean;
 }
 
 /** A VMAC (its ifindex) and the interface it sits on. */
@@ -195,6 +197,7 @@ const mask = (len: number, m: Uint8Array): Expr =>
     value(w, 5, new Uint8Array(len));
   });
 const meta = (key: number, dreg = REG_2): Expr => expr('meta', (w) => w.be32(1, dreg).be32(2, key));
+const counter: Expr = expr('counter', () => undefined);
 /** A copy of the packet to the address in REG_1 through the interface in REG_2. */
 const dup = (): Expr => expr('dup', (w) => w.be32(1, REG_1).be32(2, REG_2));
 const verdict = (code: number, chain?: string): Expr =>
@@ -259,7 +262,9 @@ function builders(family: Family, names: FirewallNames) {
       msg(family, MSG.newRule, NLM_F_CREATE | NLM_F_APPEND, (w) => {
         w.cstr(RULE.table, t).cstr(RULE.chain, chainName);
         const list = w.nest(RULE.expressions | NLA_F_NESTED);
-        for (const e of exprs) e(w);
+        // The verdict is always last: the counter goes just before it.
+        const all = names.counters ? [...exprs.slice(0, -1), counter, ...exprs.slice(-1)] : exprs;
+        for (const e of all) e(w);
         w.end(list);
       }),
   };

@@ -139,6 +139,6 @@ vrrp_script chk {
     assert.deepEqual(accepts('', vi('A', 'strict_mode')), [false]);
     const fw = fromText('global_defs {\n nftables halb\n nftables_priority -5\n}\n').globals
       .firewall;
-    assert.deepEqual(fw, { table: 'halb', priority: -5 });
+    assert.deepEqual(fw, { table: 'halb', priority: -5, counters: false });
   });
 });

@@ -165,7 +165,7 @@ const FIREWALL: KeywordSpec[] = [
   impl('nftables', OPT_WORD, { note: 'table name, default keepalived' }),
   impl('nftables_priority', int(INT_MIN, INT_MAX), { default: -1 }),
   kw('nftables_ifindex', FLAG),
-  kw('nftables_counters', FLAG),
+  impl('nftables_counters', FLAG),
   kw('nftables_ipvs', OPT_WORD, { note: 'table name, default keepalived_ipvs' }),
   kw('nftables_ipvs_priority', int(INT_MIN, INT_MAX), { default: -1 }),
   kw('nftables_ipvs_start_fwmark', int(1, UINT_MAX), { default: 1000 }),

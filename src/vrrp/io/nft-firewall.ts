@@ -70,12 +70,12 @@ export class NftFirewall implements VipFirewall {
   }
 
   block(instance: string, vips: readonly FirewallVip[]): void {
-    this.log.info(`(${instance}) setting firewall drop rule`);
+    this.log.detail(`(${instance}) setting firewall drop rule`);
     this.apply(instance, 'set', this.plan.block(vips.map(blocked)));
   }
 
   unblock(instance: string, vips: readonly FirewallVip[]): void {
-    this.log.info(`(${instance}) removing firewall drop rule`);
+    this.log.detail(`(${instance}) removing firewall drop rule`);
     this.apply(instance, 'remove', this.plan.unblock(vips.map(blocked)));
   }
 
