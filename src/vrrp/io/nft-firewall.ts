@@ -116,7 +116,14 @@ export class NftFirewall implements VipFirewall {
         : what === 'firewall drop rule'
           ? '; traffic to its VIPs is not dropped'
           : '; IGMP / MLD reports leave the VMAC with the virtual MAC';
-    this.transact(change.messages).then(
+    let sent: Promise<number>;
+    try {
+      sent = this.transact(change.messages);
+    } catch (err) {
+      // No NETLINK_NETFILTER socket at all: the VRRP side goes on regardless.
+      sent = Promise.reject(err as Error);
+    }
+    sent.then(
       (errno) => {
         if (errno === 0) return;
         change.undo();
