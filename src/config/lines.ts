@@ -72,7 +72,10 @@ const VIP_OPTIONS = {
   scope: any,
   label: any,
   peer: ip,
-  preferred_lft: any,
+  preferred_lft: (v: string) =>
+    v === 'forever' || v === 'infinite' || intIn(v, 0, 0xffffffff)
+      ? undefined
+      : `preferred_lft '${v}' is not a number of seconds or 'forever'`,
   metric: any,
 };
 const VIP_FLAGS = ['no_track', 'home', 'nodad', '-nodad', 'noprefixroute', 'autojoin'];

@@ -66,15 +66,15 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       );
     }
     const vips = ((vi.virtual_ipaddress ?? []) as string[][]).map((l) => l[0] as string);
-    const families = new Set(vips.map(family));
-    if (families.size > 1)
+    // As keepalived: the first address sets the instance's family; the others are ignored.
+    const fam = family(vips[0] ?? '') === 6 ? 6 : 4;
+    for (const vip of vips.filter((v) => family(v) !== 0 && family(v) !== fam))
       report(
         vi,
         'virtual_ipaddress',
-        'error',
-        `${where} mixes IPv4 and IPv6 in virtual_ipaddress; move one family to virtual_ipaddress_excluded or another instance`,
+        'warning',
+        `${where}: address family must match VRRP instance [${vip}] - ignoring; move it to virtual_ipaddress_excluded or another instance`,
       );
-    const fam = families.has(6) && families.size === 1 ? 6 : 4;
     const version = (vi.version as number | undefined) ?? (fam === 6 ? 3 : globalVersion);
     if (fam === 6 && version === 2)
       report(

@@ -52,6 +52,24 @@ export interface Vip {
   readonly broadcast: string | undefined;
   readonly peer: string | undefined;
   readonly noTrack: boolean;
+  /**
+   * IPv6 only: the address's preferred lifetime in seconds (0xffffffff:
+   * forever). keepalived 2.2.7 adds an IPv6 /128 VIP deprecated (0) unless
+   * `preferred_lft` says otherwise, so the host never picks it as the source
+   * of its own connections (health checks to real servers that carry a DR VIP
+   * on lo); other prefixes default to forever.
+   */
+  readonly preferredLft: number | undefined;
+}
+
+/** `preferred_lft` as the kernel's IFA_CACHEINFO wants it (keepalived 2.2.7's defaults). */
+function preferredLft(line: readonly string[], family: number, prefix: number): number | undefined {
+  if (family !== 6) return undefined;
+  const v = option(line, 'preferred_lft');
+  if (v === undefined) return prefix === 128 ? 0 : 0xffffffff;
+  if (v === 'forever' || v === 'infinite') return 0xffffffff;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff ? n : 0;
 }
 
 export interface Tracked {
@@ -150,9 +168,10 @@ export function parseVip(line: readonly string[], defaultDev: string | undefined
   const [addr, prefixText] = (line[0] as string).split('/');
   const family = net.isIP(addr ?? '');
   if (family === 0) return undefined;
+  const prefix = prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText);
   return {
     address: addr as string,
-    prefix: prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText),
+    prefix,
     family: family as 4 | 6,
     dev: option(line, 'dev') ?? defaultDev,
     label: option(line, 'label'),
@@ -160,6 +179,7 @@ export function parseVip(line: readonly string[], defaultDev: string | undefined
     broadcast: option(line, 'brd') ?? option(line, 'broadcast'),
     peer: option(line, 'peer'),
     noTrack: line.includes('no_track'),
+    preferredLft: preferredLft(line, family, prefix),
   };
 }
 
@@ -263,8 +283,10 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       lines(vi, key)
         .map((l) => parseVip(l, undefined))
         .filter((v): v is Vip => v !== undefined);
-    const ownVips = vipLines('virtual_ipaddress');
-    const family: 4 | 6 = ownVips.length > 0 && ownVips.every((v) => v.family === 6) ? 6 : 4;
+    const listed = vipLines('virtual_ipaddress');
+    // The first VIP sets the family; VIPs of the other one are ignored (warned about), as keepalived.
+    const family: 4 | 6 = listed[0]?.family ?? 4;
+    const ownVips = listed.filter((v) => v.family === family);
     const vrid = num(vi, 'virtual_router_id') ?? 0;
     const vmac = useVmac(vi, vrid, family, str(g, 'vmac_prefix'));
     // Without a dev of their own, VIPs live on the VMAC when there is one (keepalived).

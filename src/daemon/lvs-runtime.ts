@@ -21,6 +21,7 @@ import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
 import { IpvsClient, type IpvsKernel, type ListedTable } from '../ipvs/client';
 import { enableForwarding, natFamilies } from '../ipvs/ip-forwarding';
+import { dropIpv6Redirects, NO_REDIRECTS_TABLE } from '../ipvs/ipv6-redirects';
 import { IpvsReconciler } from '../ipvs/reconciler';
 import type { HealthTable } from '../lvs/health';
 
@@ -42,6 +43,8 @@ export class LvsRuntime {
   private listed: ListedTable | undefined;
   private listedAt = 0;
   private kernelReady: IpvsKernel | undefined;
+  /** IPv6 NAT: the box's ICMPv6 redirects are dropped (once per run). */
+  private redirectsDropped = false;
   /** global_defs lvs_flush, as the first config said (a reload never flushes). */
   private flushAtStart: boolean | undefined;
 
@@ -109,6 +112,21 @@ export class LvsRuntime {
       } catch (err) {
         this.o.log.error(
           `NAT virtual servers: cannot turn on IP forwarding: ${(err as Error).message}`,
+        );
+      }
+      if (families.has(6) && !this.redirectsDropped) {
+        this.redirectsDropped = true;
+        dropIpv6Redirects().then(
+          () =>
+            this.o.log.info(
+              `IPv6 NAT virtual servers: ICMPv6 redirects from this box dropped (nftables table ip6 ${NO_REDIRECTS_TABLE})`,
+            ),
+          (err: Error) => {
+            this.redirectsDropped = false;
+            this.o.log.error(
+              `IPv6 NAT virtual servers: cannot drop ICMPv6 redirects: ${err.message}; real servers on the clients' LAN may be told to bypass this box`,
+            );
+          },
         );
       }
     });

@@ -15,7 +15,8 @@
  * clients' router) makes the kernel tell the real server to send straight to
  * the client; a real server that takes the advice bypasses the balancer, its
  * replies are never translated back, and the connection hangs. (The LVS
- * HOWTO's advice for LVS-NAT on one network; IPv6 has no such switch.)
+ * HOWTO's advice for LVS-NAT on one network; IPv6 has no such switch:
+ * ipv6-redirects.ts drops them with nf_tables.)
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';

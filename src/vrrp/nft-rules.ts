@@ -32,6 +32,10 @@ import {
   NF_INET_LOCAL_IN,
   NF_INET_LOCAL_OUT,
   NLM_F_CREATE,
+  IPPROTO_ICMPV6,
+  META_L4PROTO,
+  PAYLOAD_NETWORK,
+  PAYLOAD_TRANSPORT,
   REG_1,
   REG_2,
   SET_CONSTANT,
@@ -43,18 +47,14 @@ import {
   type Family,
   type FirewallNames,
   type NftMessage,
-} from './nft-wire';
+} from '../platform/nft-wire';
 
-export type { Family, FirewallNames, NftMessage } from './nft-wire';
-export { frameBatch } from './nft-wire';
-const PAYLOAD_NETWORK = 1;
-const PAYLOAD_TRANSPORT = 2;
+export type { Family, FirewallNames, NftMessage } from '../platform/nft-wire';
+export { frameBatch } from '../platform/nft-wire';
 const META_IIF = 4;
 const META_OIF = 5;
-const META_L4PROTO = 16;
 const META_OIFKIND = 27;
 const IPPROTO_IGMP = 2;
-const IPPROTO_ICMPV6 = 58;
 const ROUTER_SOLICIT = 133;
 const ND_SOLICIT = 135;
 const ND_ADVERT = 136;

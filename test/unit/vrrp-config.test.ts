@@ -1,6 +1,8 @@
 /** The VRRP config as the engine sees it: keepalived's defaults, inheritance from global_defs, parsed VIPs. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { preprocessSource } from '../../src/config/preprocess';
@@ -140,5 +142,51 @@ vrrp_script chk {
     const fw = fromText('global_defs {\n nftables halb\n nftables_priority -5\n}\n').globals
       .firewall;
     assert.deepEqual(fw, { table: 'halb', priority: -5, counters: false });
+  });
+});
+
+describe('vrrp config: IPv6 preferred_lft', () => {
+  it("takes keepalived 2.2.7's defaults (a /128 deprecated, others forever) and the option; an IPv4 VIP in an IPv6 instance is ignored", () => {
+    const c = fromText(`vrrp_instance V6 {
+  interface eth0
+  virtual_router_id 60
+  virtual_ipaddress {
+    2001:db8::1
+    2001:db8::2/64
+    2001:db8::3/128 preferred_lft forever
+    2001:db8::4/128 preferred_lft 300
+    192.0.2.1/24
+  }
+}
+`);
+    const lft = c.instances[0]!.vips.map((v) => [v.address, v.preferredLft]);
+    assert.deepEqual(lft, [
+      ['2001:db8::1', 0],
+      ['2001:db8::2', 0xffffffff],
+      ['2001:db8::3', 0xffffffff],
+      ['2001:db8::4', 300],
+    ]);
+  });
+});
+
+describe('vrrp config: one family per instance', () => {
+  it('warns about a VIP of the other family (as keepalived) and loads the rest', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-family-'));
+    try {
+      const file = path.join(dir, 'k.conf');
+      fs.writeFileSync(
+        file,
+        'vrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n  192.0.2.1/24\n  2001:db8::1/64\n }\n}\n',
+      );
+      const loaded = loadConfig(file);
+      const d = loaded.diagnostics.find((x) => x.message.includes('address family must match'));
+      assert.equal(d?.severity, 'warning');
+      assert.match(d?.message ?? '', /\[2001:db8::1\/64\] - ignoring/);
+      assert.ok(!loaded.diagnostics.some((x) => x.severity === 'error'));
+      const vips = vrrpConfig(loaded.model).instances[0]!.vips.map((v) => v.address);
+      assert.deepEqual(vips, ['192.0.2.1']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

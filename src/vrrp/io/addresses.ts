@@ -1,7 +1,8 @@
 /**
  * Virtual IPs on interfaces, through rtnetlink (the `netlink` package): add
- * with dev / prefix / label / broadcast / scope (IPv6 with nodad, as keepalived
- * does), remove, and list. EEXIST on add and EADDRNOTAVAIL on remove are fine:
+ * with dev / prefix / label / broadcast / scope (IPv6 with nodad and, unless
+ * `preferred_lft` says otherwise, deprecated, as keepalived does), remove,
+ * and list. EEXIST on add and EADDRNOTAVAIL on remove are fine:
  * the address is already as wanted.
  */
 import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
@@ -20,6 +21,7 @@ export interface AddressManager {
 
 const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 const AF = { 4: 2, 6: 10 } as const;
+const FOREVER = 0xffffffff;
 
 function alreadyDone(err: unknown, codes: string[]): boolean {
   const e = err as { code?: string; errno?: number; message?: string };
@@ -48,6 +50,7 @@ export class RtnetlinkAddresses implements AddressManager {
           broadcast: undefined,
           peer: undefined,
           noTrack: false,
+          preferredLft: family === 6 ? 0 : undefined,
         },
         0,
       ).catch(() => undefined);
@@ -76,6 +79,9 @@ export class RtnetlinkAddresses implements AddressManager {
           address: vip.peer ? ipBytes(vip.peer) : addr,
           ...(vip.label ? { label: vip.label } : {}),
           ...(vip.broadcast ? { broadcast: ipBytes(vip.broadcast) } : {}),
+          ...(vip.preferredLft !== undefined
+            ? { cacheInfo: { ifaPrefered: vip.preferredLft, ifaValid: FOREVER } }
+            : {}),
         },
         { flags: 1024 | 512 }, // CREATE | EXCL
       );

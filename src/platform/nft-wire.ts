@@ -3,7 +3,7 @@
  * expressions halb's rules are made of, builders for tables, chains, sets and
  * rules, and one nfnetlink batch (a transaction) around them. Pure: bytes out.
  */
-import { AttrWriter } from '../platform/netlink-attrs';
+import { AttrWriter } from './netlink-attrs';
 
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 0x10;
@@ -63,6 +63,11 @@ export const TYPE_IPADDR = 7;
 export const TYPE_IP6ADDR = 8;
 export const TYPE_IFINDEX = 20;
 export const TYPE_ICMP6_TYPE = 29;
+
+export const PAYLOAD_NETWORK = 1;
+export const PAYLOAD_TRANSPORT = 2;
+export const META_L4PROTO = 16;
+export const IPPROTO_ICMPV6 = 58;
 
 export type Family = 4 | 6;
 
