@@ -25,6 +25,15 @@ import type { Command } from '../commands';
 
 type Out = (s: string) => void;
 
+/** HALB_TIMING=1: each stage's milliseconds on stderr (where the time goes on a slow board). */
+const timing = process.env.HALB_TIMING === '1';
+let stageStart = performance.now();
+function stage(name: string, err: Out): void {
+  const now = performance.now();
+  if (timing) err(`timing: ${name} ${(now - stageStart).toFixed(1)} ms`);
+  stageStart = now;
+}
+
 interface Wanted {
   readonly table?: IpvsTable;
   readonly timeouts?: Timeouts;
@@ -36,7 +45,9 @@ function readWanted(file: string, healthFile: string | undefined, err: Out): Wan
     const j = JSON.parse(fs.readFileSync(file, 'utf8')) as IpvsTable | Wanted;
     return Array.isArray(j) ? { table: j } : (j as Wanted);
   }
+  stage('start', err);
   const loaded = loadConfig(file, { allConfig: true });
+  stage('load', err);
   loaded.diagnostics
     .filter((d) => d.severity === 'error')
     .map(formatDiagnostic)
@@ -46,7 +57,10 @@ function readWanted(file: string, healthFile: string | undefined, err: Out): Wan
     ? (JSON.parse(fs.readFileSync(healthFile, 'utf8')) as HealthReport[])
     : [];
   const health = new Map(reports.map((r) => [healthKey(r.service, r.server), r]));
-  const d = desiredTable(lvsConfig(loaded.model), health);
+  const lvs = lvsConfig(loaded.model);
+  stage('lvs-config', err);
+  const d = desiredTable(lvs, health);
+  stage('desired', err);
   d.problems.forEach((p) => err(p));
   const globals = loaded.model.global_defs as ModelBlock | undefined;
   const timeouts = timeoutsOf(words(globals, 'lvs_timeouts'));
@@ -79,14 +93,18 @@ export async function ipvsApplyCommand(
     if (wanted.timeouts && !cmd.dryRun) await client.setTimeouts(wanted.timeouts);
     if (wanted.syncDaemons && !cmd.dryRun) await applySyncDaemons(client, wanted.syncDaemons);
     if (!wanted.table) return 0;
+    stage('open', err);
     const current = await client.list();
+    stage('list', err);
     const ops = diffTable(wanted.table, current, cmd.keepOthers ? { owns: () => false } : {});
+    stage('diff', err);
     if (cmd.dryRun) {
       if (cmd.json) out(JSON.stringify(ops, null, 2));
       else ops.forEach((o) => out(describeOp(o)));
       return 0;
     }
     const result = await client.apply(ops);
+    stage('apply', err);
     result.errors.forEach((e) => err(e.message));
     if (cmd.json) out(JSON.stringify({ ops: ops.map(describeOp), ...result }, null, 2));
     else out(`${ops.length} changes: ${result.applied} applied, ${result.errors.length} refused`);
