@@ -4,6 +4,7 @@
  * interface, real servers in a virtual server), VIP families against the
  * VRRP version, and what keepalived checks on the box (interfaces, scripts).
  */
+import { urlRegex } from '../checkers/checks/url-regex';
 import { parseRoute, parseRule } from '../vrrp/routes';
 import * as net from 'node:net';
 import type { Diagnostic, Position, Severity } from './diagnostics';
@@ -273,6 +274,13 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       if (seen.has(key))
         report(rs, undefined, 'error', `real_server ${key} appears twice in ${where}; remove one`);
       seen.add(key);
+      for (const http of [
+        ...((rs.HTTP_GET ?? []) as ModelBlock[]),
+        ...((rs.SSL_GET ?? []) as ModelBlock[]),
+      ])
+        for (const url of (http.url ?? []) as ModelBlock[])
+          for (const p of urlRegex(url).problems)
+            report(url, p.keyword, p.severity, `real_server ${key} url: ${p.message}`);
     }
   }
   return out;

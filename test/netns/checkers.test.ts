@@ -2,7 +2,8 @@
  * The health checkers against real servers in a lab: the checker process
  * (the real `halb checkers` child under its supervisor) in one namespace,
  * small HTTP, HTTPS (SNI, a certificate openssl makes now), TCP, SMTP, DNS
- * and UDP servers in another, ICMP to a third, over IPv4 and IPv6. Every
+ * and UDP servers in another, ICMP to a third, over IPv4 and IPv6 (HTTP with
+ * status, digest, virtualhost and url regex). Every
  * checker says up; the servers stop and each checker says down after its
  * retry, with keepalived's lines; they start again and come back.
  */
@@ -82,6 +83,48 @@ ${timing}
       connect_port 80
       url {
         path /vhost
+      }
+    }
+  }
+  real_server ${web} 83 {
+    HTTP_GET {
+      connect_port 80
+      url {
+        path /
+        regex "^hello w.rld$"
+        regex_options caseless
+      }
+    }
+  }
+  real_server ${web} 84 {
+    alpha
+    HTTP_GET {
+      connect_port 80
+      url {
+        path /
+        regex "goodbye"
+      }
+    }
+  }
+  real_server ${web} 85 {
+    alpha
+    HTTP_GET {
+      connect_port 80
+      url {
+        path /
+        regex "world"
+        regex_no_match
+      }
+    }
+  }
+  real_server ${web} 86 {
+    alpha
+    HTTP_GET {
+      connect_port 80
+      url {
+        path /
+        regex "world"
+        regex_max_offset 3
       }
     }
   }
@@ -173,6 +216,7 @@ describe('health checkers against real servers', () => {
       k(VS80, v4(443)),
       k(VS80, v4(8080)),
       k(VS80, v4(25)),
+      k(VS80, v4(83)),
       k(VS80, `[${pinged.ipv4}]:tcp:80`),
       k(VS53, v4(53, 'udp')),
       k(VS53, v4(7, 'udp')),
@@ -183,6 +227,11 @@ describe('health checkers against real servers', () => {
     const missing = k(VS80, v4(81));
     const noVhost = k(VS80, v4(82));
     const nxdomain = k(VS53, v4(54, 'udp'));
+    const regexMisses = [
+      [k(VS80, v4(84)), "regex 'goodbye' did not match on url /"],
+      [k(VS80, v4(85)), "regex 'world' matched on url /"],
+      [k(VS80, v4(86)), "regex 'world' did not match on url /"],
+    ] as const;
     const state = () => checked.map((key) => sup.table.get(key)?.up);
     const detail = () => checked.map((key) => `${key}: ${sup.table.get(key)?.detail}`).join('\n');
     try {
@@ -251,8 +300,12 @@ describe('health checkers against real servers', () => {
         'alpha and a 404 keep it out',
       );
       await until('the checks that must fail have run', () =>
-        [noVhost, nxdomain].every((x) => sup.table.get(x)?.detail !== 'not checked yet'),
+        [noVhost, nxdomain, ...regexMisses.map(([x]) => x)].every(
+          (x) => sup.table.get(x)?.detail !== 'not checked yet',
+        ),
       );
+      for (const [key, why] of regexMisses)
+        assert.deepEqual([sup.table.get(key)?.up, sup.table.get(key)?.detail], [false, why], key);
       assert.deepEqual(
         [sup.table.get(noVhost)?.up, sup.table.get(noVhost)?.detail],
         [false, 'HTTP status 421 on url /vhost'],

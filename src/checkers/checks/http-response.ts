@@ -1,7 +1,7 @@
 /**
  * An HTTP/1.x response read incrementally, pure: the status line, the
- * headers, and the body fed to an MD5 (keepalived's `digest`) without keeping
- * it. The body ends at Content-Length, at the last chunk, or at close; a url
+ * headers, and the body fed to an MD5 (keepalived's `digest`), kept only when
+ * a `regex` must search it. The body ends at Content-Length, at the last chunk, or at close; a url
  * without a digest is judged at the end of the headers.
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -17,6 +17,8 @@ export interface ReaderOptions {
   /** Done at the end of the headers: nothing needs the body (no `digest`). */
   readonly headOnly?: boolean;
   readonly maxBodyBytes?: number;
+  /** Keep the body (a url `regex` searches it). */
+  readonly keepBody?: boolean;
 }
 
 export interface HttpResponse {
@@ -25,6 +27,8 @@ export interface HttpResponse {
   readonly bodyBytes: number;
   /** MD5 of the body, 32 lowercase hex digits. */
   readonly digest: string;
+  /** The body, when kept (keepBody). */
+  readonly body?: Buffer;
 }
 
 type Phase =
@@ -45,6 +49,7 @@ export class ResponseReader {
   private remaining = 0;
   private bodyBytes = 0;
   private readonly md5: Hash = createHash('md5');
+  private readonly kept: Buffer[] = [];
   error: ResponseError | undefined;
 
   constructor(private readonly opts: ReaderOptions = {}) {}
@@ -81,12 +86,14 @@ export class ResponseReader {
       headers: this.headers,
       bodyBytes: this.bodyBytes,
       digest: this.md5.digest('hex'),
+      ...(this.opts.keepBody ? { body: Buffer.concat(this.kept) } : {}),
     };
     return this.final;
   }
 
   private body(b: Buffer): void {
     this.md5.update(b);
+    if (this.opts.keepBody) this.kept.push(Buffer.from(b));
     this.bodyBytes += b.length;
     if (this.bodyBytes > (this.opts.maxBodyBytes ?? MAX_BODY_BYTES)) this.error = 'body-too-large';
   }

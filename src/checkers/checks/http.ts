@@ -1,7 +1,8 @@
 /**
  * HTTP_GET and SSL_GET: each `url` in turn, a GET as keepalived writes it
  * (check_http.c request_template), the status against `status_code` (default
- * 200-299) and the body's MD5 against `digest`. Every url must pass.
+ * 200-299), the body's MD5 against `digest` and the body against `regex`
+ * (url-regex.ts). Every url must pass.
  * SSL_GET does not verify the server's certificate (keepalived without `SSL
  * { ca }`), and sends SNI only with `enable_sni` and a virtualhost.
  */
@@ -12,12 +13,14 @@ import { errorText, fail, ok, type Check, type CheckResult } from '../check';
 import type { Target } from '../target';
 import { ResponseReader, statusMatcher } from './http-response';
 import { connectTcp } from './tcp';
+import { regexPasses, urlRegex, type UrlRegex } from './url-regex';
 
 export interface UrlSpec {
   readonly path: string;
   readonly digests: readonly string[];
   readonly status: (code: number) => boolean;
   readonly virtualhost: string | undefined;
+  readonly regex?: UrlRegex;
 }
 
 export interface HttpOptions {
@@ -28,12 +31,18 @@ export interface HttpOptions {
   readonly sni: boolean;
 }
 
+function regexOf(u: ModelBlock): { regex?: UrlRegex } {
+  const { regex } = urlRegex(u);
+  return regex ? { regex } : {};
+}
+
 export function httpOptions(type: 'HTTP_GET' | 'SSL_GET', o: ModelBlock): HttpOptions {
   const urls = ((o.url ?? []) as ModelBlock[]).map((u): UrlSpec => ({
     path: typeof u.path === 'string' ? u.path : '/',
     digests: ((u.digest ?? []) as string[]).map((d) => d.toLowerCase()),
     status: statusMatcher(u.status_code as string[] | undefined),
     virtualhost: typeof u.virtualhost === 'string' ? u.virtualhost : undefined,
+    ...regexOf(u),
   }));
   const proto = typeof o.http_protocol === 'string' ? o.http_protocol.toUpperCase() : '1.0';
   return {
@@ -96,7 +105,10 @@ async function fetchUrl(t: Target, o: HttpOptions, url: UrlSpec): Promise<CheckR
     }
     socket = s.socket;
   }
-  const reader = new ResponseReader({ headOnly: url.digests.length === 0 });
+  const reader = new ResponseReader({
+    headOnly: url.digests.length === 0 && !url.regex,
+    keepBody: url.regex !== undefined,
+  });
   return new Promise<CheckResult>((resolve) => {
     let settled = false;
     const finish = (r: CheckResult): void => {
@@ -113,6 +125,12 @@ async function fetchUrl(t: Target, o: HttpOptions, url: UrlSpec): Promise<CheckR
         return finish(fail(`HTTP status ${res.status} on url ${url.path}`));
       if (url.digests.length > 0 && !url.digests.includes(res.digest))
         return finish(fail(`MD5 digest ${res.digest} mismatch on url ${url.path}`));
+      if (url.regex && !regexPasses(url.regex, res.body ?? Buffer.alloc(0)))
+        return finish(
+          fail(
+            `regex '${url.regex.source}' ${url.regex.noMatch ? 'matched' : 'did not match'} on url ${url.path}`,
+          ),
+        );
       finish(ok(`HTTP status ${res.status}`));
     };
     socket.setTimeout(t.timeoutMs, () =>

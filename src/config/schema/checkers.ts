@@ -72,12 +72,15 @@ export const URL: BlockSpec = {
     impl('digest', WORD, { repeatable: true, note: 'MD5 of the body, 32 hex digits' }),
     impl('status_code', words(1), { default: '200-299', note: 'codes and ranges: 200 301-302' }),
     impl('virtualhost', WORD),
-    kw('regex', WORD, { note: 'PCRE2 pattern, quoted' }),
-    kw('regex_no_match', FLAG),
-    kw('regex_options', words(1)),
-    kw('regex_min_offset', int(0, Number.MAX_SAFE_INTEGER)),
-    kw('regex_max_offset', int(0, Number.MAX_SAFE_INTEGER)),
-    kw('regex_stack', words(2, 2), { note: 'START MAX' }),
+    impl('regex', WORD, { note: 'quoted; run as a JavaScript RegExp (PCRE2 in keepalived)' }),
+    impl('regex_no_match', FLAG),
+    impl('regex_options', words(1), { note: 'caseless multiline dotall utf ucp apply' }),
+    impl('regex_min_offset', int(0, Number.MAX_SAFE_INTEGER)),
+    impl('regex_max_offset', int(0, Number.MAX_SAFE_INTEGER)),
+    kw('regex_stack', words(2, 2), {
+      note: "START MAX: PCRE2's JIT stack, nothing to size here",
+      noop: true,
+    }),
   ],
 };
 
