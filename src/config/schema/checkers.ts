@@ -93,7 +93,7 @@ function httpChecker(name: 'HTTP_GET' | 'SSL_GET'): BlockSpec {
       impl('virtualhost', WORD),
       impl('http_protocol', oneOf(['1.0', '1.0C', '1.1'], { caseInsensitive: true })),
       impl('enable_sni', BOOL),
-      kw('fast_recovery', BOOL),
+      impl('fast_recovery', BOOL, { note: 'halb always checks every url in one round' }),
       sub('url', FLAG, URL, { repeatable: true, implemented: true }),
     ],
   };
