@@ -23,6 +23,7 @@ import { IpvsClient, type IpvsKernel, type ListedTable } from '../ipvs/client';
 import { enableForwarding, natFamilies } from '../ipvs/ip-forwarding';
 import { dropIpv6Redirects, NO_REDIRECTS_TABLE } from '../ipvs/ipv6-redirects';
 import { IpvsReconciler } from '../ipvs/reconciler';
+import { LvsNotifier } from './lvs-notify';
 import type { HealthTable } from '../lvs/health';
 
 export interface LvsRuntimeOptions {
@@ -48,7 +49,11 @@ export class LvsRuntime {
   /** global_defs lvs_flush, as the first config said (a reload never flushes). */
   private flushAtStart: boolean | undefined;
 
-  constructor(private readonly o: LvsRuntimeOptions) {}
+  private readonly notifier: LvsNotifier;
+
+  constructor(private readonly o: LvsRuntimeOptions) {
+    this.notifier = new LvsNotifier(o.log);
+  }
 
   get health(): CheckerSupervisor | undefined {
     return this.checkers;
@@ -81,6 +86,7 @@ export class LvsRuntime {
     const setup = checkerSetup(model);
     this.flushAtStart ??= flag(model.global_defs as ModelBlock | undefined, 'lvs_flush');
     this.lvs = setup.lvs;
+    this.notifier.configure(model.global_defs as ModelBlock | undefined);
     if (!this.checkers) {
       if (setup.lvs.virtualServers.length === 0) return;
       this.checkers = new CheckerSupervisor({
@@ -155,6 +161,7 @@ export class LvsRuntime {
     const lvs = this.lvs;
     const checkers = this.checkers;
     if (!lvs || !checkers) return;
+    this.notifier.update(lvs, checkers.table);
     void this.openKernel().then((k) => {
       if (!k || !this.reconciler) return;
       this.reconciler
@@ -172,6 +179,7 @@ export class LvsRuntime {
   async dispose(): Promise<void> {
     await this.checkers?.dispose();
     this.checkers = undefined;
+    this.notifier.dispose();
     const k = await this.kernel;
     if (this.o.keepTableAtStop)
       this.o.log.info('IPVS table left in the kernel at stop (--dont-release-ipvs)');

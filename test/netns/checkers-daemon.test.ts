@@ -3,7 +3,9 @@
  * daemon starts `halb checkers` as its own child process, its keepalived
  * lines reach the daemon's log, `halb status` shows each real server's
  * health, a killed checker process is started again while VRRP stays MASTER,
- * and a reload that removes the virtual server empties the table.
+ * a server that goes down writes keepalived's RS / VS lines to
+ * lvs_notify_fifo, and a reload that removes the virtual server empties the
+ * table.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -22,6 +24,11 @@ const vrrp = `vrrp_instance VI_1 {
     virtual_ipaddress {
         192.0.2.100/24
     }
+}
+`;
+
+const globals = (fifo: string) => `global_defs {
+    lvs_notify_fifo ${fifo}
 }
 `;
 
@@ -45,7 +52,8 @@ describe('checkers in the appliance', () => {
       const web = lab.host('web');
       const server = lab.spawn('web', [process.execPath, TOYS, 'tcp', web.ipv4, '8080']);
       await server.waitFor('listening', 10000, 'the web server');
-      const app = new Appliance(lab, 'lb', vrrp + lvs(web.ipv4));
+      const fifoPath = path.join(lab.dir, 'lvs.fifo');
+      const app = new Appliance(lab, 'lb', globals(fifoPath) + vrrp + lvs(web.ipv4));
       const proc = app.start();
       const started = await proc.waitFor(
         /Starting Healthcheck child process, pid=(\d+)/,
@@ -53,6 +61,17 @@ describe('checkers in the appliance', () => {
         'the checker child',
       );
       const childPid = Number(started[1]);
+      const fifo = fs.openSync(fifoPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      let fifoText = '';
+      const readFifo = (): string => {
+        const buf = Buffer.alloc(4096);
+        try {
+          for (let n; (n = fs.readSync(fifo, buf)) > 0;) fifoText += buf.subarray(0, n).toString();
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        }
+        return fifoText;
+      };
       assert.notEqual(childPid, proc.pid, 'checks run in another process than VRRP');
       await proc.waitFor(
         `halb_healthcheckers: TCP connection to [${web.ipv4}]:tcp:8080 success.`,
@@ -100,6 +119,17 @@ describe('checkers in the appliance', () => {
         10000,
         'the removal line',
       );
+      assert.equal(
+        await until(
+          'the RS and VS lines on lvs_notify_fifo',
+          10000,
+          async () => readFifo(),
+          (t) => t.includes('VS '),
+        ),
+        `RS [${web.ipv4}]:tcp:8080 [192.0.2.100]:tcp:80 DOWN\nVS [192.0.2.100]:tcp:80 DOWN\n`,
+        'nothing at start; on the way down the server, then its virtual server (quorum 1 lost)',
+      );
+      fs.closeSync(fifo);
 
       fs.writeFileSync(app.conf, vrrp);
       process.kill(proc.pid as number, 'SIGHUP');

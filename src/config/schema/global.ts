@@ -108,7 +108,7 @@ const SCRIPTS_AND_FIFOS: KeywordSpec[] = [
   kw('notify_fifo_script', SCRIPT),
   impl('vrrp_notify_fifo', FIFO, { note: FIFO_NOTE }),
   kw('vrrp_notify_fifo_script', SCRIPT),
-  kw('lvs_notify_fifo', FIFO, { note: FIFO_NOTE }),
+  impl('lvs_notify_fifo', FIFO, { note: FIFO_NOTE }),
   kw('lvs_notify_fifo_script', SCRIPT),
   kw('vrrp_notify_priority_changes', BOOL),
   kw('fifo_write_vrrp_states_on_reload', FLAG),

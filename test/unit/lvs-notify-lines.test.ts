@@ -1,0 +1,61 @@
+/** keepalived's RS / VS notify FIFO lines from two successive health states. */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { lvsConfig } from '../../src/config/lvs-config';
+import { loadConfig } from '../../src/config/load';
+import { desiredTable } from '../../src/ipvs/desired';
+import { healthKey, type HealthReport, type HealthTable } from '../../src/lvs/health';
+import { lvsNotifyLines } from '../../src/lvs/notify-lines';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const CONF = `virtual_server 192.0.2.100 80 {
+  protocol TCP
+  quorum 2
+  real_server 192.0.2.21 80 {
+    weight 1
+    TCP_CHECK {
+    }
+  }
+  real_server 192.0.2.22 80 {
+    weight 1
+    TCP_CHECK {
+    }
+  }
+}
+`;
+const VS = '[192.0.2.100]:tcp:80';
+const rs = (n: number): string => `[192.0.2.${n}]:tcp:80`;
+
+function health(up: Record<number, boolean>): HealthTable {
+  const m = new Map<string, HealthReport>();
+  for (const [n, u] of Object.entries(up))
+    m.set(healthKey(VS, rs(Number(n))), {
+      service: VS,
+      server: rs(Number(n)),
+      up: u,
+      detail: '',
+      at: 0,
+    });
+  return m;
+}
+
+describe('LVS notify FIFO lines', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-lvs-notify-'));
+  fs.writeFileSync(path.join(dir, 'k.conf'), CONF);
+  const lvs = lvsConfig(loadConfig(path.join(dir, 'k.conf')).model);
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  it('nothing at start; a server down, then its virtual server below quorum; back up in turn', () => {
+    const s0 = desiredTable(lvs, health({ 21: true, 22: true })).states;
+    assert.deepEqual(lvsNotifyLines(undefined, s0), []);
+    const q = (s: typeof s0) => new Map([...s].map(([k, v]) => [k, v.quorumUp]));
+    const s1 = desiredTable(lvs, health({ 21: false, 22: true }), q(s0)).states;
+    assert.deepEqual(lvsNotifyLines(s0, s1), [`RS ${rs(21)} ${VS} DOWN`, `VS ${VS} DOWN`]);
+    const s2 = desiredTable(lvs, health({ 21: false, 22: true }), q(s1)).states;
+    assert.deepEqual(lvsNotifyLines(s1, s2), [], 'no change, no line');
+    const s3 = desiredTable(lvs, health({ 21: true, 22: true }), q(s2)).states;
+    assert.deepEqual(lvsNotifyLines(s2, s3), [`RS ${rs(21)} ${VS} UP`, `VS ${VS} UP`]);
+  });
+});
