@@ -83,7 +83,12 @@ describe('VIP attributes on the interface, as keepalived 2.2.7 sets them', () =>
     const ka = new KeepalivedPeer(lab, 'box', CONF);
     ka.start();
     try {
-      oracle = await until('keepalived MASTER with its VIPs', 20000, addrs, (a) => a.length === VIPS.length);
+      oracle = await until(
+        'keepalived MASTER with its VIPs',
+        20000,
+        addrs,
+        (a) => a.length === VIPS.length,
+      );
     } finally {
       await ka.kill('SIGTERM');
     }
@@ -97,7 +102,12 @@ describe('VIP attributes on the interface, as keepalived 2.2.7 sets them', () =>
     const box = new Appliance(lab, 'box', CONF);
     box.start();
     try {
-      const mine = await until('halb MASTER with its VIPs', 20000, addrs, (a) => a.length === VIPS.length);
+      const mine = await until(
+        'halb MASTER with its VIPs',
+        20000,
+        addrs,
+        (a) => a.length === VIPS.length,
+      );
       assert.deepEqual(mine, oracle, box.proc?.output);
     } finally {
       await box.proc?.kill('SIGTERM');
