@@ -2,8 +2,12 @@
  * halb_sys, TCP probes for TCP_CHECK: a non-blocking connect() watched on
  * Node's own loop, closed with a reset (SO_LINGER 0) as soon as it completes,
  * so a check costs one socket and no JS stream. Results come back through one
- * callback registered with probeInit: callback(id, errno), 0 when connected,
- * ETIMEDOUT when connect_timeout passed first.
+ * callback registered with probeInit: callback(id, errno, fd), errno 0 when
+ * connected, ETIMEDOUT when connect_timeout passed first. The socket can
+ * carry a mark (fwmark: SO_MARK) and be bound to an interface (bind_if:
+ * SO_BINDTODEVICE) before it binds and connects; with `keep` a connected
+ * socket is handed over (fd >= 0) instead of reset, for a checker that talks
+ * on it (HTTP, SMTP) through a node:net socket made from the fd.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -24,6 +28,7 @@ typedef struct {
   int32_t id;
   int open_handles;
   int done;
+  int keep;
 } probe_t;
 
 static napi_env probe_env;
@@ -40,21 +45,25 @@ static void probe_finish(probe_t *p, int err) {
   p->done = 1;
   uv_poll_stop(&p->poll);
   uv_timer_stop(&p->timer);
-  struct linger lg = {1, 0};
-  setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-  close(p->fd);
+  int handed = p->keep && err == 0 ? p->fd : -1;
+  if (handed < 0) {
+    struct linger lg = {1, 0};
+    setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(p->fd);
+  }
   int32_t id = p->id;
   uv_close((uv_handle_t *)&p->poll, probe_free);
   uv_close((uv_handle_t *)&p->timer, probe_free);
   napi_env env = probe_env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value cb, recv, argv[2], result;
+  napi_value cb, recv, argv[3], result;
   napi_get_reference_value(env, probe_callback, &cb);
   napi_get_global(env, &recv);
   napi_create_int32(env, id, &argv[0]);
   napi_create_int32(env, err, &argv[1]);
-  napi_make_callback(env, probe_ctx, recv, cb, 2, argv, &result);
+  napi_create_int32(env, handed, &argv[2]);
+  napi_make_callback(env, probe_ctx, recv, cb, 3, argv, &result);
   napi_close_handle_scope(env, scope);
 }
 
@@ -117,13 +126,17 @@ static socklen_t probe_addr(struct sockaddr_storage *ss, int family, const void 
 }
 
 /*
- * tcpProbe(id, family, dst, port, src | null, srcPort, timeoutMs): starts a
- * probe; throws only when no socket could be made (the error is the result).
+ * tcpProbe(id, family, dst, port, src | null, srcPort, timeoutMs[, mark,
+ * ifname | null, keep]): starts a probe; throws only when no socket could be
+ * made or set up (the error is the result).
  */
 napi_value halb_tcp_probe(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 10;
+  napi_value argv[10];
   int32_t id, family, port, src_port, timeout_ms;
+  uint32_t mark = 0;
+  bool keep = false;
+  char ifname[64] = "";
   void *dst, *src = NULL;
   size_t dlen, slen = 0;
   napi_valuetype st;
@@ -135,6 +148,16 @@ napi_value halb_tcp_probe(napi_env env, napi_callback_info info) {
       napi_get_value_int32(env, argv[5], &src_port) != napi_ok || napi_get_value_int32(env, argv[6], &timeout_ms) != napi_ok) {
     napi_throw_type_error(env, NULL, "tcpProbe(id, family, dst, port, src|null, srcPort, timeoutMs)");
     return NULL;
+  }
+  if (argc >= 10) {
+    napi_valuetype it;
+    size_t ilen = 0;
+    if (napi_get_value_uint32(env, argv[7], &mark) != napi_ok || napi_typeof(env, argv[8], &it) != napi_ok ||
+        (it != napi_null && napi_get_value_string_utf8(env, argv[8], ifname, sizeof ifname, &ilen) != napi_ok) ||
+        napi_get_value_bool(env, argv[9], &keep) != napi_ok) {
+      napi_throw_type_error(env, NULL, "tcpProbe(..., mark, ifname|null, keep)");
+      return NULL;
+    }
   }
   if (!probe_callback) {
     napi_throw_error(env, NULL, "tcpProbe: call probeInit first");
@@ -149,6 +172,16 @@ napi_value halb_tcp_probe(napi_env env, napi_callback_info info) {
   }
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return halb_errno_error(env, "socket(tcp)", errno);
+  if (mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof mark) != 0) {
+    int err = errno;
+    close(fd);
+    return halb_errno_error(env, "setsockopt(SO_MARK)", err);
+  }
+  if (ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) != 0) {
+    int err = errno;
+    close(fd);
+    return halb_errno_error(env, "setsockopt(SO_BINDTODEVICE)", err);
+  }
   if (fl) {
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -172,6 +205,7 @@ napi_value halb_tcp_probe(napi_env env, napi_callback_info info) {
   }
   p->fd = fd;
   p->id = id;
+  p->keep = keep;
   p->poll.data = p;
   p->timer.data = p;
   uv_poll_init(loop, &p->poll, fd);

@@ -274,6 +274,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       if (seen.has(key))
         report(rs, undefined, 'error', `real_server ${key} appears twice in ${where}; remove one`);
       seen.add(key);
+      checkConnections(rs, report);
       for (const http of [
         ...((rs.HTTP_GET ?? []) as ModelBlock[]),
         ...((rs.SSL_GET ?? []) as ModelBlock[]),
@@ -284,6 +285,34 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     }
   }
   return out;
+}
+
+/** The checkers that connect over TCP through the addon take bind_if and fwmark; the others cannot. */
+const TCP_CHECKERS = ['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'SMTP_CHECK'];
+const OTHER_CHECKERS = ['UDP_CHECK', 'DNS_CHECK', 'PING_CHECK'];
+
+function checkConnections(rs: ModelBlock, report: Report): void {
+  const address = (rs.$args ?? [])[0] ?? '';
+  for (const type of [...TCP_CHECKERS, ...OTHER_CHECKERS])
+    for (const c of (rs[type] ?? []) as ModelBlock[]) {
+      const dst = typeof c.connect_ip === 'string' ? c.connect_ip : address;
+      if (/^fe[89ab]/i.test(dst) && c.bind_if === undefined)
+        report(
+          c,
+          c.connect_ip === undefined ? undefined : 'connect_ip',
+          'error',
+          `Checker link local address ${dst} requires a bind_if; add 'bind_if IFNAME' to ${type}`,
+        );
+      if (OTHER_CHECKERS.includes(type))
+        for (const k of ['bind_if', 'fwmark'])
+          if (c[k] !== undefined)
+            report(
+              c,
+              k,
+              'warning',
+              `'${k}' is not applied to ${type} in halb (TCP-based checkers only)`,
+            );
+    }
 }
 
 function checkRoutes(

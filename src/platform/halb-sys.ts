@@ -14,9 +14,16 @@ export interface HalbSys {
   uname(): { sysname: string; release: string; machine: string };
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;
-  /** Where every tcpProbe result goes: (id, errno), 0 when connected, ETIMEDOUT at the timeout. */
-  probeInit(callback: (id: number, errno: number) => void): void;
-  /** A non-blocking connect, reset as soon as it completes (TCP_CHECK). */
+  /**
+   * Where every tcpProbe result goes: (id, errno, fd), errno 0 when connected,
+   * ETIMEDOUT at the timeout; fd is the connected socket when the probe kept it, else -1.
+   */
+  probeInit(callback: (id: number, errno: number, fd: number) => void): void;
+  /**
+   * A non-blocking connect, reset as soon as it completes (TCP_CHECK), or
+   * handed over connected with `keep`; `mark` (SO_MARK, 0: none) and `ifname`
+   * (SO_BINDTODEVICE) are set before it binds and connects.
+   */
   tcpProbe(
     id: number,
     family: 4 | 6,
@@ -25,6 +32,9 @@ export interface HalbSys {
     src: Buffer | null,
     srcPort: number,
     timeoutMs: number,
+    mark?: number,
+    ifname?: string | null,
+    keep?: boolean,
   ): void;
   /** A raw ICMP (4) or ICMPv6 (6) socket on no particular interface (PING_CHECK). */
   icmpOpen(family: 4 | 6): number;

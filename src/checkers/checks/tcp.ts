@@ -5,10 +5,15 @@ import type { Target } from '../target';
 import { addressBytes } from './address';
 import { tcpProber } from './tcp-probe';
 
-/** Opens a TCP connection, or says why not; the caller owns the socket. */
-export function connectTcp(
-  t: Target,
-): Promise<{ socket: net.Socket; result?: undefined } | { result: CheckResult }> {
+type Connected = { socket: net.Socket; result?: undefined } | { result: CheckResult };
+
+/**
+ * Opens a TCP connection, or says why not; the caller owns the socket. With
+ * fwmark or bind_if the addon connects (node:net cannot set them before its
+ * SYN) and the connected socket becomes a node:net one.
+ */
+export function connectTcp(t: Target): Promise<Connected> {
+  if (t.fwmark !== undefined || t.bindIf !== undefined) return connectMarked(t);
   return new Promise((resolve) => {
     const socket = net.connect({
       host: t.host,
@@ -32,6 +37,15 @@ export function connectTcp(
       resolve({ result: fail(errorText(err)) });
     });
   });
+}
+
+async function connectMarked(t: Target): Promise<Connected> {
+  const prober = tcpProber();
+  if (!prober)
+    return { result: fail('fwmark / bind_if need the halb_sys addon, which did not load') };
+  const c = await prober.connect(t, addressBytes(t.host), t.bindTo ? addressBytes(t.bindTo) : null);
+  if (c.result) return { result: c.result };
+  return { socket: new net.Socket({ fd: c.fd as number, readable: true, writable: true }) };
 }
 
 /** Through the addon when it loads (fast), else with node:net. */

@@ -35,9 +35,9 @@ const CONNECTION: readonly KeywordSpec[] = [
   impl('connect_port', PORT, { note: "defaults to the real server's port" }),
   impl('bindto', IP),
   impl('bind_port', PORT),
-  kw('bind_if', WORD, { note: 'needed for a link-local IPv6 bindto' }),
+  impl('bind_if', WORD, { note: 'SO_BINDTODEVICE; needed for a link-local IPv6 address' }),
   impl('connect_timeout', num(USEC, UINT_USECS), { unit: 'seconds', note: FROM_RS }),
-  kw('fwmark', int(0, UINT_MAX), { note: 'SO_MARK on the check socket' }),
+  impl('fwmark', int(0, UINT_MAX), { note: 'SO_MARK on the check socket' }),
 ];
 
 /**
