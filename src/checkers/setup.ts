@@ -13,11 +13,28 @@ export interface TrackFileRef {
   readonly reverse: boolean;
 }
 
+/** The top-level `SSL { }` block: SSL_GET's client context (files read by the checker process). */
+export interface SslFiles {
+  readonly certificate?: string;
+  readonly key?: string;
+  readonly password?: string;
+  readonly ca?: string;
+}
+
 export interface CheckerSetup {
   readonly lvs: LvsConfig;
   readonly trackFiles: Readonly<Record<string, TrackFileRef>>;
   readonly scriptUser: readonly string[] | undefined;
   readonly scriptSecurity: boolean;
+  readonly ssl?: SslFiles;
+}
+
+function sslFiles(b: ModelBlock | undefined): SslFiles | undefined {
+  if (!b) return undefined;
+  const out: Record<string, string> = {};
+  for (const k of ['certificate', 'key', 'password', 'ca'] as const)
+    if (typeof b[k] === 'string') out[k] = b[k];
+  return out;
 }
 
 export function checkerSetup(root: ModelBlock): CheckerSetup {
@@ -30,6 +47,7 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
     trackFiles,
     scriptUser: v.globals.scriptUser,
     scriptSecurity: v.globals.scriptSecurity,
+    ...(root.SSL ? { ssl: sslFiles(root.SSL as ModelBlock) } : {}),
   };
 }
 

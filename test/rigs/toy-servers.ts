@@ -3,6 +3,8 @@
  * stop and restart each one (inside a lab namespace):
  *   node toy-servers.js http  HOST PORT                     (/ and /vhost, for Host web.example)
  *   node toy-servers.js https HOST PORT CERT KEY SNI_NAME   (refuses other SNI names)
+ *   node toy-servers.js mtls  HOST PORT CERT KEY CLIENT_CA  (wants a client certificate
+ *                                                            CLIENT_CA signed; prints "client CN")
  *   node toy-servers.js tcp   HOST PORT
  *   node toy-servers.js smtp  HOST PORT
  *   node toy-servers.js dns   HOST PORT                     (NOERROR; NXDOMAIN under nx.)
@@ -61,6 +63,26 @@ function main(argv: string[]): void {
               name === sni ? cb(null, ctx) : cb(new Error(`no certificate for '${name}'`)),
           },
           web,
+        )
+        .listen(port, host, ready);
+      return;
+    }
+    case 'mtls': {
+      const [cert, key, clientCa] = rest;
+      https
+        .createServer(
+          {
+            cert: fs.readFileSync(cert as string),
+            key: fs.readFileSync(key as string),
+            ca: fs.readFileSync(clientCa as string),
+            requestCert: true,
+            rejectUnauthorized: true,
+          },
+          (req, res) => {
+            const peerCert = (req.socket as tls.TLSSocket).getPeerCertificate();
+            process.stdout.write(`client ${peerCert.subject?.CN}\n`);
+            web(req, res);
+          },
         )
         .listen(port, host, ready);
       return;

@@ -3,11 +3,15 @@
  * (check_http.c request_template), the status against `status_code` (default
  * 200-299), the body's MD5 against `digest` and the body against `regex`
  * (url-regex.ts). Every url must pass.
- * SSL_GET does not verify the server's certificate (keepalived without `SSL
- * { ca }`), and sends SNI only with `enable_sni` and a virtualhost.
+ * SSL_GET does not verify the server's certificate (neither does keepalived,
+ * whose `SSL { ca }` only loads the CA file), presents the client certificate
+ * of the top-level `SSL { certificate key password }` block when a server
+ * asks for one, and sends SNI only with `enable_sni` and a virtualhost.
  */
 import type * as net from 'node:net';
+import * as fs from 'node:fs';
 import * as tls from 'node:tls';
+import type { SslFiles } from '../setup';
 import type { ModelBlock } from '../../config/validate';
 import { errorText, fail, ok, type Check, type CheckResult } from '../check';
 import type { Target } from '../target';
@@ -29,6 +33,35 @@ export interface HttpOptions {
   readonly virtualhost: string | undefined;
   readonly protocol: '1.0' | '1.0C' | '1.1';
   readonly sni: boolean;
+  /** SSL { }: the client certificate and key, or why they could not be read. */
+  readonly client?: { cert?: Buffer; key?: Buffer; passphrase?: string; ca?: Buffer } | string;
+}
+
+function clientContext(ssl: SslFiles | undefined): HttpOptions['client'] {
+  if (!ssl) return undefined;
+  const read = (what: string, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `SSL ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  };
+  try {
+    const cert = read('certificate', ssl.certificate);
+    const key = read('key', ssl.key);
+    const ca = read('ca', ssl.ca);
+    return {
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      ...(ssl.password !== undefined ? { passphrase: ssl.password } : {}),
+      ...(ca ? { ca } : {}),
+    };
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function regexOf(u: ModelBlock): { regex?: UrlRegex } {
@@ -36,7 +69,11 @@ function regexOf(u: ModelBlock): { regex?: UrlRegex } {
   return regex ? { regex } : {};
 }
 
-export function httpOptions(type: 'HTTP_GET' | 'SSL_GET', o: ModelBlock): HttpOptions {
+export function httpOptions(
+  type: 'HTTP_GET' | 'SSL_GET',
+  o: ModelBlock,
+  ssl?: SslFiles,
+): HttpOptions {
   const urls = ((o.url ?? []) as ModelBlock[]).map((u): UrlSpec => ({
     path: typeof u.path === 'string' ? u.path : '/',
     digests: ((u.digest ?? []) as string[]).map((d) => d.toLowerCase()),
@@ -54,6 +91,7 @@ export function httpOptions(type: 'HTTP_GET' | 'SSL_GET', o: ModelBlock): HttpOp
     virtualhost: typeof o.virtualhost === 'string' ? o.virtualhost : undefined,
     protocol: proto === '1.1' ? '1.1' : proto === '1.0C' ? '1.0C' : '1.0',
     sni: o.enable_sni === true,
+    ...(type === 'SSL_GET' && ssl ? { client: clientContext(ssl) } : {}),
   };
 }
 
@@ -66,13 +104,19 @@ export function requestText(t: Target, o: HttpOptions, url: UrlSpec): string {
   return `GET ${url.path} HTTP/1.${minor}\r\nUser-Agent: KeepAliveClient\r\n${close}Host: ${host}\r\n\r\n`;
 }
 
-function secure(socket: net.Socket, t: Target, servername: string | undefined) {
+function secure(
+  socket: net.Socket,
+  t: Target,
+  servername: string | undefined,
+  client: Exclude<HttpOptions['client'], string>,
+) {
   return new Promise<{ socket: tls.TLSSocket; result?: undefined } | { result: CheckResult }>(
     (resolve) => {
       const s = tls.connect({
         socket,
         rejectUnauthorized: false,
         ...(servername ? { servername } : {}),
+        ...client,
       });
       const timer = setTimeout(() => {
         s.destroy();
@@ -98,7 +142,11 @@ async function fetchUrl(t: Target, o: HttpOptions, url: UrlSpec): Promise<CheckR
   let socket: net.Socket = c.socket;
   if (o.tls) {
     const vhost = url.virtualhost ?? o.virtualhost;
-    const s = await secure(socket, t, o.sni ? vhost : undefined);
+    if (typeof o.client === 'string') {
+      socket.destroy();
+      return fail(o.client);
+    }
+    const s = await secure(socket, t, o.sni ? vhost : undefined, o.client);
     if (s.result) {
       socket.destroy();
       return s.result;

@@ -27,10 +27,12 @@ import type { BlockSpec, KeywordSpec } from './types';
 export const SSL: BlockSpec = {
   name: 'SSL',
   keywords: [
-    kw('password', WORD),
-    kw('ca', WORD, { note: 'CA file' }),
-    kw('certificate', WORD, { note: 'certificate file' }),
-    kw('key', WORD, { note: 'key file' }),
+    impl('password', WORD, { note: "the key's passphrase" }),
+    impl('ca', WORD, {
+      note: 'CA file (loaded; as keepalived, the server certificate is not verified)',
+    }),
+    impl('certificate', WORD, { note: 'client certificate file (PEM), presented when asked' }),
+    impl('key', WORD, { note: 'its key file (PEM)' }),
   ],
 };
 
