@@ -19,10 +19,12 @@ import { ledPatternFor } from '../leds/patterns';
 import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
 import { vrrpConfig } from '../config/vrrp-config';
+import type { ModelBlock } from '../config/validate';
 import { VrrpEngine } from '../vrrp/engine';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
+import { FifoScriptRunner } from './fifo-scripts';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
 import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
@@ -44,6 +46,7 @@ export class Daemon {
   private vrrpKey = '';
   private lvs: LvsRuntime | undefined;
   private sync: LvsSync | undefined;
+  private readonly fifoScripts: FifoScriptRunner;
   private leds: DaemonLeds | undefined;
   private store = { running: null as number | null, attempted: null as number | null };
 
@@ -52,7 +55,9 @@ export class Daemon {
     private readonly log: Logger,
     /** How to start this executable again ([program, script?]): the checker child needs it. */
     private readonly entry: readonly string[] | undefined = undefined,
-  ) {}
+  ) {
+    this.fifoScripts = new FifoScriptRunner(log);
+  }
 
   /** The health checkers' supervisor (its table and change events), when checkers run. */
   get health(): CheckerSupervisor | undefined {
@@ -77,6 +82,7 @@ export class Daemon {
     this.startVrrp(first);
     this.configureSync(first);
     this.startCheckers(first);
+    this.fifoScripts.apply(first.model.global_defs as ModelBlock | undefined);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
@@ -106,6 +112,7 @@ export class Daemon {
     this.store.running = this.store.attempted;
     void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
+    this.fifoScripts.apply(next.model.global_defs as ModelBlock | undefined);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
   }
@@ -119,6 +126,7 @@ export class Daemon {
     await this.lvs?.dispose();
     await this.leds?.dispose();
     await this.control?.dispose();
+    this.fifoScripts.stop();
     if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
     this.log.info(`Stopped halb v${buildInfo().version}`);
   }

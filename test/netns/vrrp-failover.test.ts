@@ -398,6 +398,44 @@ vrrp_instance VI_2 {
     assert.match(reader.output, /INSTANCE "VI_1" MASTER 150\n/);
   });
 
+  it('vrrp_notify_fifo_script: runs the reader with the FIFO as its last argument, stops it at stop', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const fifo = `${lab.dir}/notify.fifo`;
+    const out = `${lab.dir}/read.out`;
+    const script = `${lab.dir}/reader.sh`;
+    const fs = await import('node:fs');
+    fs.writeFileSync(
+      script,
+      `#!/bin/sh\necho "args: $*" > ${out}\nwhile read -r line; do echo "$line" >> ${out}; done < "$1"\n`,
+      { mode: 0o755 },
+    );
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `global_defs {\n    script_user root\n    enable_script_security\n    vrrp_notify_fifo ${fifo}\n    vrrp_notify_fifo_script ${script}\n}\n` +
+        conf(150),
+    );
+    const proc = node.start();
+    await proc.waitFor(`Started FIFO script ${script} ${fifo} as root`, 15000);
+    const text = await until(
+      "the script's copy of the MASTER line",
+      15000,
+      async () => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : ''),
+      (t) => t.includes('INSTANCE "VI_1" MASTER 150'),
+    );
+    assert.match(text, new RegExp(`^args: ${fifo}\n`), 'the FIFO is the last (only) argument');
+    const pids = (await lab.exec('lb1', ['pgrep', '-f', script])).stdout.trim();
+    assert.notEqual(pids, '', 'the script runs');
+    await proc.kill('SIGTERM');
+    await until(
+      'the script stopped with the daemon',
+      10000,
+      async () => (await lab.exec('lb1', ['pgrep', '-f', script])).stdout.trim(),
+      (p) => p === '',
+    );
+  });
+
   it('enable_script_security refuses a script others could change (the instance goes FAULT)', async () => {
     const lab = await Lab.create({ hosts: ['lb1'] });
     labs.push(lab);
