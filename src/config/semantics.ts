@@ -254,6 +254,15 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     );
   }
 
+  for (const k of ['vrrp_iptables', 'vrrp_ipsets'])
+    if (global[k] !== undefined)
+      report(
+        global,
+        k,
+        'warning',
+        "iptables not supported, using nftables instead. Please replace 'vrrp_iptables' and 'vrrp_ipsets' with the 'nftables' config option",
+      );
+
   const groups = (root.virtual_server_group ?? {}) as Blocks;
   for (const vs of (root.virtual_server ?? []) as ModelBlock[]) {
     const args = vs.$args ?? [];

@@ -58,3 +58,20 @@ describe('vrrp_strict', () => {
     );
   });
 });
+
+describe('vrrp_iptables / vrrp_ipsets', () => {
+  it("load with keepalived 2.2.7's warning: nftables is used instead", () => {
+    const d = load('global_defs {\n vrrp_iptables\n vrrp_ipsets\n}\n').diagnostics;
+    assert.deepEqual(
+      d.map((x) => [
+        x.severity,
+        x.pos.line,
+        x.message.startsWith('iptables not supported, using nftables instead'),
+      ]),
+      [
+        ['warning', 2, true],
+        ['warning', 3, true],
+      ],
+    );
+  });
+});

@@ -160,8 +160,10 @@ const NETLINK_BUFS: KeywordSpec[] = [
 ].flatMap((p) => [kw(`${p}_rcv_bufs`, RCV_BUFS), kw(`${p}_rcv_bufs_force`, BOOL)]);
 
 const FIREWALL: KeywordSpec[] = [
-  kw('vrrp_iptables', words(0, 2), { note: '[IN_CHAIN [OUT_CHAIN]]' }),
-  kw('vrrp_ipsets', words(0, 5)),
+  impl('vrrp_iptables', words(0, 2), {
+    note: '[IN_CHAIN [OUT_CHAIN]]: nftables is used instead, as keepalived 2.2.7 built without iptables',
+  }),
+  impl('vrrp_ipsets', words(0, 5), { note: 'nftables sets are used instead' }),
   impl('nftables', OPT_WORD, { note: 'table name, default keepalived' }),
   impl('nftables_priority', int(INT_MIN, INT_MAX), { default: -1 }),
   kw('nftables_ifindex', FLAG),
