@@ -129,6 +129,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},

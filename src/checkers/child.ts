@@ -4,6 +4,7 @@
  * log lines on stderr. It ends when stdin closes (the parent is gone) or on
  * SIGTERM, stopping every check first.
  */
+import { trimSoon } from '../platform/trim';
 import { createLogger } from '../core/log';
 import { Pinger } from './checks/ping';
 import { realClock } from './clock';
@@ -75,6 +76,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
         for (const p of haSuspendProblems(m.setup.lvs)) log.error(p);
         resuspend();
         engine.apply(m.setup, m.known);
+        trimSoon();
         if (!addresses && usesHaSuspend(m.setup.lvs)) {
           addresses = new LocalAddresses(
             (a) => {

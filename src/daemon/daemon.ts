@@ -25,6 +25,7 @@ import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
 import { FifoScriptRunner } from './fifo-scripts';
+import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
 import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
@@ -87,6 +88,7 @@ export class Daemon {
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
+    trimSoon((kb) => this.log.detail(`gave back ${kb} kB of start-up executable pages`));
     // A save (the console, halb config) that came while we were starting found
     // no control socket to reload through: pick it up now.
     const now = headerGenerationOf(this.opts.configFile);
@@ -115,6 +117,7 @@ export class Daemon {
     this.fifoScripts.apply(next.model.global_defs as ModelBlock | undefined);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
+    trimSoon();
   }
 
   async stop(): Promise<void> {

@@ -11,6 +11,8 @@ export type RecvCallback = (
 
 export interface HalbSys {
   ifNameToIndex(name: string): number;
+  /** MADV_DONTNEED on path's read-only, unmodified mappings; the kB that were mapped there. */
+  trimMappings(path: string): number;
   uname(): { sysname: string; release: string; machine: string };
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;

@@ -7,6 +7,7 @@
  * reboots the box. Its view (children, restarts, watchdog) is written to
  * RUNTIME/supervisor.json for `halb status`.
  */
+import { trimSoon } from '../platform/trim';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -115,6 +116,7 @@ export class Supervisor {
     }
     for (const c of this.children) this.spawn(c);
     this.feeder?.start();
+    trimSoon();
     this.writeView();
     this.viewTimer = setInterval(() => this.writeView(), 1000);
   }

@@ -1,0 +1,34 @@
+/**
+ * Gives back the executable's pages this process mapped while starting (or
+ * reloading) and does not use since: native/halb_trim.c says how and why.
+ * Each Node process of the runtime maps tens of MB of the executable's text
+ * and read-only data at start; the working set is a few MB. Runs shortly
+ * after the burst and once more when the first garbage collections and lazy
+ * compilations are over. Never fails the caller: without the addon nothing happens.
+ */
+import * as fs from 'node:fs';
+import { halbSys } from './halb-sys';
+
+const DELAYS_MS = [2000, 20000];
+let pending = 0;
+
+function trimNow(): number {
+  try {
+    return halbSys().trimMappings(fs.realpathSync(process.execPath));
+  } catch {
+    return 0;
+  }
+}
+
+/** Trims twice in the next 20 s (once if it is already scheduled). */
+export function trimSoon(report?: (kb: number) => void): void {
+  if (pending > 0) return;
+  for (const ms of DELAYS_MS) {
+    pending++;
+    setTimeout(() => {
+      pending--;
+      const kb = trimNow();
+      report?.(kb);
+    }, ms).unref();
+  }
+}
