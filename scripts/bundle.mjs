@@ -52,7 +52,13 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: false,
+  // Whitespace and syntax minified (names kept for stack traces), and ASCII
+  // only: V8 keeps the whole source in every process's heap, two bytes per
+  // character as soon as one character is not Latin-1.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: false,
+  charset: 'ascii',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
@@ -65,3 +71,15 @@ await esbuild.build({
   },
   plugins: [nativeAddons],
 });
+
+// One character above U+00FF (a regex literal esbuild cannot escape) would
+// double the source's size in every process's heap: refuse the bundle.
+const text = readFileSync(out, 'utf8');
+const wide = text.search(/[^\u0000-\u00ff]/u);
+if (wide >= 0) {
+  const line = text.slice(0, wide).split('\n').length;
+  console.error(
+    `bundle: ${out}:${line}: character U+${text.codePointAt(wide).toString(16).toUpperCase()} is not Latin-1; V8 would hold the whole source as UTF-16 (escape it in the source)`,
+  );
+  process.exit(1);
+}
