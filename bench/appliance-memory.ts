@@ -84,7 +84,10 @@ async function settledMemory(pid: number): Promise<{
   return { ...worst!, samplesPssKb };
 }
 
-async function halb(withChecks: boolean): Promise<{ total: object; processes: PerProcess[] }> {
+async function halb(
+  withChecks: boolean,
+  trim = true,
+): Promise<{ total: object; processes: PerProcess[] }> {
   const lab = await Lab.create({ hosts: ['lb', 'rs'] });
   try {
     const ports = JSON.stringify(RS_PORTS);
@@ -103,7 +106,13 @@ async function halb(withChecks: boolean): Promise<{ total: object; processes: Pe
     const proc = lab.spawn(
       'lb',
       [binaryPath('x64'), 'run', '-f', a.conf, '--runtime-dir', a.runtime, '--board', boardFile],
-      { env: { ...process.env, HALB_ADDON_DIR: path.join(lab.dir, 'addons') } },
+      {
+        env: {
+          ...process.env,
+          HALB_ADDON_DIR: path.join(lab.dir, 'addons'),
+          ...(trim ? {} : { HALB_TRIM: '0' }),
+        },
+      },
     );
     await until(
       `${INSTANCES} masters`,
@@ -138,6 +147,8 @@ runBench(async () => {
   const results = {
     halbWholeRuntime: await halb(true),
     halbVrrpOnly: await halb(false),
+    /** What platform/trim.ts saves: the whole runtime again with it off. */
+    halbWholeRuntimeNoTrim: await halb(true, false),
     keepalivedVrrpOnly: await keepalived(),
   };
   for (const [k, v] of Object.entries(results))

@@ -5,6 +5,7 @@
  * and read-only data at start; the working set is a few MB. Runs shortly
  * after the burst and once more when the first garbage collections and lazy
  * compilations are over. Never fails the caller: without the addon nothing happens.
+ * HALB_TRIM=0 turns it off, to measure what it saves (bench/appliance-memory).
  */
 import * as fs from 'node:fs';
 import { halbSys } from './halb-sys';
@@ -13,6 +14,7 @@ const DELAYS_MS = [2000, 20000];
 let pending = 0;
 
 function trimNow(): number {
+  if (process.env.HALB_TRIM === '0') return 0;
   try {
     return halbSys().trimMappings(fs.realpathSync(process.execPath));
   } catch {
