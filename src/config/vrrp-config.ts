@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import { argv, bool, flag, lines, num, option, str, weighted, words } from './access';
-import type { ModelBlock } from './validate';
+import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
 
@@ -164,6 +164,18 @@ export interface VrrpConfig {
 
 type Blocks = Record<string, ModelBlock>;
 
+/**
+ * unicast_src_ip and mcast_src_ip are one setting in keepalived (the adverts'
+ * source, unicast or multicast): the one written last wins.
+ */
+function advertSource(vi: ModelBlock): string | undefined {
+  const u = str(vi, 'unicast_src_ip');
+  const m = str(vi, 'mcast_src_ip');
+  if (u === undefined || m === undefined) return u ?? m;
+  const line = (k: string): number => positionOf(vi, k)?.line ?? 0;
+  return line('mcast_src_ip') > line('unicast_src_ip') ? m : u;
+}
+
 export function parseVip(line: readonly string[], defaultDev: string | undefined): Vip | undefined {
   const [addr, prefixText] = (line[0] as string).split('/');
   const family = net.isIP(addr ?? '');
@@ -318,7 +330,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       excludedVips: vipLines('virtual_ipaddress_excluded').map(onDefaultDev),
       virtualRoutes: parsed(lines(vi, 'virtual_routes'), parseRoute),
       virtualRules: parsed(lines(vi, 'virtual_rules'), parseRule),
-      unicastSrc: str(vi, 'unicast_src_ip'),
+      unicastSrc: advertSource(vi),
       unicastPeers: lines(vi, 'unicast_peer').map((l) => {
         const min = option(l, 'min_ttl');
         const max = option(l, 'max_ttl');

@@ -11,11 +11,12 @@
  * service, unless -I (keepalived's --dont-release-ipvs) says to leave it.
  * lvs_flush flushes the table before the first pass (adopted services lose
  * their connections too, as keepalived's flush does); lvs_flush_on_stop
- * flushes it at stop, which is what halb's stop does anyway.
+ * flushes it at stop, which is what halb's stop does anyway. lvs_timeouts
+ * are set before the table and put back at stop (ipvs/timeouts.ts).
  */
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
-import { flag } from '../config/access';
+import { flag, words } from '../config/access';
 import type { Logger } from '../core/log';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
@@ -23,6 +24,9 @@ import { IpvsClient, type IpvsKernel, type ListedTable } from '../ipvs/client';
 import { enableForwarding, natFamilies } from '../ipvs/ip-forwarding';
 import { dropIpv6Redirects, NO_REDIRECTS_TABLE } from '../ipvs/ipv6-redirects';
 import { IpvsReconciler } from '../ipvs/reconciler';
+import { timeoutsOf } from '../ipvs/globals';
+import { TimeoutKeeper } from '../ipvs/timeouts';
+import type { Timeouts } from '../ipvs/types';
 import { LvsNotifier } from './lvs-notify';
 import type { HealthTable } from '../lvs/health';
 
@@ -50,9 +54,13 @@ export class LvsRuntime {
   private flushAtStart: boolean | undefined;
 
   private readonly notifier: LvsNotifier;
+  /** global_defs lvs_timeouts of the config in force. */
+  private timeouts: Timeouts | undefined;
+  private readonly timeoutKeeper: TimeoutKeeper;
 
   constructor(private readonly o: LvsRuntimeOptions) {
     this.notifier = new LvsNotifier(o.log);
+    this.timeoutKeeper = new TimeoutKeeper((m) => o.log.error(m));
   }
 
   get health(): CheckerSupervisor | undefined {
@@ -84,7 +92,9 @@ export class LvsRuntime {
   /** Start or reload: the checkers keep unchanged checks, the table follows the new config. */
   apply(model: ModelBlock): void {
     const setup = checkerSetup(model);
-    this.flushAtStart ??= flag(model.global_defs as ModelBlock | undefined, 'lvs_flush');
+    const globals = model.global_defs as ModelBlock | undefined;
+    this.flushAtStart ??= flag(globals, 'lvs_flush');
+    this.timeouts = timeoutsOf(words(globals, 'lvs_timeouts'));
     this.lvs = setup.lvs;
     this.notifier.configure(model.global_defs as ModelBlock | undefined);
     if (!this.checkers) {
@@ -162,9 +172,13 @@ export class LvsRuntime {
     const checkers = this.checkers;
     if (!lvs || !checkers) return;
     this.notifier.update(lvs, checkers.table);
-    void this.openKernel().then((k) => {
-      if (!k || !this.reconciler) return;
-      this.reconciler
+    const timeouts = this.timeouts;
+    void this.openKernel().then(async (k) => {
+      const reconciler = this.reconciler;
+      if (!k || !reconciler) return;
+      // Before the table, as keepalived's checker sets them at its start and reload.
+      await this.timeoutKeeper.want(k, timeouts);
+      reconciler
         .update(lvs, checkers.table)
         .then(() => this.list(k))
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
@@ -187,6 +201,7 @@ export class LvsRuntime {
       await this.reconciler
         .update({ ...this.lvs, virtualServers: [] }, new Map())
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));
+    if (k) await this.timeoutKeeper.restore(k);
     this.kernelReady = undefined;
     k?.dispose();
   }

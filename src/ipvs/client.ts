@@ -49,6 +49,9 @@ export interface IpvsKernel {
   apply(ops: readonly IpvsOp[]): Promise<ApplyResult>;
   /** Removes every service and destination (ipvsadm -C). */
   flush(): Promise<void>;
+  /** tcp, tcpfin and udp timeouts (ipvsadm --set). */
+  timeouts(): Promise<Timeouts>;
+  setTimeouts(t: Timeouts): Promise<void>;
   dispose(): void;
 }
 

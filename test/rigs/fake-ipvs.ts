@@ -13,6 +13,7 @@ import {
   type IpvsDest,
   type IpvsService,
   type ServiceStatus,
+  type Timeouts,
 } from '../../src/ipvs/types';
 
 const ERRNO = { ENOENT: 2, ESRCH: 3, EEXIST: 17 } as const;
@@ -73,6 +74,22 @@ export class FakeIpvs implements IpvsKernel {
       ops,
       ops.map((o) => this.one(o)),
     );
+  }
+
+  /** The kernel's defaults; a set's zero leaves one as it is. */
+  timeoutValues: Timeouts = { tcpS: 900, tcpFinS: 120, udpS: 300 };
+  timeoutSets = 0;
+  async timeouts(): Promise<Timeouts> {
+    return this.timeoutValues;
+  }
+  async setTimeouts(t: Timeouts): Promise<void> {
+    this.timeoutSets++;
+    const v = this.timeoutValues;
+    this.timeoutValues = {
+      tcpS: t.tcpS || v.tcpS,
+      tcpFinS: t.tcpFinS || v.tcpFinS,
+      udpS: t.udpS || v.udpS,
+    };
   }
 
   flushes = 0;

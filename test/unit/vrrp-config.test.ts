@@ -19,6 +19,18 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it("takes mcast_src_ip as the adverts' source, as unicast_src_ip; the one written last wins", () => {
+    const inst = (lines: string) =>
+      fromText(
+        `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${lines}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!.unicastSrc;
+    assert.equal(inst(''), undefined);
+    assert.equal(inst('  mcast_src_ip 192.0.2.2\n'), '192.0.2.2');
+    assert.equal(inst('  unicast_src_ip 192.0.2.3\n'), '192.0.2.3');
+    assert.equal(inst('  unicast_src_ip 192.0.2.3\n  mcast_src_ip 192.0.2.2\n'), '192.0.2.2');
+    assert.equal(inst('  mcast_src_ip 192.0.2.2\n  unicast_src_ip 192.0.2.3\n'), '192.0.2.3');
+  });
+
   it("reads keepalived's own sample with every default filled", () => {
     const c = vrrpConfig(loadConfig(path.join(SAMPLES, 'keepalived.conf.vrrp')).model);
     const vi1 = c.instances.find((i) => i.name === 'VI_1')!;

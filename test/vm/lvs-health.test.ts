@@ -4,12 +4,15 @@
  * servers in namespaces) and programs them through generic netlink; stopping
  * one takes it out of the table after its check fails, restarting it puts it
  * back; inhibit_on_failure keeps a failed server at weight 0. Debian's
- * ipvsadm (on a test-only data disk) reads the table.
+ * ipvsadm (on a test-only data disk) reads the table. lvs_timeouts through a
+ * start, reloads and the stop give the kernel the same timeouts as keepalived
+ * 2.2.7 in the same guest.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { until } from '../rigs/appliance';
-import { IPVSADM, toolsDisk, type ToolsDisk } from '../rigs/ipvs-tools';
+import { SUPERVISOR_PID } from '../rigs/guest-daemons';
+import { IPVSADM, KEEPALIVED, toolsDisk, type ToolsDisk } from '../rigs/ipvs-tools';
 import { Lab } from '../rigs/netns-lab';
 import type { Proc } from '../rigs/process';
 import { Vm } from '../rigs/vm';
@@ -123,5 +126,53 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
       (x) => x.includes(`${rs('rs2')}:80`) && !x.includes('192.0.2.150:80'),
     );
     assert.match(t, /TCP {2}192\.0\.2\.100:80 rr/);
+  });
+
+  it('lvs_timeouts: set at start and reload, the earlier values back without them and at stop, as keepalived 2.2.7', async () => {
+    const timeouts = async (): Promise<string> => {
+      const r = await vm.run(`${IPVSADM} -L --timeout`);
+      return /Timeout \(tcp tcpfin udp\): (\d+ \d+ \d+)/.exec(r.output)?.[1] ?? r.output;
+    };
+    const GIVEN = '7200 30 60';
+    const EARLIER = '800 100 250'; // someone's settings before: put back, not the kernel's defaults
+    const prep = await vm.run(
+      `${IPVSADM} --set 800 100 250 && cp /etc/keepalived/keepalived.conf /tmp/b.conf && ` +
+        `{ printf 'global_defs {\\n    lvs_timeouts tcp 7200 tcpfin 30 udp 60\\n}\\n'; cat /tmp/b.conf; } > /tmp/a.conf && echo ok`,
+    );
+    assert.equal(prep.code, 0, prep.output);
+    assert.equal(await timeouts(), EARLIER);
+    const reach = (what: string, want: string): Promise<string> =>
+      until(what, 60000, timeouts, (t) => t === want);
+
+    // halb: a start with them (the supervisor restarts a killed daemon), a
+    // reload without, a reload with, the stop.
+    await vm.run(
+      `cp /tmp/a.conf /etc/keepalived/keepalived.conf && sup=${SUPERVISOR_PID} && ` +
+        `for p in $(pidof halb); do [ "$(cut -d' ' -f4 /proc/$p/stat)" = "$sup" ] && kill -9 $p; done; echo ok`,
+    );
+    await reach('halb: set at start', GIVEN);
+    await vm.run(`cp /tmp/b.conf /etc/keepalived/keepalived.conf && kill -HUP ${SUPERVISOR_PID}`);
+    await reach('halb: the earlier values after a reload without lvs_timeouts', EARLIER);
+    await vm.run(`cp /tmp/a.conf /etc/keepalived/keepalived.conf && kill -HUP ${SUPERVISOR_PID}`);
+    await reach('halb: set again by a reload', GIVEN);
+    await vm.run(`touch /run/halb-maintenance && kill -TERM ${SUPERVISOR_PID}`);
+    await vm.waitFor('halb-init: halb exited with status 0', 60000);
+    assert.equal(await timeouts(), EARLIER, 'halb: the earlier values after the stop');
+
+    // keepalived 2.2.7's checker, the same steps.
+    const k = await vm.run(
+      `cp /tmp/a.conf /tmp/ka.conf && (${KEEPALIVED} -n -l -C -f /tmp/ka.conf -p /run/k.pid -c /run/kc.pid > /tmp/keepalived.log 2>&1 &) && echo started`,
+    );
+    assert.equal(k.code, 0, k.output);
+    await reach('keepalived: set at start', GIVEN);
+    await vm.run('cp /tmp/b.conf /tmp/ka.conf && kill -HUP $(cat /run/k.pid)');
+    await reach('keepalived: after a reload without lvs_timeouts', EARLIER);
+    await vm.run('cp /tmp/a.conf /tmp/ka.conf && kill -HUP $(cat /run/k.pid)');
+    await reach('keepalived: set again by a reload', GIVEN);
+    await vm.run(
+      'kill -TERM $(cat /run/k.pid); while [ -e /run/k.pid ]; do sleep 0.2; done',
+      60000,
+    );
+    assert.equal(await timeouts(), EARLIER, 'keepalived: the earlier values after the stop');
   });
 });

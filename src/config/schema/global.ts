@@ -145,7 +145,7 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   kw('default_interface', WORD, { default: 'eth0' }),
   kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true })),
   kw('disable_local_igmp', FLAG),
-  kw('vmac_prefix', WORD, { default: 'vrrp' }),
+  impl('vmac_prefix', WORD, { default: 'vrrp' }),
   kw('vmac_addr_prefix', WORD),
   kw('vrrp_rx_bufs_policy', words(1), { note: 'MTU|ADVERT|SIZE' }),
   kw('vrrp_rx_bufs_multiplier', int(1, UINT_MAX), { default: 3 }),
@@ -174,10 +174,10 @@ const FIREWALL: KeywordSpec[] = [
 ];
 
 const LVS: KeywordSpec[] = [
-  kw('lvs_flush', FLAG),
+  impl('lvs_flush', FLAG),
   LVS_FLUSH_ON_STOP,
   alias('lvs_flush_onstop', LVS_FLUSH_ON_STOP),
-  kw('lvs_timeouts', words(2, 6), { note: '[tcp S] [tcpfin S] [udp S], S in 0..2678400' }),
+  impl('lvs_timeouts', words(2, 6), { note: '[tcp S] [tcpfin S] [udp S], S in 0..2678400' }),
   impl('lvs_sync_daemon', words(1), {
     note: 'IF [inst VI] [id N] [maxlen N] [port N] [ttl N] [group IP]',
   }),

@@ -65,7 +65,7 @@ export const REAL_SERVER: BlockSpec = {
   name: 'real_server',
   keywords: [
     impl('weight', int(0, INT_MAX), { default: 1 }),
-    kw('lvs_method', FORWARDING, {
+    impl('lvs_method', FORWARDING, {
       note: `defaults to the virtual server's lb_kind; ${FORWARDING_NOTE}`,
     }),
     impl('uthreshold', int(0, UINT_MAX)),
@@ -83,21 +83,21 @@ export const REAL_SERVER: BlockSpec = {
 };
 
 const SCHEDULER_FLAGS: KeywordSpec[] = [
-  kw('ops', FLAG, { note: 'one-packet scheduling' }),
+  impl('ops', FLAG, { note: 'one-packet scheduling' }),
   kw('hashed', FLAG, { noop: true }),
-  kw('flag-1', FLAG),
-  kw('flag-2', FLAG),
-  kw('flag-3', FLAG),
-  kw('sh-port', FLAG, { note: 'sh scheduler only' }),
-  kw('sh-fallback', FLAG, { note: 'sh scheduler only' }),
-  kw('mh-port', FLAG, { note: 'mh scheduler only' }),
-  kw('mh-fallback', FLAG, { note: 'mh scheduler only' }),
+  impl('flag-1', FLAG),
+  impl('flag-2', FLAG),
+  impl('flag-3', FLAG),
+  impl('sh-port', FLAG, { note: 'sh scheduler only' }),
+  impl('sh-fallback', FLAG, { note: 'sh scheduler only' }),
+  impl('mh-port', FLAG, { note: 'mh scheduler only' }),
+  impl('mh-fallback', FLAG, { note: 'mh scheduler only' }),
 ];
 
 export const VIRTUAL_SERVER: BlockSpec = {
   name: 'virtual_server',
   keywords: [
-    kw('ip_family', oneOf(['inet', 'inet6'])),
+    impl('ip_family', oneOf(['inet', 'inet6'])),
     LB_ALGO,
     alias('lvs_sched', LB_ALGO),
     ...SCHEDULER_FLAGS,
@@ -126,14 +126,17 @@ export const VIRTUAL_SERVER: BlockSpec = {
     kw('snmp_name', WORD),
     impl('sorry_server', SERVER, { note: 'IP [PORT]' }),
     impl('sorry_server_inhibit', FLAG),
-    kw('sorry_server_lvs_method', FORWARDING, { note: FORWARDING_NOTE }),
+    impl('sorry_server_lvs_method', FORWARDING, { note: FORWARDING_NOTE }),
     sub('real_server', SERVER, REAL_SERVER, { repeatable: true, implemented: true }),
   ],
 };
 
 /** The root-level keywords the checker parser installs, with their headers. */
 export const LVS_ROOT_KEYWORDS: readonly KeywordSpec[] = [
-  sub('SSL', FLAG, SSL, { note: 'client context for SSL_GET; generated when absent' }),
+  sub('SSL', FLAG, SSL, {
+    implemented: true,
+    note: 'client context for SSL_GET; generated when absent',
+  }),
   kw('virtual_server_group', WORD, {
     body: { kind: 'lines', line: 'vsg_entry' },
     repeatable: true,

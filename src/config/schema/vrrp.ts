@@ -59,7 +59,7 @@ const IDENTITY: KeywordSpec[] = [
   impl('version', int(2, 3), { note: 'defaults to global vrrp_version (2); IPv6 is always 3' }),
   impl('unicast_src_ip', IP),
   lines('unicast_peer', 'unicast_peer', { implemented: true }),
-  kw('mcast_src_ip', IP),
+  impl('mcast_src_ip', IP),
   kw('mcast_dst_ip', IP),
   kw('unicast_ttl', int(0, 255), { default: 255 }),
   kw('check_unicast_src', FLAG),
