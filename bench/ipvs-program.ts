@@ -39,7 +39,7 @@ const KEEPALIVED_UNTIL_DUMP =
   `${KEEPALIVED} -n -l -G -d -C -f /data/cases/big.conf -p /tmp/ka.pid -c /tmp/kc.pid >/tmp/ka.fifo 2>&1 & ` +
   `exec 3</tmp/ka.fifo; ` +
   `while read -r line <&3; do case "$line" in *"LVS Topology"*) break;; esac; done; ` +
-  `read t1 _ </proc/uptime; cat <&3 >/dev/null & exec 3<&-; ` +
+  `read t1 _ </proc/uptime; cat <&3 >/dev/null 2>&1 & exec 3<&-; ` +
   `echo "@@at-dump $(${IPVSADM} -Ln | grep -c -- '->')"`;
 
 runBench(async () => {
