@@ -33,6 +33,8 @@ export interface VrrpGlobals {
   /** vrrp_priority (nice) and vrrp_rt_priority (SCHED_RR 1..99) for the VRRP process. */
   readonly nice: number | undefined;
   readonly rtPriority: number | undefined;
+  /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
+  readonly startupDelayMs: number;
 }
 
 /** garp_group: its own pacing for the interfaces it names. */
@@ -108,6 +110,8 @@ export interface VrrpInstanceConfig {
   }[];
   readonly nopreempt: boolean;
   readonly preemptDelayS: number;
+  /** down_timer_adverts (global vrrp_down_timer_adverts): adverts missed before MASTER; 3 in the RFC. */
+  readonly downTimerAdverts: number;
   readonly accept: boolean;
   readonly auth: { readonly type: 'PASS'; readonly password: string } | undefined;
   readonly trackInterfaces: readonly Tracked[];
@@ -270,6 +274,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     ),
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
+    startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
   };
 }
 
@@ -342,6 +347,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       }),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
+      downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,
       accept: acceptMode(vi, strict, version, priority),
       auth:
         // AH is not implemented (warned about at load): such an instance runs

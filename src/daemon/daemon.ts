@@ -51,6 +51,9 @@ export class Daemon {
   private leds: DaemonLeds | undefined;
   private store = { running: null as number | null, attempted: null as number | null };
 
+  /** performance.now() at the daemon's creation: vrrp_startup_delay counts from it. */
+  private readonly startedAtMs = performance.now();
+
   constructor(
     private readonly opts: RunOptions,
     private readonly log: Logger,
@@ -196,7 +199,7 @@ export class Daemon {
     const blocked = this.announceBlocked(cfg.instances.length);
     this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
     if (cfg.instances.length === 0 || blocked) return;
-    this.vrrp = new VrrpEngine(cfg, this.log);
+    this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
     this.vrrp.onTransition((name) => void this.sync?.transition(name));
     this.vrrp.start();
   }

@@ -52,6 +52,8 @@ export class VrrpEngine {
   private readonly deadlines = new Deadlines(this.clock);
   private readonly scripts = new Map<string, ScriptTracker>();
   private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
+  /** vrrp_startup_delay's end on this.clock (0: none, or already over at start). */
+  private startDelayUntil = 0;
 
   /** Global settings change only with a full restart of the engine (see reconfigure). */
   private readonly policy: ScriptPolicy;
@@ -59,6 +61,8 @@ export class VrrpEngine {
   constructor(
     private cfg: VrrpConfig,
     private readonly log: Logger,
+    /** When the daemon started, on performance.now()'s clock (vrrp_startup_delay counts from it). */
+    private readonly daemonStartedAt?: number,
   ) {
     this.policy = new ScriptPolicy(cfg.globals, log);
   }
@@ -76,6 +80,18 @@ export class VrrpEngine {
 
   start(): void {
     this.applyScheduling();
+    // vrrp_startup_delay counts from the daemon's start: an engine a reload
+    // starts later is delayed only by what is left of it (keepalived sets it
+    // once, at the VRRP process's start).
+    const delay = this.cfg.globals.startupDelayMs;
+    const until = delay > 0 ? (this.daemonStartedAt ?? this.clock()) + delay : 0;
+    if (until > this.clock()) {
+      this.startDelayUntil = until;
+      const left = until - this.clock();
+      // keepalived's line, with the configured delay; an engine a reload started says what is left.
+      const s = left > delay - 100 ? delay / 1000 : Math.round(left / 100) / 10;
+      this.log.info(`Delaying startup for ${s} seconds`);
+    }
     try {
       this.addresses.prepare();
       this.packets.prepare();
@@ -345,6 +361,7 @@ export class VrrpEngine {
       log: this.log,
       now: this.clock,
       deadlines: this.deadlines,
+      startDelayUntil: this.startDelayUntil,
       ifindex: facts.index,
       primaryAddress: primary,
       group,

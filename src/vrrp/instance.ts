@@ -53,6 +53,8 @@ export interface InstanceDeps {
   readonly firewall?: VipFirewall;
   /** Script security for notify scripts: spawn options, or undefined when refused. */
   readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
+  /** vrrp_startup_delay's end on the now() clock (0 or absent: none). */
+  readonly startDelayUntil?: number;
 }
 
 /** Both pieces of work done, whatever their outcome. */
@@ -101,7 +103,8 @@ export class VrrpInstance implements DeadlineOwner {
       nopreempt: cfg.nopreempt,
       preemptDelayMs: cfg.preemptDelayS * 1000,
       primaryAddress: cfg.unicastSrc ?? deps.primaryAddress,
-      downTimerAdverts: 3,
+      downTimerAdverts: cfg.downTimerAdverts,
+      startDelayUntil: deps.startDelayUntil ?? 0,
     };
     this.m = initialMachine(this.params);
     this.dsts = cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [deps.group];

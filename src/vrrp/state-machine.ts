@@ -20,6 +20,11 @@ export interface InstanceParams {
   readonly primaryAddress: string;
   /** keepalived down_timer_adverts (3 in the RFC). */
   readonly downTimerAdverts: number;
+  /**
+   * vrrp_startup_delay: until this time (on the same clock) a BACKUP's
+   * Master_Down_Timer counts from it, not from now, as keepalived does; 0: none.
+   */
+  readonly startDelayUntil?: number;
 }
 
 export interface Machine {
@@ -99,6 +104,12 @@ export function masterDownMs(
   return p.downTimerAdverts * m.masterAdvertIntervalCs * 10 + skewMs(p, m);
 }
 
+/** Where a BACKUP's Master_Down_Timer starts: now, or the end of vrrp_startup_delay. */
+function downFrom(p: InstanceParams, now: number): number {
+  const until = p.startDelayUntil ?? 0;
+  return until > now ? until : now;
+}
+
 /** The earliest of the machine's deadlines (runs per received advert: no allocation). */
 export function nextDeadline(m: Machine): number | null {
   let d: number | null = m.masterDownAt;
@@ -168,7 +179,10 @@ function to(
         extra.masterAdvertIntervalCs ??
         (m.state === 'master' ? p.advertIntervalCs : m.masterAdvertIntervalCs),
     };
-    machine = { ...reset, masterDownAt: extra.masterDownAt ?? now + masterDownMs(p, reset) };
+    machine = {
+      ...reset,
+      masterDownAt: extra.masterDownAt ?? downFrom(p, now) + masterDownMs(p, reset),
+    };
   } else {
     machine = { ...base, advertAt: null, masterDownAt: null, preemptAt: null, masterAddress: null };
   }
@@ -234,7 +248,7 @@ function restart(
     state: m.state,
     effectivePriority: m.effectivePriority,
     masterAdvertIntervalCs: learned,
-    masterDownAt: now + downMs,
+    masterDownAt: downFrom(p, now) + downMs,
     advertAt: m.advertAt,
     preemptAt,
     masterAddress: e.from,

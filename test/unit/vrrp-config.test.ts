@@ -19,6 +19,24 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('reads vrrp_startup_delay and down_timer_adverts (the instance over the global, 3 by default)', () => {
+    const c = fromText(
+      `global_defs {\n  vrrp_startup_delay 5.5\n  vrrp_down_timer_adverts 4\n}\n` +
+        `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n` +
+        `vrrp_instance B {\n  interface eth0\n  virtual_router_id 2\n  down_timer_adverts 6\n  virtual_ipaddress {\n    192.0.2.11\n  }\n}\n`,
+    );
+    assert.equal(c.globals.startupDelayMs, 5500);
+    assert.deepEqual(
+      c.instances.map((i) => i.downTimerAdverts),
+      [4, 6],
+    );
+    const plain = fromText(
+      `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+    );
+    assert.equal(plain.globals.startupDelayMs, 0);
+    assert.equal(plain.instances[0]!.downTimerAdverts, 3);
+  });
+
   it("takes mcast_src_ip as the adverts' source, as unicast_src_ip; the one written last wins", () => {
     const inst = (lines: string) =>
       fromText(

@@ -76,6 +76,38 @@ describe('VRRP timers', () => {
 });
 
 describe('VRRP state machine', () => {
+  it('vrrp_startup_delay: the master-down timer counts from the end of the delay, adverts in it restart it from there', () => {
+    const p = { ...P, startDelayUntil: 5000 };
+    const c = new Clock(p).send({ type: 'startup' });
+    assert.equal(c.m.masterDownAt, 5000 + 3609.375);
+    c.until(2000).advert('192.0.2.12', 200); // a master heard within the delay
+    assert.equal(c.m.masterDownAt, 5000 + 3609.375);
+    c.until(8609);
+    assert.equal(c.m.state, 'backup');
+    c.until(8610);
+    assert.equal(
+      c.m.state,
+      'master',
+      'silent master: MASTER one master-down interval after the delay',
+    );
+    // Past the delay nothing changes: the same instance back in BACKUP counts from now.
+    c.until(9000).advert('192.0.2.12', 200);
+    assert.equal(c.m.state, 'backup');
+    assert.equal(c.m.masterDownAt, 9000 + 3609.375);
+    // No delay: from now, as before.
+    assert.equal(new Clock(P).send({ type: 'startup' }).m.masterDownAt, 3609.375);
+  });
+
+  it('down_timer_adverts: the adverts a backup misses before it takes over', () => {
+    const c = new Clock({ ...P, downTimerAdverts: 5 }).send({ type: 'startup' });
+    c.until(1000).advert('192.0.2.12', 200);
+    assert.equal(c.m.masterDownAt, 1000 + 5000 + 609.375);
+    c.until(6609);
+    assert.equal(c.m.state, 'backup');
+    c.until(6610);
+    assert.equal(c.m.state, 'master');
+  });
+
   it('starts in BACKUP and becomes MASTER after exactly the master-down interval', () => {
     const c = new Clock(P).send({ type: 'startup' });
     assert.equal(c.m.state, 'backup');

@@ -115,7 +115,7 @@ const GARP_AND_TIMERS: KeywordSpec[] = [
   kw('garp_lower_prio_repeat', int(0, INT_MAX), { note: G }),
   GARP_EXTRA_IF,
   alias('vmac_garp_intvl', GARP_EXTRA_IF),
-  kw('down_timer_adverts', int(1, 100), { default: 3 }),
+  impl('down_timer_adverts', int(1, 100), { default: 3 }),
   kw('lower_prio_no_advert', BOOL),
   kw('higher_prio_send_advert', BOOL),
 ];
