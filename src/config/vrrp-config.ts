@@ -108,6 +108,11 @@ export interface VrrpInstanceConfig {
     readonly minTtl?: number;
     readonly maxTtl?: number;
   }[];
+  /**
+   * check_unicast_src (or global vrrp_check_unicast_src): a unicast advert must
+   * come from a unicast_peer, with a TTL in that peer's min_ttl..max_ttl.
+   */
+  readonly checkUnicastSrc: boolean;
   readonly nopreempt: boolean;
   readonly preemptDelayS: number;
   /** down_timer_adverts (global vrrp_down_timer_adverts): adverts missed before MASTER; 3 in the RFC. */
@@ -345,6 +350,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
           ...(max ? { maxTtl: Number(max) } : {}),
         };
       }),
+      checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,

@@ -136,7 +136,8 @@ export class VrrpInstance implements DeadlineOwner {
   }
 
   /** The last advert that passed the checks: a master repeats the same bytes. */
-  private lastGood: { src: string; dst: string; payload: Buffer; advert: Advert } | undefined;
+  private lastGood:
+    { src: string; dst: string; hopLimit: number; payload: Buffer; advert: Advert } | undefined;
 
   /**
    * The receive checks, or their earlier verdict when the packet repeats the
@@ -146,7 +147,10 @@ export class VrrpInstance implements DeadlineOwner {
   private accepted(p: ReceivedPacket): Advert | undefined {
     const unicast = this.cfg.unicastPeers.length > 0;
     const last = this.lastGood;
-    const ttlOk = unicast || p.hopLimit === -1 || p.hopLimit === 255;
+    // Unicast: any TTL, unless check_unicast_src bounds it (then it must repeat too).
+    const ttlOk = unicast
+      ? !this.cfg.checkUnicastSrc || p.hopLimit === last?.hopLimit
+      : p.hopLimit === -1 || p.hopLimit === 255;
     if (
       ttlOk &&
       last &&
@@ -164,6 +168,7 @@ export class VrrpInstance implements DeadlineOwner {
     this.lastGood = {
       src: p.src,
       dst: p.dst,
+      hopLimit: p.hopLimit,
       payload: Buffer.from(p.payload),
       advert: checked.advert,
     };

@@ -4,6 +4,7 @@
  * are counted per instance. Pure apart from the counters it is given.
  */
 import type { VrrpInstanceConfig } from '../config/vrrp-config';
+import { ipBytes } from './checksum';
 import { decodeAdvert, passwordBytes, type Advert, type DropReason as CodecReason } from './packet';
 
 export type DropReason =
@@ -13,7 +14,9 @@ export type DropReason =
   | 'auth-type-mismatch'
   | 'auth-failure'
   | 'interval-mismatch'
-  | 'address-list';
+  | 'address-list'
+  /** check_unicast_src: a unicast advert from an address that is not a unicast_peer. */
+  | 'unicast-source';
 
 export type Counters = Map<DropReason, number>;
 
@@ -44,6 +47,18 @@ export function checkReceived(
   const ours = new Set(cfg.vips.map((v) => v.address));
   if (a.addresses.length !== ours.size || a.addresses.some((x) => !ours.has(x)))
     return { ok: false, reason: 'address-list' };
+  // keepalived 2.2.7, after the address list: the source must be a unicast
+  // peer, and the TTL / hop limit within that peer's min_ttl..max_ttl (0..255).
+  if (unicast && cfg.checkUnicastSrc) {
+    const src = ipBytes(pkt.src);
+    const peer = cfg.unicastPeers.find((x) => ipBytes(x.address).equals(src));
+    if (!peer) return { ok: false, reason: 'unicast-source' };
+    if (
+      pkt.hopLimit !== -1 &&
+      (pkt.hopLimit < (peer.minTtl ?? 0) || pkt.hopLimit > (peer.maxTtl ?? 255))
+    )
+      return { ok: false, reason: 'ttl' };
+  }
   return { ok: true, advert: a };
 }
 

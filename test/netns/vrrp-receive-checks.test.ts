@@ -3,7 +3,9 @@
  * malformed advert of each kind, each at priority 254 so that, were it
  * accepted, the master would step down. Each is dropped and counted under its
  * reason, the state does not change, nothing crashes; then one valid advert
- * does make it step down (the harness can fail).
+ * does make it step down (the harness can fail). With check_unicast_src a
+ * unicast master accepts adverts only from its unicast peers, within each
+ * peer's TTL range.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -114,6 +116,87 @@ describe('receive checks on the wire', () => {
       'backup',
       5000,
       () => m.state(),
+      (s) => s === 'backup',
+    );
+  });
+});
+
+describe('check_unicast_src on the wire', () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it('drops a non-peer and a peer outside its TTL range; the peer within it is heard', async () => {
+    lab = await Lab.create({ hosts: ['u', 'x', 'y'] });
+    const me = lab.host('u').ipv4;
+    const peer = lab.host('x').ipv4;
+    const u = new Appliance(
+      lab,
+      'u',
+      `vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 52
+    priority 100
+    advert_int 1
+    unicast_src_ip ${me}
+    unicast_peer {
+        ${peer} min_ttl 250
+    }
+    check_unicast_src
+    virtual_ipaddress {
+        192.0.2.101/24
+    }
+}
+`,
+    );
+    u.start();
+    await until(
+      'master',
+      15000,
+      () => u.state(),
+      (s) => s === 'master',
+    );
+    const sendFrom = async (host: string, ttl: number): Promise<void> => {
+      const payload = encodeAdvert(
+        {
+          version: 2,
+          vrid: 52,
+          priority: 254,
+          advertIntervalCs: 100,
+          addresses: ['192.0.2.101'],
+          authType: 'none',
+          authData: Buffer.alloc(8),
+        },
+        { family: 4, src: lab.host(host).ipv4, dst: me },
+      );
+      const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
+      const r = await lab.exec(host, [
+        process.execPath,
+        sender,
+        'eth0',
+        String(ttl),
+        me,
+        payload.toString('hex'),
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+    };
+    await sendFrom('y', 255);
+    await sendFrom('x', 64);
+    const drops = await until(
+      'both drops counted',
+      5000,
+      async () => (await u.instances())[0]?.drops ?? {},
+      (d) => (d['unicast-source'] ?? 0) >= 1 && (d.ttl ?? 0) >= 1,
+    );
+    assert.equal(drops['unicast-source'], 1);
+    assert.equal(drops.ttl, 1);
+    assert.equal(await u.state(), 'master', 'neither moved the state');
+    await sendFrom('x', 255);
+    await until(
+      'backup',
+      5000,
+      () => u.state(),
       (s) => s === 'backup',
     );
   });

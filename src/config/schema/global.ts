@@ -138,7 +138,7 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   impl('vrrp_down_timer_adverts', int(1, 100), { default: 3 }),
   kw('vrrp_lower_prio_no_advert', BOOL),
   kw('vrrp_higher_prio_send_advert', BOOL),
-  kw('vrrp_check_unicast_src', FLAG),
+  impl('vrrp_check_unicast_src', FLAG),
   kw('vrrp_skip_check_adv_addr', FLAG),
   impl('vrrp_startup_delay', num(0.001, UINT_USECS), { unit: 'seconds' }),
   kw('log_unknown_vrids', FLAG),

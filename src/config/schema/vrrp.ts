@@ -62,7 +62,7 @@ const IDENTITY: KeywordSpec[] = [
   impl('mcast_src_ip', IP),
   kw('mcast_dst_ip', IP),
   kw('unicast_ttl', int(0, 255), { default: 255 }),
-  kw('check_unicast_src', FLAG),
+  impl('check_unicast_src', FLAG),
   kw('unicast_fault_no_peer', FLAG),
   kw('track_src_ip', FLAG),
   kw('old_unicast_checksum', oneOf(['never'], { optional: true })),

@@ -1,0 +1,65 @@
+/** check_unicast_src: the unicast source and TTL checks of keepalived 2.2.7 (pure). */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { preprocessSource } from '../../src/config/preprocess';
+import { ROOT } from '../../src/config/schema/root';
+import { parseTree } from '../../src/config/tree';
+import { resolve } from '../../src/config/validate';
+import { vrrpConfig } from '../../src/config/vrrp-config';
+import { encodeAdvert } from '../../src/vrrp/packet';
+import { checkReceived } from '../../src/vrrp/receive-check';
+
+const instance = (extra: string, global = '') =>
+  vrrpConfig(
+    resolve(
+      parseTree(
+        preprocessSource(
+          '/t.conf',
+          `${global}vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2 min_ttl 250\n    192.0.2.3\n  }\n${extra}  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n`,
+          { configId: 'x' },
+        ).lines,
+      ).statements,
+      ROOT,
+    ).model,
+  ).instances[0]!;
+
+const advert = (src: string) =>
+  encodeAdvert(
+    {
+      version: 2,
+      vrid: 7,
+      priority: 200,
+      advertIntervalCs: 100,
+      addresses: ['192.0.2.100'],
+      authType: 'none',
+      authData: Buffer.alloc(8),
+    },
+    { family: 4, src, dst: '192.0.2.1' },
+  );
+
+const check = (cfg: ReturnType<typeof instance>, src: string, hopLimit: number) => {
+  const r = checkReceived(cfg, { payload: advert(src), src, dst: '192.0.2.1', hopLimit }, true);
+  return r.ok ? 'ok' : r.reason;
+};
+
+describe('check_unicast_src', () => {
+  it('without it any source and TTL pass (keepalived checks neither)', () => {
+    const cfg = instance('');
+    assert.equal(cfg.checkUnicastSrc, false);
+    assert.equal(check(cfg, '192.0.2.9', 64), 'ok');
+  });
+
+  it('with it: a source that is no unicast_peer is dropped, a peer needs its TTL range', () => {
+    const cfg = instance('  check_unicast_src\n');
+    assert.equal(check(cfg, '192.0.2.9', 255), 'unicast-source');
+    assert.equal(check(cfg, '192.0.2.2', 255), 'ok');
+    assert.equal(check(cfg, '192.0.2.2', 249), 'ttl', 'below min_ttl 250');
+    assert.equal(check(cfg, '192.0.2.3', 1), 'ok', 'no range given: 0..255');
+  });
+
+  it('the global vrrp_check_unicast_src turns it on for every instance', () => {
+    const cfg = instance('', 'global_defs {\n  vrrp_check_unicast_src\n}\n');
+    assert.equal(cfg.checkUnicastSrc, true);
+    assert.equal(check(cfg, '192.0.2.9', 255), 'unicast-source');
+  });
+});
