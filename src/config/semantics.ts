@@ -149,13 +149,6 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         'warning',
         `${where}: authentication is ignored with VRRP version 3`,
       );
-    if (auth?.auth_type === 'AH' && version !== 3)
-      report(
-        auth,
-        'auth_type',
-        'warning',
-        `${where}: auth_type AH (IPsec AH, dropped from VRRP by RFC 3768) is not implemented by halb: this instance sends and accepts adverts without authentication, so a keepalived peer using AH will not hear it; use PASS, or no authentication, on both sides`,
-      );
     if (auth?.auth_type === 'AH' && vi.state === 'MASTER') {
       report(
         vi,

@@ -118,7 +118,8 @@ export interface VrrpInstanceConfig {
   /** down_timer_adverts (global vrrp_down_timer_adverts): adverts missed before MASTER; 3 in the RFC. */
   readonly downTimerAdverts: number;
   readonly accept: boolean;
-  readonly auth: { readonly type: 'PASS'; readonly password: string } | undefined;
+  /** VRRPv2 authentication: PASS, or AH (vrrp/ah.ts); strict mode drops it, as keepalived does. */
+  readonly auth: { readonly type: 'PASS' | 'AH'; readonly password: string } | undefined;
   readonly trackInterfaces: readonly Tracked[];
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
@@ -356,9 +357,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,
       accept: acceptMode(vi, strict, version, priority),
       auth:
-        // AH is not implemented (warned about at load): such an instance runs
-        // without auth; strict mode drops authentication, as keepalived does.
-        version === 2 && authType === 'PASS' && !strict
+        version === 2 && (authType === 'PASS' || authType === 'AH') && !strict
           ? { type: authType, password: pass.slice(0, 8) }
           : undefined,
       trackInterfaces: lines(vi, 'track_interface').map(tracked),

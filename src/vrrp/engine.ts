@@ -18,7 +18,8 @@ import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-fac
 import { NftFirewall } from './io/nft-firewall';
 import type { VmacLink } from './nft-rules';
 import { VmacLinks } from './io/vmac-links';
-import { VrrpSocket } from './io/vrrp-socket';
+import { VrrpSocket, type VrrpTransport } from './io/vrrp-socket';
+import { AhSocket, type AhTransport } from './io/ah-socket';
 import { VrrpInstance } from './instance';
 import { Deadlines } from './deadlines';
 import { FileTracker } from './file-tracker';
@@ -29,6 +30,9 @@ import { ScriptPolicy } from './script-policy';
 
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
+  /** auth_type AH: one pair of sockets per interface (io/ah-socket.ts), and each instance's transport. */
+  private readonly ahSockets = new Map<string, AhSocket>();
+  private readonly ahTransports = new Map<VrrpInstance, AhTransport>();
   /** Per socket key ("eth0/4"), the instances by VRID: one lookup per received packet. */
   private readonly byVrid = new Map<string, Map<number, VrrpInstance>>();
   private readonly keyOf = new Map<VrrpInstance, string>();
@@ -268,6 +272,8 @@ export class VrrpEngine {
       await this.removeVmacs([inst]);
       this.byVrid.get(this.keyOf.get(inst) ?? '')?.delete(inst.cfg.vrid);
       this.keyOf.delete(inst);
+      this.ahTransports.get(inst)?.dispose();
+      this.ahTransports.delete(inst);
     }
     this.instances = kept;
     this.cfg = next;
@@ -333,9 +339,27 @@ export class VrrpEngine {
     // IPv6 adverts always name their source: with a link-local VIP on the
     // interface the kernel could pick it, and the checksum covers the source.
     const mcastSource = ic.family === 6 || onVmac ? primary : undefined;
-    const key = `${sockIf}/${ic.family}`;
-    let sock = this.sockets.get(key);
-    if (!sock) {
+    const ah = ic.auth?.type === 'AH' ? ic.auth : undefined;
+    const key = ah ? `${sockIf}/ah` : `${sockIf}/${ic.family}`;
+    let sock = ah ? undefined : this.sockets.get(key);
+    let ahTransport: AhTransport | undefined;
+    // Set once the instance exists: AH drops are counted on it.
+    const self: { inst?: VrrpInstance } = {};
+    if (ah) {
+      let ahs = this.ahSockets.get(key);
+      if (!ahs) {
+        ahs = new AhSocket(sockIf, sockIndex, group);
+        this.ahSockets.set(key, ahs);
+        this.byVrid.set(key, new Map());
+      }
+      ahTransport = ahs.transport(ic.vrid, {
+        password: ah.password,
+        src: primary,
+        unicast: ic.unicastPeers.length > 0,
+        onDrop: (reason) => self.inst?.countDrop(reason),
+      });
+      ahTransport.onPacket((p) => self.inst?.receive(p));
+    } else if (!sock) {
       const created = new VrrpSocket(
         ic.family,
         sockIf,
@@ -353,8 +377,9 @@ export class VrrpEngine {
     const indexOf = (name: string): number => halbSys().ifNameToIndex(name);
     const announcer = new Announcer(this.sender, ic.garp, interfaceMac, indexOf);
     announcer.prepare([...ic.vips, ...ic.excludedVips]);
+    const transport: VrrpTransport = ahTransport ?? (sock as VrrpSocket);
     const inst = new VrrpInstance(ic, {
-      transport: sock,
+      transport,
       addresses: this.addresses,
       routes: this.routes,
       announcer,
@@ -377,6 +402,8 @@ export class VrrpEngine {
         return this.policy.spawnAs() ?? {};
       },
     });
+    self.inst = inst;
+    if (ahTransport) this.ahTransports.set(inst, ahTransport);
     this.byVrid.get(key)?.set(ic.vrid, inst);
     this.keyOf.set(inst, key);
     this.instances.push(inst);
@@ -446,6 +473,10 @@ export class VrrpEngine {
     this.fw = undefined;
     for (const s of this.sockets.values()) s.dispose();
     this.sockets.clear();
+    for (const t of this.ahTransports.values()) t.dispose();
+    this.ahTransports.clear();
+    for (const s of this.ahSockets.values()) s.dispose();
+    this.ahSockets.clear();
     this.byVrid.clear();
     this.addresses.dispose();
     this.packets.dispose();

@@ -22,7 +22,7 @@ export interface RouteManager {
 }
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
 import { encodeAdvert, passwordBytes, type Advert } from './packet';
-import { checkReceived, count, type Counters } from './receive-check';
+import { checkReceived, count, type Counters, type DropReason } from './receive-check';
 import {
   initialMachine,
   nextDeadline,
@@ -136,6 +136,11 @@ export class VrrpInstance implements DeadlineOwner {
   }
 
   /** The last advert that passed the checks: a master repeats the same bytes. */
+  /** A packet the transport dropped before the advert checks (AH's ICV, SPI, sequence). */
+  countDrop(reason: DropReason): void {
+    count(this.drops, reason);
+  }
+
   private lastGood:
     { src: string; dst: string; hopLimit: number; payload: Buffer; advert: Advert } | undefined;
 
@@ -273,8 +278,19 @@ export class VrrpInstance implements DeadlineOwner {
       priority,
       advertIntervalCs: cfg.advertIntervalCs,
       addresses: cfg.vips.map((v) => v.address),
-      authType: cfg.auth ? ('pass' as const) : ('none' as const),
-      authData: cfg.version === 2 ? passwordBytes(cfg.auth?.password ?? '') : Buffer.alloc(0),
+      authType:
+        cfg.auth?.type === 'AH'
+          ? ('ah' as const)
+          : cfg.auth
+            ? ('pass' as const)
+            : ('none' as const),
+      // AH: the advert's 8 auth bytes stay zero; the AH header carries the ICV (ah.ts).
+      authData:
+        cfg.version !== 2
+          ? Buffer.alloc(0)
+          : cfg.auth?.type === 'PASS'
+            ? passwordBytes(cfg.auth.password)
+            : Buffer.alloc(8),
     };
     const bytes = this.dsts.map((dst) =>
       encodeAdvert(advert, { family: cfg.family, src: this.params.primaryAddress, dst }),

@@ -36,7 +36,8 @@ export function checkReceived(
   const a = d.advert;
   if (a.version !== cfg.version) return { ok: false, reason: 'version-mismatch' };
   if (a.version === 2) {
-    const want = cfg.auth ? 'pass' : 'none';
+    // AH's ICV was checked by its transport (io/ah-socket.ts) before the advert got here.
+    const want = cfg.auth?.type === 'AH' ? 'ah' : cfg.auth ? 'pass' : 'none';
     if (a.authType !== want) return { ok: false, reason: 'auth-type-mismatch' };
     if (want === 'pass' && !a.authData.equals(passwordBytes(cfg.auth?.password ?? '')))
       return { ok: false, reason: 'auth-failure' };

@@ -1,6 +1,7 @@
 /**
  * Interoperability with Debian's keepalived 2.2.7 in mixed pairs, both roles:
- * VRRPv2 with PASS auth, VRRPv3 over IPv4 and over IPv6. Election, failover and
+ * VRRPv2 with PASS auth and with AH (IPsec AH, HMAC-MD5-96), VRRPv3 over
+ * IPv4 and over IPv6. Election, failover and
  * preemption both ways; keepalived complains about none of halb's packets; an
  * auth or VRID mismatch means the two do not interact (both end up MASTER).
  */
@@ -20,6 +21,11 @@ const V2_PASS: Variant = {
   name: 'VRRPv2 PASS',
   vip: '192.0.2.100/24',
   body: 'version 2\n    authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }',
+};
+const V2_AH: Variant = {
+  name: 'VRRPv2 AH',
+  vip: '192.0.2.100/24',
+  body: 'version 2\n    authentication {\n        auth_type AH\n        auth_pass s3cret\n    }',
 };
 const V3_IPV4: Variant = { name: 'VRRPv3 IPv4', vip: '192.0.2.100/24', body: 'version 3' };
 const V3_IPV6: Variant = { name: 'VRRPv3 IPv6', vip: '2001:db8::100/64', body: 'version 3' };
@@ -53,6 +59,8 @@ describe('interoperability with keepalived 2.2.7', () => {
     [V3_IPV4, false],
     [V3_IPV6, true],
     [V2_PASS, false],
+    [V2_AH, true],
+    [V2_AH, false],
   ] as const) {
     it(`${v.name}: keepalived ${keepalivedHigh ? 'above' : 'below'} halb — election, failover, preemption`, async () => {
       const lab = await Lab.create({ hosts: ['ka', 'hb'] });
@@ -108,6 +116,16 @@ describe('interoperability with keepalived 2.2.7', () => {
         100,
         51,
         'version 2\n    authentication {\n        auth_type PASS\n        auth_pass other\n    }',
+      ),
+    ],
+    [
+      'an AH password mismatch',
+      conf(V2_AH, 150),
+      conf(
+        V2_AH,
+        100,
+        51,
+        'version 2\n    authentication {\n        auth_type AH\n        auth_pass other\n    }',
       ),
     ],
     ['a VRID mismatch', conf(V3_IPV4, 150, 51), conf(V3_IPV4, 100, 52)],

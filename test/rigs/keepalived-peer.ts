@@ -87,8 +87,9 @@ export class KeepalivedPeer {
       .split('\n')
       .filter(
         (l) =>
-          /invalid|bad |mismatch|error|wrong|ignoring|discard|checksum/i.test(l) &&
-          !/lower priority/.test(l),
+          /invalid|bad |mismatch|error|wrong|ignoring|discard|checksum|already processed/i.test(
+            l,
+          ) && !/lower priority/.test(l),
       );
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * VRRPv2 with `auth_type AH` on one interface, as keepalived 2.2.7 runs it:
+ * adverts leave whole (IP header included, its ID covered by the ICV) on an
+ * IPPROTO_RAW socket, and protocol-51 packets arrive on a raw AH socket that
+ * joins the VRRP group. Each AH instance has an AhTransport: its sequence
+ * counter serves both ways, as keepalived's does (a sent advert takes the next
+ * number; a received one must be above the counter, which then takes its
+ * number), and packets that fail the AH checks are counted, not delivered.
+ */
+import { halbSys, type HalbSys } from '../../platform/halb-sys';
+import { buildAhPacket, checkAh, IPPROTO_AH } from '../ah';
+import { ipBytes } from '../checksum';
+import { passwordBytes } from '../packet';
+import type { DropReason } from '../receive-check';
+import { parseIpv4, type Ipv4Packet } from './ipv4-header';
+import type { ReceivedPacket, VrrpTransport } from './vrrp-socket';
+
+const IPPROTO_RAW = 255;
+
+export class AhSocket {
+  private readonly sys: HalbSys;
+  private readonly sendFd: number;
+  private readonly recvFd: number;
+  private readonly watcher: object;
+  private readonly byVrid = new Map<number, AhTransport>();
+  private disposed = false;
+
+  constructor(ifname: string, ifindex: number, group: string) {
+    this.sys = halbSys();
+    this.sendFd = this.sys.rawOpen(4, IPPROTO_RAW, ifindex, ifname);
+    let recvFd = -1;
+    try {
+      recvFd = this.sys.rawOpen(4, IPPROTO_AH, ifindex, ifname);
+      this.sys.membership(recvFd, 4, ipBytes(group), ifindex, true);
+      this.watcher = this.sys.recvStart(recvFd, 4, (batch) => this.receiveBatch(batch), true);
+    } catch (err) {
+      this.sys.close(this.sendFd);
+      if (recvFd >= 0) this.sys.close(recvFd);
+      throw err;
+    }
+    this.recvFd = recvFd;
+  }
+
+  /** An instance's own transport, found by its VRID when packets arrive. */
+  transport(vrid: number, opts: AhTransportOptions): AhTransport {
+    const t = new AhTransport(this, opts, () => this.byVrid.delete(vrid));
+    this.byVrid.set(vrid, t);
+    return t;
+  }
+
+  send(packet: Buffer, dst: string): void {
+    this.sys.sendTo(this.sendFd, 4, ipBytes(dst), 0, packet);
+  }
+
+  get instances(): number {
+    return this.byVrid.size;
+  }
+
+  private receiveBatch(batch: Buffer): void {
+    let at = 0;
+    while (at + 2 <= batch.length && !this.disposed) {
+      const end = at + 2 + batch.readUInt16BE(at);
+      if (end > batch.length) return;
+      const pkt = batch.subarray(at + 2, end);
+      at = end;
+      const ip = parseIpv4(pkt);
+      if (!ip || ip.protocol !== IPPROTO_AH || ip.payload.length < 26) continue;
+      // The VRID is the advert's second byte, after the 24-byte AH header.
+      this.byVrid.get(ip.payload[25] as number)?.deliver(pkt, ip);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.sys.recvStop(this.watcher);
+    this.sys.close(this.recvFd);
+    this.sys.close(this.sendFd);
+  }
+}
+
+export interface AhTransportOptions {
+  readonly password: string;
+  /** The adverts' source address (the SPI too). */
+  readonly src: string;
+  readonly unicast: boolean;
+  readonly onDrop: (reason: DropReason) => void;
+}
+
+export class AhTransport implements VrrpTransport {
+  private seq = 0;
+  private ipId = 0;
+  private readonly key: Buffer;
+  private listeners: Array<(p: ReceivedPacket) => void> = [];
+
+  constructor(
+    private readonly sock: AhSocket,
+    private readonly opts: AhTransportOptions,
+    private readonly release: () => void,
+  ) {
+    this.key = passwordBytes(opts.password);
+  }
+
+  /** `payload` is the VRRP advert (auth type 2); it leaves inside its IP and AH headers. */
+  send(payload: Buffer, dst: string): void {
+    if (this.seq < 0xfffffffe) this.seq++;
+    this.ipId = this.ipId >= 0xffff ? 1 : this.ipId + 1;
+    const packet = buildAhPacket(
+      payload,
+      {
+        src: this.opts.src,
+        dst,
+        ttl: 255,
+        id: this.ipId,
+        seq: this.seq,
+        unicast: this.opts.unicast,
+      },
+      this.key,
+    );
+    this.sock.send(packet, dst);
+  }
+
+  deliver(packet: Buffer, ip: Ipv4Packet): void {
+    const c = checkAh(packet, this.key, this.opts.unicast);
+    if (!c.ok) {
+      this.opts.onDrop(c.reason);
+      return;
+    }
+    if (c.seq <= this.seq) {
+      // Replayed, or from a sender whose counter is behind ours (keepalived drops it too).
+      this.opts.onDrop('auth-failure');
+      return;
+    }
+    this.seq = c.seq;
+    const p: ReceivedPacket = { payload: c.vrrp, src: ip.src, dst: ip.dst, hopLimit: ip.hopLimit };
+    for (const l of this.listeners) l(p);
+  }
+
+  onPacket(cb: (p: ReceivedPacket) => void): void {
+    this.listeners.push(cb);
+  }
+
+  dispose(): void {
+    this.listeners = [];
+    this.release();
+  }
+}
