@@ -113,6 +113,8 @@ export interface VrrpInstanceConfig {
    * come from a unicast_peer, with a TTL in that peer's min_ttl..max_ttl.
    */
   readonly checkUnicastSrc: boolean;
+  /** dont_track_primary: the instance's own interface going down is no FAULT. */
+  readonly dontTrackPrimary: boolean;
   readonly nopreempt: boolean;
   readonly preemptDelayS: number;
   /** down_timer_adverts (global vrrp_down_timer_adverts): adverts missed before MASTER; 3 in the RFC. */
@@ -352,6 +354,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         };
       }),
       checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
+      dontTrackPrimary: flag(vi, 'dont_track_primary'),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,

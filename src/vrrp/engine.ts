@@ -141,7 +141,8 @@ export class VrrpEngine {
       const ic = inst.cfg;
       const down = (name: string): boolean => this.links.isUp(name) === false;
       const faults: string[] = [];
-      if (ic.interface && down(ic.interface)) faults.push(`interface ${ic.interface} down`);
+      if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
+        faults.push(`interface ${ic.interface} down`);
       let priority = ic.priority;
       for (const t of ic.trackInterfaces) {
         const isDown = down(t.name) !== t.reverse;

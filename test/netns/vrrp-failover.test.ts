@@ -156,6 +156,20 @@ describe('halb VRRP failover', () => {
     await reach(nodes, ['master', 'backup'], 'lb1 preempts', 20000);
   });
 
+  it('dont_track_primary: link down on the master is no FAULT (keepalived: interface faults ignored)', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const node = new Appliance(lab, 'lb1', conf(150, 'dont_track_primary'));
+    node.start();
+    await reach([node], ['master'], 'lb1 master', 20000);
+    await lab.linkSet('lb1', false);
+    // The test above shows the same link down as FAULT within the same second without it.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await node.state(), 'master');
+    const [inst] = await node.instances();
+    assert.doesNotMatch(inst?.lastTransition?.why ?? '', /down/);
+  });
+
   it('track_script weight pushes the master below its peer, and back', async () => {
     const lab = await Lab.create({ hosts: ['lb1', 'lb2'] });
     labs.push(lab);

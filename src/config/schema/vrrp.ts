@@ -92,7 +92,7 @@ const TRACKING: KeywordSpec[] = [
   lines('track_file', 'track_file', { implemented: true }),
   lines('track_process', 'track_process'),
   lines('track_bfd', 'track_bfd'),
-  kw('dont_track_primary', FLAG),
+  impl('dont_track_primary', FLAG),
 ];
 
 const MODES: KeywordSpec[] = [
