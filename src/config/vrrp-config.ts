@@ -207,6 +207,32 @@ export function parseVip(line: readonly string[], defaultDev: string | undefined
   };
 }
 
+/**
+ * A sync group's track_interface, track_script and track_file act on every
+ * member (keepalived 2.2.7): added to each member's own, which win for a name
+ * both list.
+ */
+function withGroupTracking(
+  inst: VrrpInstanceConfig,
+  groups: ReadonlyArray<[string, ModelBlock]>,
+): VrrpInstanceConfig {
+  const mine = groups.filter(([, sg]) => lines(sg, 'group').flat().includes(inst.name));
+  if (mine.length === 0) return inst;
+  const add = (own: readonly Tracked[], key: string): Tracked[] => {
+    const out = [...own];
+    for (const [, sg] of mine)
+      for (const t of lines(sg, key).map(tracked))
+        if (!out.some((x) => x.name === t.name)) out.push(t);
+    return out;
+  };
+  return {
+    ...inst,
+    trackInterfaces: add(inst.trackInterfaces, 'track_interface'),
+    trackScripts: add(inst.trackScripts, 'track_script'),
+    trackFiles: add(inst.trackFiles, 'track_file'),
+  };
+}
+
 function tracked(line: readonly string[]): Tracked {
   const w = option(line, 'weight');
   return {
@@ -397,7 +423,8 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       };
     },
   );
-  const syncGroups = Object.entries((root.vrrp_sync_group ?? {}) as Blocks).map(([name, sg]) => ({
+  const groupBlocks = Object.entries((root.vrrp_sync_group ?? {}) as Blocks);
+  const syncGroups = groupBlocks.map(([name, sg]) => ({
     name,
     members: lines(sg, 'group').flat(),
     notify: notifyOf(sg),
@@ -429,5 +456,12 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
     garpIntervalS: num(gg, 'garp_interval'),
     gnaIntervalS: num(gg, 'gna_interval'),
   }));
-  return { globals, instances, scripts, trackFiles, syncGroups, garpGroups };
+  return {
+    globals,
+    instances: instances.map((i) => withGroupTracking(i, groupBlocks)),
+    scripts,
+    trackFiles,
+    syncGroups,
+    garpGroups,
+  };
 }

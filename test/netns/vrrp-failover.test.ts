@@ -369,6 +369,38 @@ vrrp_instance VI_2 {
     );
   });
 
+  it("vrrp_sync_group's own track_script acts on every member: FAULT together, and back", async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const flag = `${lab.dir}/group-broken`;
+    const instance = (name: string, vrid: number, vip: string): string => `vrrp_instance ${name} {
+    interface eth0
+    virtual_router_id ${vrid}
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        ${vip}/24
+    }
+}
+`;
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `vrrp_script chk {\n    script "/bin/sh -c 'test ! -e ${flag}'"\n    interval 1\n}\n` +
+        `vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n    track_script {\n        chk\n    }\n}\n` +
+        instance('VI_1', 51, '192.0.2.100') +
+        instance('VI_2', 52, '192.0.2.102'),
+    );
+    node.start();
+    const states = async (): Promise<string> =>
+      (await node.instances()).map((i) => `${i.name}:${i.state}`).join();
+    await until('both master', 20000, states, (x) => x === 'VI_1:master,VI_2:master');
+    (await import('node:fs')).writeFileSync(flag, '');
+    await until('both FAULT', 15000, states, (x) => x === 'VI_1:fault,VI_2:fault');
+    (await import('node:fs')).rmSync(flag);
+    await until('both back', 20000, states, (x) => x === 'VI_1:master,VI_2:master');
+  });
+
   it('a VIP removed by someone else while MASTER is put back', async () => {
     const lab = await Lab.create({ hosts: ['lb1'] });
     labs.push(lab);

@@ -19,6 +19,36 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it("adds a sync group's track_interface / track_script / track_file to each member (its own win)", () => {
+    const c = fromText(
+      `vrrp_script chk {\n  script /bin/true\n}\nvrrp_script own {\n  script /bin/true\n}\n` +
+        `vrrp_sync_group G {\n  group {\n    A\n    B\n  }\n  track_interface {\n    eth1 weight -20\n  }\n  track_script {\n    chk\n    own weight 5\n  }\n}\n` +
+        `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  track_script {\n    own weight 10\n  }\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n` +
+        `vrrp_instance B {\n  interface eth0\n  virtual_router_id 2\n  virtual_ipaddress {\n    192.0.2.11\n  }\n}\n` +
+        `vrrp_instance C {\n  interface eth0\n  virtual_router_id 3\n  virtual_ipaddress {\n    192.0.2.12\n  }\n}\n`,
+    );
+    const [a, b, cc] = c.instances;
+    assert.deepEqual(
+      a!.trackScripts.map((t) => [t.name, t.weight]),
+      [
+        ['own', 10],
+        ['chk', undefined],
+      ],
+    );
+    assert.deepEqual(
+      b!.trackScripts.map((t) => [t.name, t.weight]),
+      [
+        ['chk', undefined],
+        ['own', 5],
+      ],
+    );
+    assert.deepEqual(
+      b!.trackInterfaces.map((t) => [t.name, t.weight]),
+      [['eth1', -20]],
+    );
+    assert.deepEqual(cc!.trackScripts, [], 'not a member');
+  });
+
   it('reads vrrp_startup_delay and down_timer_adverts (the instance over the global, 3 by default)', () => {
     const c = fromText(
       `global_defs {\n  vrrp_startup_delay 5.5\n  vrrp_down_timer_adverts 4\n}\n` +

@@ -141,9 +141,9 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
   name: 'vrrp_sync_group',
   keywords: [
     lines('group', 'names', { implemented: true, note: 'the member vrrp_instance names' }),
-    lines('track_interface', 'track_interface'),
-    lines('track_script', 'track_script'),
-    lines('track_file', 'track_file'),
+    lines('track_interface', 'track_interface', { implemented: true }),
+    lines('track_script', 'track_script', { implemented: true }),
+    lines('track_file', 'track_file', { implemented: true }),
     lines('track_process', 'track_process'),
     lines('track_bfd', 'track_bfd'),
     ...NOTIFY_SCRIPTS,
