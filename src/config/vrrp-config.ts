@@ -113,6 +113,13 @@ export interface VrrpInstanceConfig {
    * come from a unicast_peer, with a TTL in that peer's min_ttl..max_ttl.
    */
   readonly checkUnicastSrc: boolean;
+  /**
+   * lower_prio_no_advert: a MASTER that hears a lower priority does not answer
+   * with an advert (strict mode: always); higher_prio_send_advert: one that
+   * hears a higher priority sends one advert before it steps down (never in strict mode).
+   */
+  readonly lowerPrioNoAdvert: boolean;
+  readonly higherPrioSendAdvert: boolean;
   /** dont_track_primary: the instance's own interface going down is no FAULT. */
   readonly dontTrackPrimary: boolean;
   readonly nopreempt: boolean;
@@ -381,6 +388,11 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       }),
       checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
       dontTrackPrimary: flag(vi, 'dont_track_primary'),
+      lowerPrioNoAdvert:
+        strict || bool(vi, 'lower_prio_no_advert', bool(g, 'vrrp_lower_prio_no_advert', false)),
+      higherPrioSendAdvert:
+        !strict &&
+        bool(vi, 'higher_prio_send_advert', bool(g, 'vrrp_higher_prio_send_advert', false)),
       nopreempt: flag(vi, 'nopreempt'),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,

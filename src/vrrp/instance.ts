@@ -105,6 +105,8 @@ export class VrrpInstance implements DeadlineOwner {
       primaryAddress: cfg.unicastSrc ?? deps.primaryAddress,
       downTimerAdverts: cfg.downTimerAdverts,
       startDelayUntil: deps.startDelayUntil ?? 0,
+      lowerPrioNoAdvert: cfg.lowerPrioNoAdvert,
+      higherPrioSendAdvert: cfg.higherPrioSendAdvert,
     };
     this.m = initialMachine(this.params);
     this.dsts = cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [deps.group];

@@ -25,6 +25,10 @@ export interface InstanceParams {
    * Master_Down_Timer counts from it, not from now, as keepalived does; 0: none.
    */
   readonly startDelayUntil?: number;
+  /** keepalived lower_prio_no_advert: no advert in answer to a lower priority while MASTER. */
+  readonly lowerPrioNoAdvert?: boolean;
+  /** keepalived higher_prio_send_advert: one advert before stepping down to a higher priority. */
+  readonly higherPrioSendAdvert?: boolean;
 }
 
 export interface Machine {
@@ -283,11 +287,24 @@ function onAdvertInMaster(
       masterAddress: e.from,
       masterDownAt: now + masterDownMs(p, backupView),
     });
+    const first: VrrpAction[] = p.higherPrioSendAdvert
+      ? [{ type: 'send-advert', priority: m.effectivePriority }]
+      : [];
     return {
       machine: step.machine,
-      actions: [{ type: 'log', message: `(${p.name}) ${why}` }, ...step.actions],
+      actions: [...first, { type: 'log', message: `(${p.name}) ${why}` }, ...step.actions],
     };
   }
+  if (p.lowerPrioNoAdvert)
+    return {
+      machine: m,
+      actions: [
+        {
+          type: 'log',
+          message: `(${p.name}) Received advert from ${e.from} with lower priority ${e.priority}, ours ${m.effectivePriority}`,
+        },
+      ],
+    };
   // keepalived: a lower priority master is told at once who is master ("forcing new election").
   return {
     machine: { ...m, advertAt: now + p.advertIntervalCs * 10 },

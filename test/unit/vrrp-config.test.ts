@@ -19,6 +19,28 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('lower_prio_no_advert / higher_prio_send_advert: instance over global, strict mode forces them', () => {
+    const inst = (g: string, i: string) =>
+      fromText(
+        `global_defs {\n${g}}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${i}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!;
+    const flags = (x: ReturnType<typeof inst>) => [x.lowerPrioNoAdvert, x.higherPrioSendAdvert];
+    assert.deepEqual(flags(inst('', '')), [false, false]);
+    assert.deepEqual(
+      flags(inst('  vrrp_lower_prio_no_advert\n  vrrp_higher_prio_send_advert\n', '')),
+      [true, true],
+    );
+    assert.deepEqual(
+      flags(inst('  vrrp_lower_prio_no_advert\n', '  lower_prio_no_advert false\n')),
+      [false, false],
+    );
+    assert.deepEqual(
+      flags(inst('  vrrp_strict\n', '  higher_prio_send_advert\n')),
+      [true, false],
+      'strict mode: no advert to a lower priority, none before stepping down',
+    );
+  });
+
   it("adds a sync group's track_interface / track_script / track_file to each member (its own win)", () => {
     const c = fromText(
       `vrrp_script chk {\n  script /bin/true\n}\nvrrp_script own {\n  script /bin/true\n}\n` +

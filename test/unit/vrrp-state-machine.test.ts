@@ -76,6 +76,38 @@ describe('VRRP timers', () => {
 });
 
 describe('VRRP state machine', () => {
+  it('a MASTER answers a lower priority with an advert, unless lower_prio_no_advert', () => {
+    const master = (p: InstanceParams) =>
+      new Clock({ ...p, priority: 255 }).send({ type: 'startup' });
+    const c = master(P).until(100).advert('192.0.2.12', 50);
+    assert.deepEqual(
+      c.adverts().map((a) => a.at),
+      [0, 100],
+      'default: at once',
+    );
+    const q = master({ ...P, lowerPrioNoAdvert: true })
+      .until(100)
+      .advert('192.0.2.12', 50);
+    assert.deepEqual(
+      q.adverts().map((a) => a.at),
+      [0],
+    );
+    assert.equal(q.m.state, 'master');
+  });
+
+  it('higher_prio_send_advert: one advert before stepping down to a higher priority', () => {
+    const run = (p: InstanceParams) => {
+      const c = new Clock(p).send({ type: 'startup' }).until(4000);
+      assert.equal(c.m.state, 'master');
+      const before = c.adverts().length;
+      c.advert('192.0.2.12', 200);
+      assert.equal(c.m.state, 'backup');
+      return c.adverts().slice(before);
+    };
+    assert.deepEqual(run(P), []);
+    assert.deepEqual(run({ ...P, higherPrioSendAdvert: true }), [{ at: 4000, priority: 100 }]);
+  });
+
   it('vrrp_startup_delay: the master-down timer counts from the end of the delay, adverts in it restart it from there', () => {
     const p = { ...P, startDelayUntil: 5000 };
     const c = new Clock(p).send({ type: 'startup' });

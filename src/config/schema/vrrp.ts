@@ -116,8 +116,8 @@ const GARP_AND_TIMERS: KeywordSpec[] = [
   GARP_EXTRA_IF,
   alias('vmac_garp_intvl', GARP_EXTRA_IF),
   impl('down_timer_adverts', int(1, 100), { default: 3 }),
-  kw('lower_prio_no_advert', BOOL),
-  kw('higher_prio_send_advert', BOOL),
+  impl('lower_prio_no_advert', BOOL),
+  impl('higher_prio_send_advert', BOOL),
 ];
 
 const NOTIFY: KeywordSpec[] = [
