@@ -120,6 +120,8 @@ export interface VrrpInstanceConfig {
    */
   readonly lowerPrioNoAdvert: boolean;
   readonly higherPrioSendAdvert: boolean;
+  /** skip_check_adv_addr: no address-list check for adverts from the master last heard. */
+  readonly skipCheckAdvAddr: boolean;
   /** dont_track_primary: the instance's own interface going down is no FAULT. */
   readonly dontTrackPrimary: boolean;
   readonly nopreempt: boolean;
@@ -155,6 +157,8 @@ export interface VrrpScriptConfig {
   readonly rise: number;
   readonly fall: number;
   readonly user: readonly string[] | undefined;
+  /** init_fail: failed until its first `rise` successes (otherwise it starts as up). */
+  readonly initFail: boolean;
 }
 
 export interface TrackFileConfig {
@@ -335,6 +339,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
   const globals = vrrpGlobals(root);
   const g = root.global_defs as ModelBlock | undefined;
   const instances: VrrpInstanceConfig[] = [];
+  const minGarp = bool(g, 'vrrp_min_garp', false);
   for (const [name, vi] of Object.entries((root.vrrp_instance ?? {}) as Blocks)) {
     const ifname = str(vi, 'interface');
     const vipLines = (key: string): Vip[] =>
@@ -388,6 +393,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       }),
       checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
       dontTrackPrimary: flag(vi, 'dont_track_primary'),
+      skipCheckAdvAddr: bool(vi, 'skip_check_adv_addr', flag(g, 'vrrp_skip_check_adv_addr')),
       lowerPrioNoAdvert:
         strict || bool(vi, 'lower_prio_no_advert', bool(g, 'vrrp_lower_prio_no_advert', false)),
       higherPrioSendAdvert:
@@ -406,10 +412,12 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       trackFiles: lines(vi, 'track_file').map(tracked),
       notify: notifyOf(vi),
       garp: {
-        masterDelayS: num(vi, 'garp_master_delay') ?? num(g, 'vrrp_garp_master_delay') ?? 5,
+        // vrrp_min_garp: one announcement, no second burst, unless set explicitly.
+        masterDelayS:
+          num(vi, 'garp_master_delay') ?? num(g, 'vrrp_garp_master_delay') ?? (minGarp ? 0 : 5),
         masterRepeat: Math.max(
           1,
-          num(vi, 'garp_master_repeat') ?? num(g, 'vrrp_garp_master_repeat') ?? 5,
+          num(vi, 'garp_master_repeat') ?? num(g, 'vrrp_garp_master_repeat') ?? (minGarp ? 1 : 5),
         ),
         masterRefreshS: num(vi, 'garp_master_refresh') ?? num(g, 'vrrp_garp_master_refresh') ?? 0,
         masterRefreshRepeat:
@@ -432,6 +440,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         rise: num(s, 'rise') ?? 1,
         fall: num(s, 'fall') ?? 1,
         user: words(s, 'user'),
+        initFail: flag(s, 'init_fail'),
       };
     },
   );

@@ -11,7 +11,8 @@
  * service, unless -I (keepalived's --dont-release-ipvs) says to leave it.
  * lvs_flush flushes the table before the first pass (adopted services lose
  * their connections too, as keepalived's flush does); lvs_flush_on_stop
- * flushes it at stop, which is what halb's stop does anyway. lvs_timeouts
+ * flushes the whole table at stop, services halb does not own too (with VS:
+ * only its own services, which is what halb's stop does anyway). lvs_timeouts
  * are set before the table and put back at stop (ipvs/timeouts.ts).
  */
 import type { LvsConfig } from '../config/lvs-config';
@@ -54,6 +55,8 @@ export class LvsRuntime {
   private flushAtStart: boolean | undefined;
 
   private readonly notifier: LvsNotifier;
+  /** global_defs lvs_flush_on_stop without VS: the whole table goes at stop. */
+  private flushAtStop = false;
   /** global_defs lvs_timeouts of the config in force. */
   private timeouts: Timeouts | undefined;
   private readonly timeoutKeeper: TimeoutKeeper;
@@ -95,6 +98,7 @@ export class LvsRuntime {
     const globals = model.global_defs as ModelBlock | undefined;
     this.flushAtStart ??= flag(globals, 'lvs_flush');
     this.timeouts = timeoutsOf(words(globals, 'lvs_timeouts'));
+    this.flushAtStop = flag(globals, 'lvs_flush_on_stop');
     this.lvs = setup.lvs;
     this.notifier.configure(model.global_defs as ModelBlock | undefined);
     if (!this.checkers) {
@@ -197,7 +201,10 @@ export class LvsRuntime {
     const k = await this.kernel;
     if (this.o.keepTableAtStop)
       this.o.log.info('IPVS table left in the kernel at stop (--dont-release-ipvs)');
-    else if (k && this.reconciler && this.lvs)
+    else if (k && this.flushAtStop) {
+      this.o.log.info('lvs_flush_on_stop: flushing the IPVS table');
+      await k.flush().catch((err: Error) => this.o.log.error(`lvs_flush_on_stop: ${err.message}`));
+    } else if (k && this.reconciler && this.lvs)
       await this.reconciler
         .update({ ...this.lvs, virtualServers: [] }, new Map())
         .catch((err: Error) => this.o.log.error(`IPVS: ${err.message}`));

@@ -166,7 +166,8 @@ export class VrrpInstance implements DeadlineOwner {
       sameBytes(last.payload, p.payload)
     )
       return last.advert;
-    const checked = checkReceived(this.cfg, p, unicast);
+    const skip = this.cfg.skipCheckAdvAddr && last?.src === p.src;
+    const checked = checkReceived(this.cfg, p, unicast, skip);
     if (!checked.ok) {
       count(this.drops, checked.reason);
       this.deps.log.detail(`(${this.cfg.name}) dropped advert from ${p.src}: ${checked.reason}`);

@@ -28,6 +28,8 @@ export function checkReceived(
   cfg: VrrpInstanceConfig,
   pkt: { payload: Buffer; src: string; dst: string; hopLimit: number },
   unicast: boolean,
+  /** skip_check_adv_addr, the advert being from the master last heard: no address-list check. */
+  skipAddresses = false,
 ): Checked {
   // §7.1: the TTL / hop limit must be 255 (multicast; unicast peers may be routed).
   if (!unicast && pkt.hopLimit !== -1 && pkt.hopLimit !== 255) return { ok: false, reason: 'ttl' };
@@ -46,7 +48,7 @@ export function checkReceived(
       return { ok: false, reason: 'interval-mismatch' };
   }
   const ours = new Set(cfg.vips.map((v) => v.address));
-  if (a.addresses.length !== ours.size || a.addresses.some((x) => !ours.has(x)))
+  if (!skipAddresses && (a.addresses.length !== ours.size || a.addresses.some((x) => !ours.has(x))))
     return { ok: false, reason: 'address-list' };
   // keepalived 2.2.7, after the address list: the source must be a unicast
   // peer, and the TTL / hop limit within that peer's min_ttl..max_ttl (0..255).

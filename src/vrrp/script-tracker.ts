@@ -38,7 +38,7 @@ export class ScriptTracker {
     /** Script security refused this script: it counts as failed and never runs. */
     private readonly refused: string | undefined = undefined,
   ) {
-    this.h = { ok: refused === undefined, streak: 0 };
+    this.h = { ok: refused === undefined && !cfg.initFail, streak: 0 };
     if (refused) log.error(`VRRP_Script(${cfg.name}) refused: ${refused}`);
   }
 

@@ -29,6 +29,26 @@ describe('vrrp_script rise and fall', () => {
   });
 });
 
+describe('vrrp_script init_fail', () => {
+  it('starts failed with init_fail (up without), before it ever runs', async () => {
+    const { ScriptTracker } = await import('../../src/vrrp/script-tracker');
+    const log = { info() {}, warn() {}, error() {}, detail() {} };
+    const cfg = {
+      name: 'chk',
+      argv: ['/bin/true'],
+      intervalS: 1,
+      timeoutS: 1,
+      weight: 0,
+      reverse: false,
+      rise: 2,
+      fall: 1,
+      user: undefined,
+    };
+    assert.equal(new ScriptTracker({ ...cfg, initFail: false }, log).ok, true);
+    assert.equal(new ScriptTracker({ ...cfg, initFail: true }, log).ok, false);
+  });
+});
+
 describe('track_file values', () => {
   it('reads the leading integer; anything else is 0', async () => {
     const { parseTrackValue } = await import('../../src/vrrp/file-tracker');

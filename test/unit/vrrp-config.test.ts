@@ -19,6 +19,24 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('vrrp_min_garp: one announcement and no second burst, unless set explicitly', () => {
+    const garp = (g: string, i = '') =>
+      fromText(
+        `global_defs {\n${g}}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${i}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!.garp;
+    assert.deepEqual([garp('').masterDelayS, garp('').masterRepeat], [5, 5]);
+    assert.deepEqual(
+      [garp('  vrrp_min_garp\n').masterDelayS, garp('  vrrp_min_garp\n').masterRepeat],
+      [0, 1],
+    );
+    const explicit = garp(
+      '  vrrp_min_garp\n  vrrp_garp_master_repeat 3\n',
+      '  garp_master_delay 2\n',
+    );
+    assert.deepEqual([explicit.masterDelayS, explicit.masterRepeat], [2, 3]);
+    assert.equal(garp('  vrrp_min_garp false\n').masterRepeat, 5);
+  });
+
   it('lower_prio_no_advert / higher_prio_send_advert: instance over global, strict mode forces them', () => {
     const inst = (g: string, i: string) =>
       fromText(
@@ -184,6 +202,7 @@ vrrp_script chk {
       rise: 1,
       fall: 1,
       user: undefined,
+      initFail: false,
     });
   });
   it('reads garp pacing: global intervals and garp_group per interface', () => {

@@ -63,3 +63,35 @@ describe('check_unicast_src', () => {
     assert.equal(check(cfg, '192.0.2.9', 255), 'unicast-source');
   });
 });
+
+describe('skip_check_adv_addr', () => {
+  it('skips the address-list check only when asked (the master last heard)', () => {
+    const cfg = instance('');
+    const other = encodeAdvert(
+      {
+        version: 2,
+        vrid: 7,
+        priority: 200,
+        advertIntervalCs: 100,
+        addresses: ['192.0.2.99'],
+        authType: 'none',
+        authData: Buffer.alloc(8),
+      },
+      { family: 4, src: '192.0.2.2', dst: '192.0.2.1' },
+    );
+    const pkt = { payload: other, src: '192.0.2.2', dst: '192.0.2.1', hopLimit: 255 };
+    const reason = (r: ReturnType<typeof checkReceived>) => (r.ok ? 'ok' : r.reason);
+    assert.equal(reason(checkReceived(cfg, pkt, true)), 'address-list');
+    assert.equal(reason(checkReceived(cfg, pkt, true, true)), 'ok');
+    assert.equal(instance('  skip_check_adv_addr\n').skipCheckAdvAddr, true);
+    assert.equal(
+      instance('', 'global_defs {\n  vrrp_skip_check_adv_addr\n}\n').skipCheckAdvAddr,
+      true,
+    );
+    assert.equal(
+      instance('  skip_check_adv_addr off\n', 'global_defs {\n  vrrp_skip_check_adv_addr\n}\n')
+        .skipCheckAdvAddr,
+      false,
+    );
+  });
+});

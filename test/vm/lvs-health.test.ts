@@ -128,7 +128,7 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
     assert.match(t, /TCP {2}192\.0\.2\.100:80 rr/);
   });
 
-  it('lvs_timeouts: set at start and reload, the earlier values back without them and at stop, as keepalived 2.2.7', async () => {
+  it('lvs_timeouts: set at start and reload, the earlier values back without them and at stop; lvs_flush_on_stop: nothing left; as keepalived 2.2.7', async () => {
     const timeouts = async (): Promise<string> => {
       const r = await vm.run(`${IPVSADM} -L --timeout`);
       return /Timeout \(tcp tcpfin udp\): (\d+ \d+ \d+)/.exec(r.output)?.[1] ?? r.output;
@@ -137,7 +137,7 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
     const EARLIER = '800 100 250'; // someone's settings before: put back, not the kernel's defaults
     const prep = await vm.run(
       `${IPVSADM} --set 800 100 250 && cp /etc/keepalived/keepalived.conf /tmp/b.conf && ` +
-        `{ printf 'global_defs {\\n    lvs_timeouts tcp 7200 tcpfin 30 udp 60\\n}\\n'; cat /tmp/b.conf; } > /tmp/a.conf && echo ok`,
+        `{ printf 'global_defs {\\n    lvs_timeouts tcp 7200 tcpfin 30 udp 60\\n    lvs_flush_on_stop\\n}\\n'; cat /tmp/b.conf; } > /tmp/a.conf && echo ok`,
     );
     assert.equal(prep.code, 0, prep.output);
     assert.equal(await timeouts(), EARLIER);
@@ -155,9 +155,14 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
     await reach('halb: the earlier values after a reload without lvs_timeouts', EARLIER);
     await vm.run(`cp /tmp/a.conf /etc/keepalived/keepalived.conf && kill -HUP ${SUPERVISOR_PID}`);
     await reach('halb: set again by a reload', GIVEN);
+    // lvs_flush_on_stop (no VS): a service halb does not own goes at the stop too.
+    const foreign = `${IPVSADM} -A -t 192.0.2.151:80 -s rr`;
+    await vm.run(foreign);
+    assert.match(await table(), /192\.0\.2\.151:80/);
     await vm.run(`touch /run/halb-maintenance && kill -TERM ${SUPERVISOR_PID}`);
     await vm.waitFor('halb-init: halb exited with status 0', 60000);
     assert.equal(await timeouts(), EARLIER, 'halb: the earlier values after the stop');
+    assert.doesNotMatch(await table(), /TCP|UDP|FWM/, 'halb: the whole table flushed at the stop');
 
     // keepalived 2.2.7's checker, the same steps.
     const k = await vm.run(
@@ -169,10 +174,13 @@ describe('health checks drive IPVS (qemu-x86_64)', () => {
     await reach('keepalived: after a reload without lvs_timeouts', EARLIER);
     await vm.run('cp /tmp/a.conf /tmp/ka.conf && kill -HUP $(cat /run/k.pid)');
     await reach('keepalived: set again by a reload', GIVEN);
+    await vm.run(foreign);
+    assert.match(await table(), /192\.0\.2\.151:80/);
     await vm.run(
       'kill -TERM $(cat /run/k.pid); while [ -e /run/k.pid ]; do sleep 0.2; done',
       60000,
     );
     assert.equal(await timeouts(), EARLIER, 'keepalived: the earlier values after the stop');
+    assert.doesNotMatch(await table(), /TCP|UDP|FWM/, 'keepalived: the whole table flushed');
   });
 });

@@ -51,7 +51,7 @@ function scheduling(p: 'vrrp' | 'checker' | 'bfd'): KeywordSpec[] {
 const GARP_EXTRA_IF = impl('vrrp_garp_extra_if', words(1, 2), {
   note: '[all] SECONDS (1..86400)',
 });
-const LVS_FLUSH_ON_STOP = kw('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
+const LVS_FLUSH_ON_STOP = impl('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
 const SNMP_VRRP = kw('enable_snmp_vrrp', FLAG);
 const CHECKER_PROCESS_NAME = kw('checker_process_name', WORD);
 
@@ -132,14 +132,14 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   }),
   impl('vrrp_garp_interval', num(USEC, UINT_USECS), { unit: 'seconds' }),
   impl('vrrp_gna_interval', num(USEC, UINT_USECS), { unit: 'seconds' }),
-  kw('vrrp_min_garp', BOOL),
+  impl('vrrp_min_garp', BOOL),
   GARP_EXTRA_IF,
   alias('vrrp_vmac_garp_intvl', GARP_EXTRA_IF),
   impl('vrrp_down_timer_adverts', int(1, 100), { default: 3 }),
   impl('vrrp_lower_prio_no_advert', BOOL),
   impl('vrrp_higher_prio_send_advert', BOOL),
   impl('vrrp_check_unicast_src', FLAG),
-  kw('vrrp_skip_check_adv_addr', FLAG),
+  impl('vrrp_skip_check_adv_addr', FLAG),
   impl('vrrp_startup_delay', num(0.001, UINT_USECS), { unit: 'seconds' }),
   kw('log_unknown_vrids', FLAG),
   kw('default_interface', WORD, { default: 'eth0' }),

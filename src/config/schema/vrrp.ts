@@ -102,7 +102,7 @@ const MODES: KeywordSpec[] = [
   impl('accept', FLAG),
   impl('no_accept', FLAG),
   impl('strict_mode', BOOL, { note: 'defaults to global vrrp_strict' }),
-  kw('skip_check_adv_addr', BOOL),
+  impl('skip_check_adv_addr', BOOL),
   sub('authentication', FLAG, AUTHENTICATION, { implemented: true, note: 'VRRPv2, IPv4 only' }),
 ];
 
@@ -167,7 +167,7 @@ export const VRRP_SCRIPT: BlockSpec = {
     impl('rise', int(1, INT_MAX), { default: 1 }),
     impl('fall', int(1, INT_MAX), { default: 1 }),
     impl('user', words(1, 2), { note: 'USER [GROUP]' }),
-    kw('init_fail', FLAG),
+    impl('init_fail', FLAG),
   ],
 };
 
