@@ -24,6 +24,7 @@ import { VrrpEngine } from '../vrrp/engine';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
+import { runStartStopScript, startStopScript } from './start-stop-scripts';
 import { FifoScriptRunner } from './fifo-scripts';
 import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
@@ -83,6 +84,8 @@ export class Daemon {
     this.store.running = this.store.attempted;
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
+    // keepalived runs startup_script before anything starts, and waits for it.
+    await this.startStopScript(first, 'startup');
     this.startVrrp(first);
     this.configureSync(first);
     this.startCheckers(first);
@@ -123,6 +126,14 @@ export class Daemon {
     trimSoon();
   }
 
+  private startStopScript(config: LoadedConfig, kind: 'startup' | 'shutdown'): Promise<void> {
+    const globals = config.model.global_defs as ModelBlock | undefined;
+    const s = startStopScript(globals, kind);
+    return s
+      ? runStartStopScript(s, globals?.enable_script_security === true, this.log)
+      : Promise.resolve();
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -130,6 +141,8 @@ export class Daemon {
     await this.sync?.dispose();
     await this.vrrp?.stop();
     await this.lvs?.dispose();
+    // After every instance and virtual server has gone, as keepalived.
+    if (this.config) await this.startStopScript(this.config, 'shutdown');
     await this.leds?.dispose();
     await this.control?.dispose();
     this.fifoScripts.stop();
