@@ -86,6 +86,13 @@ export interface GarpConfig {
   readonly masterRepeat: number;
   readonly masterRefreshS: number;
   readonly masterRefreshRepeat: number;
+  /**
+   * garp_lower_prio_repeat / _delay: a MASTER that hears a lower priority
+   * announces its VIPs this many times at once, and again after the delay
+   * (keepalived's defaults: the global master repeat and delay; none in strict mode).
+   */
+  readonly lowerPrioRepeat: number;
+  readonly lowerPrioDelayS: number;
 }
 
 export interface VrrpInstanceConfig {
@@ -422,6 +429,18 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
         masterRefreshS: num(vi, 'garp_master_refresh') ?? num(g, 'vrrp_garp_master_refresh') ?? 0,
         masterRefreshRepeat:
           num(vi, 'garp_master_refresh_repeat') ?? num(g, 'vrrp_garp_master_refresh_repeat') ?? 1,
+        lowerPrioRepeat: strict
+          ? 0
+          : (num(vi, 'garp_lower_prio_repeat') ??
+            num(g, 'vrrp_garp_lower_prio_repeat') ??
+            num(g, 'vrrp_garp_master_repeat') ??
+            (minGarp ? 1 : 5)),
+        lowerPrioDelayS: strict
+          ? 0
+          : (num(vi, 'garp_lower_prio_delay') ??
+            num(g, 'vrrp_garp_lower_prio_delay') ??
+            num(g, 'vrrp_garp_master_delay') ??
+            (minGarp ? 0 : 5)),
       },
       useVmac: vmac,
       vmacXmitBase: flag(vi, 'vmac_xmit_base'),

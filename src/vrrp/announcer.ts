@@ -96,6 +96,17 @@ export class Announcer {
     }
   }
 
+  /** A MASTER heard a lower priority: garp_lower_prio_repeat now, and again after the delay. */
+  lowerPriority(vips: readonly Vip[]): void {
+    const repeat = this.garp.lowerPrioRepeat;
+    if (repeat <= 0) return;
+    this.burst(vips, repeat);
+    if (this.garp.lowerPrioDelayS > 0)
+      this.timers.push(
+        setTimeout(() => this.burst(vips, repeat), this.garp.lowerPrioDelayS * 1000),
+      );
+  }
+
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];

@@ -399,6 +399,9 @@ export class VrrpInstance implements DeadlineOwner {
       case 'announce':
         this.deps.announcer.start([...this.cfg.vips, ...this.cfg.excludedVips]);
         return;
+      case 'announce-lower-priority':
+        this.deps.announcer.lowerPriority([...this.cfg.vips, ...this.cfg.excludedVips]);
+        return;
       case 'stop-announcing':
         this.deps.announcer.stop();
         return;

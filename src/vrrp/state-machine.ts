@@ -69,6 +69,8 @@ export type VrrpAction =
   | { readonly type: 'remove-vips' }
   /** Gratuitous ARP / unsolicited NA for every VIP: the driver runs the bursts. */
   | { readonly type: 'announce' }
+  /** garp_lower_prio_repeat: a MASTER re-announces after hearing a lower priority. */
+  | { readonly type: 'announce-lower-priority' }
   | { readonly type: 'stop-announcing' }
   | { readonly type: 'notify'; readonly state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' }
   | { readonly type: 'log'; readonly message: string; readonly detail?: boolean };
@@ -303,6 +305,7 @@ function onAdvertInMaster(
           type: 'log',
           message: `(${p.name}) Received advert from ${e.from} with lower priority ${e.priority}, ours ${m.effectivePriority}`,
         },
+        { type: 'announce-lower-priority' },
       ],
     };
   // keepalived: a lower priority master is told at once who is master ("forcing new election").
@@ -314,6 +317,7 @@ function onAdvertInMaster(
         message: `(${p.name}) Received advert from ${e.from} with lower priority ${e.priority}, ours ${m.effectivePriority}, forcing new election`,
       },
       { type: 'send-advert', priority: m.effectivePriority },
+      { type: 'announce-lower-priority' },
     ],
   };
 }

@@ -12,6 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { encodeAdvert, passwordBytes, type Advert } from '../../src/vrrp/packet';
 import { Appliance, until } from '../rigs/appliance';
+import { readArp } from '../rigs/pcap';
 import { Lab } from '../rigs/netns-lab';
 
 const CONF = `vrrp_instance VI_1 {
@@ -199,5 +200,74 @@ describe('check_unicast_src on the wire', () => {
       () => u.state(),
       (s) => s === 'backup',
     );
+  });
+});
+
+describe('a MASTER that hears a lower priority', () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it('announces its VIP again: garp_lower_prio_repeat gratuitous ARPs at once (keepalived: the master repeat, 5)', async () => {
+    lab = await Lab.create({ hosts: ['m', 'x'] });
+    const m = new Appliance(
+      lab,
+      'm',
+      `vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 53
+    priority 200
+    advert_int 1
+    garp_master_delay 0
+    garp_lower_prio_delay 0
+    virtual_ipaddress {
+        192.0.2.103/24
+    }
+}
+`,
+    );
+    m.start();
+    await until(
+      'master',
+      15000,
+      () => m.state(),
+      (s) => s === 'master',
+    );
+    await new Promise((r) => setTimeout(r, 500)); // the MASTER burst is over
+    const cap = await lab.capture('x', 'arp');
+    const payload = encodeAdvert(
+      {
+        version: 2,
+        vrid: 53,
+        priority: 50,
+        advertIntervalCs: 100,
+        addresses: ['192.0.2.103'],
+        authType: 'none',
+        authData: Buffer.alloc(8),
+      },
+      { family: 4, src: lab.host('x').ipv4, dst: '224.0.0.18' },
+    );
+    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
+    const r = await lab.exec('x', [
+      process.execPath,
+      sender,
+      'eth0',
+      '255',
+      '224.0.0.18',
+      payload.toString('hex'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    await new Promise((res) => setTimeout(res, 1000));
+    await cap.stop();
+    const garps = readArp(cap.file).filter(
+      (f) => f.senderIp === '192.0.2.103' && f.targetIp === '192.0.2.103',
+    );
+    assert.equal(
+      garps.length,
+      5,
+      `gratuitous ARPs after the lower-priority advert: ${garps.length}`,
+    );
+    assert.equal(await m.state(), 'master');
   });
 });

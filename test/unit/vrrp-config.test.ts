@@ -19,6 +19,25 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('garp_lower_prio_repeat / _delay: instance, global, else the global master repeat and delay; none in strict mode', () => {
+    const garp = (g: string, i = '') =>
+      fromText(
+        `global_defs {\n${g}}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${i}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!.garp;
+    const lp = (x: ReturnType<typeof garp>) => [x.lowerPrioRepeat, x.lowerPrioDelayS];
+    assert.deepEqual(lp(garp('')), [5, 5]);
+    assert.deepEqual(lp(garp('  vrrp_garp_master_repeat 3\n  vrrp_garp_master_delay 7\n')), [3, 7]);
+    assert.deepEqual(
+      lp(garp('  vrrp_garp_lower_prio_repeat 2\n  vrrp_garp_lower_prio_delay 1\n')),
+      [2, 1],
+    );
+    assert.deepEqual(
+      lp(garp('  vrrp_garp_lower_prio_repeat 2\n', '  garp_lower_prio_repeat 0\n')),
+      [0, 5],
+    );
+    assert.deepEqual(lp(garp('  vrrp_strict\n')), [0, 0]);
+  });
+
   it('vrrp_min_garp: one announcement and no second burst, unless set explicitly', () => {
     const garp = (g: string, i = '') =>
       fromText(

@@ -93,6 +93,8 @@ describe('VRRP state machine', () => {
       [0],
     );
     assert.equal(q.m.state, 'master');
+    // Either way the VIPs are announced again (garp_lower_prio_repeat).
+    for (const x of [c, q]) assert.equal(x.firstAt('announce-lower-priority'), 100);
   });
 
   it('higher_prio_send_advert: one advert before stepping down to a higher priority', () => {
