@@ -174,4 +174,38 @@ describe('keyword schema', () => {
     ] as const)
       assert.ok(keyword(b, k).implemented, `${b} ${k}`);
   });
+
+  it('reads somewhere every keyword it marks implemented (no false "implemented")', () => {
+    const src = path.resolve(__dirname, '../../../src');
+    const texts: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const f = path.join(d, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'schema') walk(f);
+        } else if (f.endsWith('.ts')) texts.push(fs.readFileSync(f, 'utf8'));
+      }
+    };
+    walk(src);
+    const text = texts.join('\n');
+    // Implemented as what halb always does, or read through a built name.
+    const byDesign = new Set([
+      'preempt', // the default: only nopreempt is read
+      'fast_recovery', // halb always checks every url
+      'startup_script_timeout', // `${kind}_script_timeout`
+      'shutdown_script_timeout',
+    ]);
+    const unread = [
+      ...new Set(
+        BLOCKS.flatMap((b) =>
+          b.keywords.filter((k) => k.implemented && !k.deprecatedFor).map((k) => k.name),
+        ),
+      ),
+    ].filter((n) => {
+      if (byDesign.has(n)) return false;
+      const e = n.replace(/[-]/g, '\\-');
+      return !new RegExp(`['"\`]${e}['"\`]|\\.${n}\\b|\\b${n}:`).test(text);
+    });
+    assert.deepEqual(unread, []);
+  });
 });
