@@ -30,6 +30,48 @@ const CONF = `vrrp_instance VI_1 {
 }
 `;
 
+/** Sends hand-made adverts from a lab host with the given TTL (test/rigs/vrrp-sender). */
+async function sendFrom(
+  lab: Lab,
+  host: string,
+  ttl: number,
+  dst: string,
+  ...payloads: Buffer[]
+): Promise<void> {
+  const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
+  const r = await lab.exec(host, [
+    process.execPath,
+    sender,
+    'eth0',
+    String(ttl),
+    dst,
+    ...payloads.map((p) => p.toString('hex')),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** A well-formed VRRPv2 advert without authentication. */
+function plainAdvert(
+  vrid: number,
+  priority: number,
+  vip: string,
+  src: string,
+  dst: string,
+): Buffer {
+  return encodeAdvert(
+    {
+      version: 2,
+      vrid,
+      priority,
+      advertIntervalCs: 100,
+      addresses: [vip],
+      authType: 'none',
+      authData: Buffer.alloc(8),
+    },
+    { family: 4, src, dst },
+  );
+}
+
 describe('receive checks on the wire', () => {
   let lab: Lab;
   let m: Appliance;
@@ -60,18 +102,8 @@ describe('receive checks on the wire', () => {
   };
   const enc = (a: Partial<Advert>): Buffer =>
     encodeAdvert({ ...good, ...a }, { family: 4, src: src(), dst: '224.0.0.18' });
-  const send = async (ttl: number, ...payloads: Buffer[]): Promise<void> => {
-    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-    const r = await lab.exec('x', [
-      process.execPath,
-      sender,
-      'eth0',
-      String(ttl),
-      '224.0.0.18',
-      ...payloads.map((p) => p.toString('hex')),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-  };
+  const send = (ttl: number, ...payloads: Buffer[]): Promise<void> =>
+    sendFrom(lab, 'x', ttl, '224.0.0.18', ...payloads);
 
   it('drops and counts each malformed advert; the master stays master', async () => {
     const corrupt = (b: Buffer, f: (x: Buffer) => void): Buffer => {
@@ -158,32 +190,10 @@ describe('check_unicast_src on the wire', () => {
       () => u.state(),
       (s) => s === 'master',
     );
-    const sendFrom = async (host: string, ttl: number): Promise<void> => {
-      const payload = encodeAdvert(
-        {
-          version: 2,
-          vrid: 52,
-          priority: 254,
-          advertIntervalCs: 100,
-          addresses: ['192.0.2.101'],
-          authType: 'none',
-          authData: Buffer.alloc(8),
-        },
-        { family: 4, src: lab.host(host).ipv4, dst: me },
-      );
-      const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-      const r = await lab.exec(host, [
-        process.execPath,
-        sender,
-        'eth0',
-        String(ttl),
-        me,
-        payload.toString('hex'),
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-    };
-    await sendFrom('y', 255);
-    await sendFrom('x', 64);
+    const from = (host: string, ttl: number): Promise<void> =>
+      sendFrom(lab, host, ttl, me, plainAdvert(52, 254, '192.0.2.101', lab.host(host).ipv4, me));
+    await from('y', 255);
+    await from('x', 64);
     const drops = await until(
       'both drops counted',
       5000,
@@ -193,7 +203,7 @@ describe('check_unicast_src on the wire', () => {
     assert.equal(drops['unicast-source'], 1);
     assert.equal(drops.ttl, 1);
     assert.equal(await u.state(), 'master', 'neither moved the state');
-    await sendFrom('x', 255);
+    await from('x', 255);
     await until(
       'backup',
       5000,
@@ -236,28 +246,8 @@ describe('a MASTER that hears a lower priority', () => {
     );
     await new Promise((r) => setTimeout(r, 500)); // the MASTER burst is over
     const cap = await lab.capture('x', 'arp');
-    const payload = encodeAdvert(
-      {
-        version: 2,
-        vrid: 53,
-        priority: 50,
-        advertIntervalCs: 100,
-        addresses: ['192.0.2.103'],
-        authType: 'none',
-        authData: Buffer.alloc(8),
-      },
-      { family: 4, src: lab.host('x').ipv4, dst: '224.0.0.18' },
-    );
-    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-    const r = await lab.exec('x', [
-      process.execPath,
-      sender,
-      'eth0',
-      '255',
-      '224.0.0.18',
-      payload.toString('hex'),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
+    const lower = plainAdvert(53, 50, '192.0.2.103', lab.host('x').ipv4, '224.0.0.18');
+    await sendFrom(lab, 'x', 255, '224.0.0.18', lower);
     await new Promise((res) => setTimeout(res, 1000));
     await cap.stop();
     const garps = readArp(cap.file).filter(

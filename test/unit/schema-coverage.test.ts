@@ -17,6 +17,16 @@ function names(file: string): Set<string> {
   );
 }
 
+/** Every TypeScript file under src/. */
+const SRC = path.resolve(__dirname, '../../../src');
+function sourceFiles(dir = SRC): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const f = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(f);
+    return f.endsWith('.ts') ? [f] : [];
+  });
+}
+
 const BLOCKS = allBlocks(ROOT);
 const SCHEMA_NAMES = new Set(BLOCKS.flatMap((b) => b.keywords.map((k) => k.name)));
 
@@ -125,16 +135,7 @@ describe('keyword schema', () => {
     // The model's readers: files that read keywords through config/access
     // (semantics.ts only checks them). A keyword is read as str(b, 'name')
     // and the like, or as a snake_case property (halb's own names are camelCase).
-    const src = path.resolve(__dirname, '../../../src');
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const f = path.join(d, e.name);
-        if (e.isDirectory()) walk(f);
-        else if (f.endsWith('.ts') && !f.endsWith('semantics.ts')) files.push(f);
-      }
-    };
-    walk(src);
+    const files = sourceFiles().filter((f) => !f.endsWith('semantics.ts'));
     const readers = files.filter((f) =>
       /config\/access'|from '\.\/access'/.test(fs.readFileSync(f, 'utf8')),
     );
@@ -145,9 +146,9 @@ describe('keyword schema', () => {
       for (const m of text.matchAll(
         /\b(?:num|str|flag|bool|lines|words|argv)\(\s*[^,()]+,\s*'([^']+)'/g,
       ))
-        read.set(m[1] as string, path.relative(src, f));
+        read.set(m[1] as string, path.relative(SRC, f));
       for (const m of text.matchAll(/\.([a-z]+(?:_[a-z0-9]+)+)\b/g))
-        read.set(m[1] as string, path.relative(src, f));
+        read.set(m[1] as string, path.relative(SRC, f));
     }
     assert.ok(
       read.has('lvs_sync_daemon') && read.has('unicast_src_ip'),
@@ -176,18 +177,10 @@ describe('keyword schema', () => {
   });
 
   it('reads somewhere every keyword it marks implemented (no false "implemented")', () => {
-    const src = path.resolve(__dirname, '../../../src');
-    const texts: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const f = path.join(d, e.name);
-        if (e.isDirectory()) {
-          if (e.name !== 'schema') walk(f);
-        } else if (f.endsWith('.ts')) texts.push(fs.readFileSync(f, 'utf8'));
-      }
-    };
-    walk(src);
-    const text = texts.join('\n');
+    const text = sourceFiles()
+      .filter((f) => !f.includes(`${path.sep}schema${path.sep}`))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     // Implemented as what halb always does, or read through a built name.
     const byDesign = new Set([
       'preempt', // the default: only nopreempt is read
