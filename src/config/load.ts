@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
+import { readSecretFile } from './hmac-keys';
 import { preprocess } from './preprocess';
 import { ROOT } from './schema/root';
 import { checkSemantics, type HostFacts } from './semantics';
@@ -42,7 +43,7 @@ export function localHostFacts(): HostFacts {
   } catch {
     interfaces = undefined;
   }
-  return { interfaces, fileExists: (p) => fs.existsSync(p) };
+  return { interfaces, fileExists: (p) => fs.existsSync(p), readSecret: readSecretFile };
 }
 
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {

@@ -3,7 +3,8 @@
  * words, in keepalived's order — comments, continuation, `include` (globs,
  * relative to the including file), `@id` / `@^id` conditional lines,
  * `$NAME=value` definitions (multi-line with `\`), `$NAME` / `${NAME}`
- * expansion with the predefined `_PWD _INSTANCE _HASH _BANG _RANDOM`, and
+ * expansion with the predefined `_PWD _INSTANCE _HASH _BANG _RANDOM` (and
+ * keepalived 2.4's `${_ENV NAME}`, for auth_hmac's credential files), and
  * `~SEQ` / `~SEQx` / `~LST` line repetition. Every word keeps the file, line
  * and column it came from, through includes.
  */
@@ -31,6 +32,8 @@ export interface PreprocessOptions {
   readonly allConfig?: boolean;
   readonly readFile?: (file: string) => string;
   readonly random?: () => number;
+  /** `${_ENV NAME}`'s environment; process.env when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Preprocessed {
@@ -346,6 +349,9 @@ function builtin(
       return '#';
     case '_BANG':
       return '!';
+    case '_ENV':
+      // Unset: left as written, so the error that follows names it.
+      return (ctx.opts.env ?? process.env)[(args ?? '').trim()];
     case '_RANDOM': {
       const [lo, hi] = (args ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
       const min = Number.isFinite(lo) ? (lo as number) : 0;

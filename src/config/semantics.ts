@@ -9,12 +9,16 @@ import { parseRoute, parseRule } from '../vrrp/routes';
 import * as net from 'node:net';
 import type { Diagnostic, Position, Severity } from './diagnostics';
 import { argv } from './access';
+import { checkAuthHmac } from './auth-hmac-checks';
+import type { ReadSecret } from './hmac-keys';
 import { positionOf, type ModelBlock } from './validate';
 
 export interface HostFacts {
   /** Interfaces that exist here; undefined when checking off the box. */
   readonly interfaces?: ReadonlySet<string>;
   readonly fileExists?: (path: string) => boolean;
+  /** auth_hmac `file:` keys; undefined when checking off the box (not read then). */
+  readonly readSecret?: ReadSecret;
 }
 
 type Blocks = Record<string, ModelBlock>;
@@ -157,6 +161,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         `${where}: auth_type AH cannot start in state MASTER; keepalived starts it as BACKUP`,
       );
     }
+    checkAuthHmac(vi, where, strict, host.readSecret, report);
     checkRoutes(vi, (vi.virtual_routes ?? []) as string[][], where, report);
     for (const r of (vi.virtual_rules ?? []) as string[][])
       skipped(() => parseRule(r), vi, 'virtual_rules', where, r.join(' '), report);

@@ -8,6 +8,8 @@ import { argv, bool, flag, lines, num, option, str, weighted, words } from './ac
 import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
+import { hmacKey, type HmacMode, type HmacSettings } from '../vrrp/auth-hmac';
+import { decodeHmacKey, readSecretFile, type ReadSecret } from './hmac-keys';
 
 export interface VrrpGlobals {
   readonly routerId: string | undefined;
@@ -138,6 +140,10 @@ export interface VrrpInstanceConfig {
   readonly accept: boolean;
   /** VRRPv2 authentication: PASS, or AH (vrrp/ah.ts); strict mode drops it, as keepalived does. */
   readonly auth: { readonly type: 'PASS' | 'AH'; readonly password: string } | undefined;
+  /** auth_hmac (keepalived 2.4, vrrp/auth-hmac.ts); when set, `auth` is not. */
+  readonly authHmac: HmacSettings | undefined;
+  /** v3_checksum_as_v2 (keepalived 2.2.8): VRRPv3 IPv4 checksum without the pseudo-header. */
+  readonly checksumAsV2: boolean;
   readonly trackInterfaces: readonly Tracked[];
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
@@ -342,7 +348,41 @@ function acceptMode(vi: ModelBlock, strict: boolean, version: 2 | 3, priority: n
   return version === 3 && flag(vi, 'accept');
 }
 
-export function vrrpConfig(root: ModelBlock): VrrpConfig {
+/**
+ * auth_hmac as keepalived 2.4 runs it: keys that decode (the others were
+ * errors at load), the window derived from advert_int when not given (3 x its
+ * whole seconds, 5 to 300), strict mode forcing enforce. No active key among
+ * the keys: no auth_hmac (an error at load).
+ */
+function authHmacOf(
+  vi: ModelBlock,
+  advertS: number,
+  strict: boolean,
+  read: ReadSecret | undefined,
+): HmacSettings | undefined {
+  const b = vi.auth_hmac as ModelBlock | undefined;
+  if (!b) return undefined;
+  const keys = lines(b, 'key').flatMap(([id, value]) => {
+    const d = decodeHmacKey(value ?? '', read);
+    return d.ok === true ? [hmacKey(Number(id), d.bytes)] : [];
+  });
+  const activeKey = num(b, 'active_key') ?? 0;
+  if (!keys.some((k) => k.id === activeKey)) return undefined;
+  const antiReplayTime = str(b, 'anti_replay') !== 'monotonic';
+  return {
+    keys: keys.filter((k, i) => keys.findIndex((x) => x.id === k.id) === i),
+    activeKey,
+    mode: strict ? 'enforce' : ((str(b, 'mode') ?? 'enforce') as HmacMode),
+    antiReplayTime,
+    timeWindowS: num(b, 'time_window') ?? Math.min(300, Math.max(5, 3 * Math.floor(advertS))),
+  };
+}
+
+export function vrrpConfig(
+  root: ModelBlock,
+  /** auth_hmac `file:` keys; the box's files unless told otherwise. */
+  readSecret: ReadSecret | undefined = readSecretFile,
+): VrrpConfig {
   const globals = vrrpGlobals(root);
   const g = root.global_defs as ModelBlock | undefined;
   const instances: VrrpInstanceConfig[] = [];
@@ -371,6 +411,7 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
     const authBlock = vi.authentication as ModelBlock | undefined;
     const authType = str(authBlock, 'auth_type');
     const pass = str(authBlock, 'auth_pass') ?? '';
+    const authHmac = authHmacOf(vi, advertS, strict, readSecret);
     instances.push({
       name,
       interface: ifname,
@@ -410,10 +451,13 @@ export function vrrpConfig(root: ModelBlock): VrrpConfig {
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,
       accept: acceptMode(vi, strict, version, priority),
+      // auth_hmac replaces the legacy authentication (keepalived drops it, warned at load).
       auth:
-        version === 2 && (authType === 'PASS' || authType === 'AH') && !strict
+        version === 2 && (authType === 'PASS' || authType === 'AH') && !strict && !authHmac
           ? { type: authType, password: pass.slice(0, 8) }
           : undefined,
+      authHmac,
+      checksumAsV2: bool(vi, 'v3_checksum_as_v2', g?.v3_checksum_as_v2 !== undefined),
       trackInterfaces: lines(vi, 'track_interface').map(tracked),
       trackScripts: lines(vi, 'track_script').map(tracked),
       trackFiles: lines(vi, 'track_file').map(tracked),

@@ -260,10 +260,15 @@ export class VrrpEngine {
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
     const kept: VrrpInstance[] = [];
     const gone: VrrpInstance[] = [];
+    const withoutAuth = (c: VrrpInstanceConfig): unknown => ({ ...c, authHmac: undefined });
     for (const inst of this.instances) {
       const now = next.instances.find((i) => i.name === inst.cfg.name);
       if (now && same(now, inst.cfg)) kept.push(inst);
-      else gone.push(inst);
+      else if (now && same(withoutAuth(now), withoutAuth(inst.cfg))) {
+        // Only auth_hmac changed (a key rotation): in place, no flap.
+        inst.adoptAuth(now);
+        kept.push(inst);
+      } else gone.push(inst);
     }
     for (const inst of gone) {
       this.log.info(

@@ -21,6 +21,7 @@ export interface RouteManager {
   removeRule(r: RuleSpec): Promise<void>;
 }
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
+import { HmacAuth } from './auth-hmac';
 import { encodeAdvert, passwordBytes, type Advert } from './packet';
 import { checkReceived, count, type Counters, type DropReason } from './receive-check';
 import {
@@ -55,7 +56,12 @@ export interface InstanceDeps {
   readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
   /** vrrp_startup_delay's end on the now() clock (0 or absent: none). */
   readonly startDelayUntil?: number;
+  /** The wall clock (ms since the epoch) for auth_hmac's sequence; Date.now when absent. */
+  readonly wallMs?: () => number;
 }
+
+/** auth_hmac drops are logged at most this often per instance and reason (keepalived rate-limits them too). */
+const AUTH_LOG_EVERY_MS = 30_000;
 
 /** Both pieces of work done, whatever their outcome. */
 function settle(a: Promise<void>, b: Promise<unknown>): Promise<void> {
@@ -90,11 +96,15 @@ export class VrrpInstance implements DeadlineOwner {
   };
   private vipWork: Promise<void> = Promise.resolve();
   private readonly transitionListeners: Array<(from: string, to: string) => void> = [];
+  private hmac: HmacAuth | undefined;
+  private readonly authLogged = new Map<DropReason, number>();
 
   constructor(
-    readonly cfg: VrrpInstanceConfig,
+    private config: VrrpInstanceConfig,
     private readonly deps: InstanceDeps,
   ) {
+    const cfg = config;
+    this.hmac = this.hmacFor(cfg);
     this.params = {
       name: cfg.name,
       version: cfg.version,
@@ -114,6 +124,29 @@ export class VrrpInstance implements DeadlineOwner {
 
   get state(): Machine {
     return this.m;
+  }
+
+  get cfg(): VrrpInstanceConfig {
+    return this.config;
+  }
+
+  private hmacFor(cfg: VrrpInstanceConfig): HmacAuth | undefined {
+    if (!cfg.authHmac) return undefined;
+    const ctx = { family: cfg.family, version: cfg.version, vrid: cfg.vrid };
+    return new HmacAuth(cfg.authHmac, ctx, this.deps.wallMs ?? Date.now);
+  }
+
+  /**
+   * A reload that changed only auth_hmac (a key rotation): taken in place,
+   * with the sequence and replay marks kept, so nothing flaps.
+   */
+  adoptAuth(next: VrrpInstanceConfig): void {
+    this.config = next;
+    if (next.authHmac && this.hmac) this.hmac.update(next.authHmac);
+    else this.hmac = this.hmacFor(next);
+    this.deps.log.info(
+      `(${next.name}) auth_hmac ${next.authHmac ? `now signs with key ${next.authHmac.activeKey}, mode ${next.authHmac.mode}` : 'removed'}`,
+    );
   }
 
   start(): void {
@@ -158,7 +191,9 @@ export class VrrpInstance implements DeadlineOwner {
     const ttlOk = unicast
       ? !this.cfg.checkUnicastSrc || p.hopLimit === last?.hopLimit
       : p.hopLimit === -1 || p.hopLimit === 255;
+    // auth_hmac: every packet is checked (a repeat of the last one is a replay).
     if (
+      !this.hmac &&
       ttlOk &&
       last &&
       last.src === p.src &&
@@ -167,10 +202,10 @@ export class VrrpInstance implements DeadlineOwner {
     )
       return last.advert;
     const skip = this.cfg.skipCheckAdvAddr && last?.src === p.src;
-    const checked = checkReceived(this.cfg, p, unicast, skip);
+    const checked = checkReceived(this.cfg, p, unicast, skip, this.hmac);
     if (!checked.ok) {
       count(this.drops, checked.reason);
-      this.deps.log.detail(`(${this.cfg.name}) dropped advert from ${p.src}: ${checked.reason}`);
+      this.logDrop(checked.reason, p.src);
       return undefined;
     }
     this.lastGood = {
@@ -181,6 +216,21 @@ export class VrrpInstance implements DeadlineOwner {
       advert: checked.advert,
     };
     return checked.advert;
+  }
+
+  /** Drops go to the detail log; auth_hmac's are errors, as in keepalived, at most one per reason per 30 s. */
+  private logDrop(reason: DropReason, src: string): void {
+    const message = `(${this.cfg.name}) dropped advert from ${src}: ${reason}`;
+    if (!reason.startsWith('auth-') || !this.hmac) {
+      this.deps.log.detail(message);
+      return;
+    }
+    const now = this.deps.now();
+    const last = this.authLogged.get(reason);
+    if (last !== undefined && now - last < AUTH_LOG_EVERY_MS) return;
+    this.authLogged.set(reason, now);
+    const n = this.drops.get(reason) ?? 0;
+    this.deps.log.error(`${message} (auth_hmac; ${n} so far)`);
   }
 
   setFault(faulty: boolean, why: string): void {
@@ -296,7 +346,12 @@ export class VrrpInstance implements DeadlineOwner {
             : Buffer.alloc(8),
     };
     const bytes = this.dsts.map((dst) =>
-      encodeAdvert(advert, { family: cfg.family, src: this.params.primaryAddress, dst }),
+      encodeAdvert(advert, {
+        family: cfg.family,
+        src: this.params.primaryAddress,
+        dst,
+        checksumAsV2: cfg.checksumAsV2,
+      }),
     );
     this.adverts.set(priority, bytes);
     return bytes;
@@ -308,10 +363,17 @@ export class VrrpInstance implements DeadlineOwner {
   private sendAdvert(priority: number): void {
     const dsts = this.dsts;
     const bytes = this.advertsFor(priority);
+    // auth_hmac: one trailer per advert, the same for every peer (the HMAC
+    // covers neither the destination nor the checksum). IPv4's checksum
+    // leaves the trailer out; IPv6's is the kernel's, over everything.
+    const trailer = this.hmac?.signs
+      ? this.hmac.sign(bytes[0] as Buffer, this.params.primaryAddress)
+      : undefined;
     for (let i = 0; i < dsts.length; i++) {
       const dst = dsts[i] as string;
       try {
-        this.deps.transport.send(bytes[i] as Buffer, dst);
+        const msg = bytes[i] as Buffer;
+        this.deps.transport.send(trailer ? Buffer.concat([msg, trailer]) : msg, dst);
         this.stats.advertsSent++;
         if (priority === 0) this.stats.priorityZeroSent++;
       } catch (err) {

@@ -35,6 +35,11 @@ export interface Addressing {
   readonly dst: string;
   /** keepalived v3_checksum_as_v2: leave the IPv4 pseudo-header out. */
   readonly checksumAsV2?: boolean;
+  /**
+   * Bytes after the message (auth_hmac's trailer, auth-hmac.ts): outside the
+   * IPv4 checksum, inside the IPv6 one (the kernel sums the whole payload).
+   */
+  readonly trailerLen?: number;
 }
 
 export type DropReason =
@@ -83,6 +88,12 @@ export function encodeAdvert(a: Advert, at: Addressing): Buffer {
   return msg;
 }
 
+/** The message's length as its header says (count of addresses, v2's auth bytes); 0 when too short to say. */
+export function messageLength(buf: Buffer, family: 4 | 6): number {
+  if (buf.length < 8) return 0;
+  return 8 + (buf[3] as number) * (family === 4 ? 4 : 16) + ((buf[0] as number) >> 4 === 2 ? 8 : 0);
+}
+
 export function passwordBytes(password: string): Buffer {
   const out = Buffer.alloc(8);
   Buffer.from(password, 'utf8').copy(out, 0, 0, 8);
@@ -98,9 +109,11 @@ export function decodeAdvert(buf: Buffer, at: Addressing): Decoded {
   const count = buf[3] as number;
   const addrLen = at.family === 4 ? 4 : 16;
   const expected = 8 + count * addrLen + (version === 2 ? 8 : 0);
-  if (buf.length !== expected) return { ok: false, reason: 'bad-length' };
+  if (buf.length !== expected + (at.trailerLen ?? 0)) return { ok: false, reason: 'bad-length' };
   const checksum = buf.readUInt16BE(6);
-  if (checksumOf(buf, { version }, at) !== checksum) return { ok: false, reason: 'bad-checksum' };
+  const summed = at.family === 6 ? buf : buf.subarray(0, expected);
+  if (checksumOf(summed, { version }, at) !== checksum)
+    return { ok: false, reason: 'bad-checksum' };
   const addresses: string[] = [];
   for (let i = 0; i < count; i++)
     addresses.push(ipString(buf.subarray(8 + i * addrLen, 8 + (i + 1) * addrLen), at.family));

@@ -5,10 +5,18 @@
  */
 import type { VrrpInstanceConfig } from '../config/vrrp-config';
 import { ipBytes } from './checksum';
-import { decodeAdvert, passwordBytes, type Advert, type DropReason as CodecReason } from './packet';
+import { TRAILER_LEN, type HmacAuth, type HmacVerdict } from './auth-hmac';
+import {
+  decodeAdvert,
+  messageLength,
+  passwordBytes,
+  type Advert,
+  type DropReason as CodecReason,
+} from './packet';
 
 export type DropReason =
   | CodecReason
+  | Exclude<HmacVerdict, 'ok'>
   | 'ttl'
   | 'version-mismatch'
   | 'auth-type-mismatch'
@@ -30,13 +38,37 @@ export function checkReceived(
   unicast: boolean,
   /** skip_check_adv_addr, the advert being from the master last heard: no address-list check. */
   skipAddresses = false,
+  /** auth_hmac: the instance's signer and checker (it holds the replay marks). */
+  hmac?: HmacAuth,
 ): Checked {
   // §7.1: the TTL / hop limit must be 255 (multicast; unicast peers may be routed).
   if (!unicast && pkt.hopLimit !== -1 && pkt.hopLimit !== 255) return { ok: false, reason: 'ttl' };
-  const d = decodeAdvert(pkt.payload, { family: cfg.family, src: pkt.src, dst: pkt.dst });
+  // auth_hmac: a packet exactly one trailer longer than its message carries one (keepalived).
+  const payload = pkt.payload;
+  const msgLen = hmac ? messageLength(payload, cfg.family) : 0;
+  const trailed = hmac !== undefined && msgLen > 0 && payload.length === msgLen + TRAILER_LEN;
+  const d = decodeAdvert(payload, {
+    family: cfg.family,
+    src: pkt.src,
+    dst: pkt.dst,
+    checksumAsV2: cfg.checksumAsV2,
+    trailerLen: trailed ? TRAILER_LEN : 0,
+  });
   if (!d.ok) return d;
   const a = d.advert;
   if (a.version !== cfg.version) return { ok: false, reason: 'version-mismatch' };
+  if (hmac) {
+    // A unicast sender must be a configured peer: its replay mark lives there.
+    const peer = unicast ? peerOf(cfg, pkt.src) : undefined;
+    if (unicast && !peer) return { ok: false, reason: 'unicast-source' };
+    const v = hmac.verify(
+      trailed ? payload.subarray(0, msgLen) : payload,
+      trailed ? payload.subarray(msgLen) : undefined,
+      pkt.src,
+      peer?.address,
+    );
+    if (v.verdict !== 'ok') return { ok: false, reason: v.verdict };
+  }
   if (a.version === 2) {
     // AH's ICV was checked by its transport (io/ah-socket.ts) before the advert got here.
     const want = cfg.auth?.type === 'AH' ? 'ah' : cfg.auth ? 'pass' : 'none';
@@ -53,8 +85,7 @@ export function checkReceived(
   // keepalived 2.2.7, after the address list: the source must be a unicast
   // peer, and the TTL / hop limit within that peer's min_ttl..max_ttl (0..255).
   if (unicast && cfg.checkUnicastSrc) {
-    const src = ipBytes(pkt.src);
-    const peer = cfg.unicastPeers.find((x) => ipBytes(x.address).equals(src));
+    const peer = peerOf(cfg, pkt.src);
     if (!peer) return { ok: false, reason: 'unicast-source' };
     if (
       pkt.hopLimit !== -1 &&
@@ -63,6 +94,14 @@ export function checkReceived(
       return { ok: false, reason: 'ttl' };
   }
   return { ok: true, advert: a };
+}
+
+function peerOf(
+  cfg: VrrpInstanceConfig,
+  src: string,
+): VrrpInstanceConfig['unicastPeers'][number] | undefined {
+  const bytes = ipBytes(src);
+  return cfg.unicastPeers.find((x) => ipBytes(x.address).equals(bytes));
 }
 
 export function count(counters: Counters, reason: DropReason): void {

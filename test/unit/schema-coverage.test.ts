@@ -50,11 +50,24 @@ describe('keyword schema', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('has no keyword that only keepalived 2.4 accepts', () => {
+  it('takes a keyword newer than 2.2.7 only on purpose, saying which release added it', () => {
     const v227 = names('keepalived-keywords-2.2.7.txt');
     const v24 = names('keepalived-keywords-2.4.txt');
-    const newer = [...SCHEMA_NAMES].filter((n) => v24.has(n) && !v227.has(n));
-    assert.deepEqual(newer, []);
+    const all = BLOCKS.flatMap((b) => b.keywords.map((k) => ({ block: b.name, k })));
+    const newer = all.filter(({ k }) => v24.has(k.name) && !v227.has(k.name));
+    for (const { block: b, k } of newer)
+      assert.ok(k.since, `${b}: ${k.name} is not in 2.2.7; say since which release`);
+    for (const { block: b, k } of all.filter(({ k }) => k.since))
+      assert.ok(v24.has(k.name) && !v227.has(k.name), `${b}: ${k.name} since ${k.since}`);
+    // Those taken so far: auth_hmac (2.4) and v3_checksum_as_v2 (2.2.8).
+    assert.deepEqual([...new Set(newer.map(({ k }) => k.name))].sort(), [
+      'active_key',
+      'anti_replay',
+      'auth_hmac',
+      'mode',
+      'time_window',
+      'v3_checksum_as_v2',
+    ]);
   });
 
   it('names each keyword once per block', () => {

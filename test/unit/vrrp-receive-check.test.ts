@@ -8,6 +8,7 @@ import { resolve } from '../../src/config/validate';
 import { vrrpConfig } from '../../src/config/vrrp-config';
 import { encodeAdvert } from '../../src/vrrp/packet';
 import { checkReceived } from '../../src/vrrp/receive-check';
+import { HmacAuth } from '../../src/vrrp/auth-hmac';
 
 const instance = (extra: string, global = '') =>
   vrrpConfig(
@@ -93,5 +94,50 @@ describe('skip_check_adv_addr', () => {
         .skipCheckAdvAddr,
       false,
     );
+  });
+});
+
+describe('auth_hmac receive checks', () => {
+  const KEY = 'hex:' + '11'.repeat(32);
+  const hmacInstance = (mode = 'enforce') =>
+    instance(`  auth_hmac {\n    key 1 ${KEY}\n    active_key 1\n    mode ${mode}\n  }\n`);
+  const pkt = (payload: Buffer, src: string) => ({ payload, src, dst: '192.0.2.1', hopLimit: 64 });
+  const reason = (r: ReturnType<typeof checkReceived>) => (r.ok ? 'ok' : r.reason);
+
+  it('finds the trailer by length, checks it, drops a replay and a non-peer', () => {
+    const cfg = hmacInstance();
+    const auth = new HmacAuth(cfg.authHmac!, { family: 4, version: 2, vrid: 7 }, Date.now);
+    const msg = advert('192.0.2.2');
+    const signed = Buffer.concat([msg, auth.sign(msg, '192.0.2.2')]);
+    const receiver = new HmacAuth(cfg.authHmac!, { family: 4, version: 2, vrid: 7 }, Date.now);
+    const rx = (p: Buffer, src = '192.0.2.2') =>
+      reason(checkReceived(cfg, pkt(p, src), true, false, receiver));
+    assert.equal(rx(signed), 'ok');
+    assert.equal(rx(signed), 'auth-replay');
+    assert.equal(rx(msg), 'auth-missing');
+    assert.equal(rx(Buffer.concat([msg, Buffer.alloc(27)])), 'bad-length');
+    // A non-peer is dropped before any HMAC (no replay mark to hold it), even without check_unicast_src.
+    const fromOther = advert('192.0.2.9');
+    assert.equal(
+      rx(Buffer.concat([fromOther, auth.sign(fromOther, '192.0.2.9')]), '192.0.2.9'),
+      'unicast-source',
+    );
+    // Without auth_hmac configured, the trailer makes the packet too long (as keepalived 2.2.7).
+    assert.equal(reason(checkReceived(instance(''), pkt(signed, '192.0.2.2'), true)), 'bad-length');
+  });
+
+  it('permissive and receive-only take a trailerless advert, and still check a trailer', () => {
+    for (const mode of ['permissive', 'receive-only']) {
+      const cfg = hmacInstance(mode);
+      const receiver = new HmacAuth(cfg.authHmac!, { family: 4, version: 2, vrid: 7 }, Date.now);
+      const msg = advert('192.0.2.2');
+      assert.equal(reason(checkReceived(cfg, pkt(msg, '192.0.2.2'), true, false, receiver)), 'ok');
+      const forged = Buffer.concat([msg, Buffer.from('01010000', 'hex'), Buffer.alloc(24)]);
+      forged.writeUInt32BE(Math.floor(Date.now() / 1000), msg.length + 4);
+      assert.equal(
+        reason(checkReceived(cfg, pkt(forged, '192.0.2.2'), true, false, receiver)),
+        'auth-bad-hmac',
+      );
+    }
   });
 });

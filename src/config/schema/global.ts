@@ -118,6 +118,10 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   impl('vrrp_mcast_group4', IP4, { default: '224.0.0.18' }),
   impl('vrrp_mcast_group6', IP6, { default: 'ff02::12' }),
   impl('vrrp_version', int(2, 3), { default: 2 }),
+  impl('v3_checksum_as_v2', BOOL, {
+    since: '2.2.8',
+    note: 'VRRPv3 IPv4 checksum without the pseudo-header (RFC 9568); as keepalived, any value turns it on',
+  }),
   impl('vrrp_strict', FLAG),
   impl('vrrp_garp_master_delay', int(0, UINT_SECS), { unit: 'seconds', default: 5 }),
   impl('vrrp_garp_master_repeat', int(0, UINT_MAX), { default: 5, note: '0 is taken as 1' }),

@@ -90,6 +90,11 @@ export interface KeywordSpec {
   readonly noop?: boolean;
   /** A short note for messages and docs. */
   readonly note?: string;
+  /**
+   * The keepalived release that added it, when later than 2.2.7 (the
+   * language halb follows): a config for the newer keepalived works here.
+   */
+  readonly since?: '2.2.8' | '2.4';
 }
 
 export interface BlockSpec {

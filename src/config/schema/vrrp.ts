@@ -32,6 +32,28 @@ export const AUTHENTICATION: BlockSpec = {
   ],
 };
 
+/** keepalived 2.4's HMAC-SHA256 advert trailer (vrrp/auth-hmac.ts). */
+export const AUTH_HMAC: BlockSpec = {
+  name: 'auth_hmac',
+  keywords: [
+    impl('key', words(2, 2), {
+      repeatable: true,
+      note: 'ID (1..255) and 32..64 bytes: hex:HEX, file:PATH, or the ASCII text itself',
+    }),
+    impl('active_key', int(1, 255), { since: '2.4', note: 'the key id adverts are signed with' }),
+    impl('anti_replay', oneOf(['time', 'monotonic']), { since: '2.4', default: 'time' }),
+    impl('time_window', int(1, 300), {
+      since: '2.4',
+      unit: 'seconds',
+      note: 'time mode; defaults to 3 x advert_int, at least 5',
+    }),
+    impl('mode', oneOf(['enforce', 'permissive', 'receive-only']), {
+      since: '2.4',
+      default: 'enforce',
+    }),
+  ],
+};
+
 /** notify_master/backup/fault/stop and notify: shared by vrrp_instance and vrrp_sync_group. */
 export const NOTIFY_SCRIPTS: readonly KeywordSpec[] = [
   impl('notify_master', SCRIPT, { note: 'SCRIPT [USER [GROUP]]' }),
@@ -104,6 +126,15 @@ const MODES: KeywordSpec[] = [
   impl('strict_mode', BOOL, { note: 'defaults to global vrrp_strict' }),
   impl('skip_check_adv_addr', BOOL),
   sub('authentication', FLAG, AUTHENTICATION, { implemented: true, note: 'VRRPv2, IPv4 only' }),
+  sub('auth_hmac', FLAG, AUTH_HMAC, {
+    implemented: true,
+    since: '2.4',
+    note: 'HMAC-SHA256 trailer on every advert; replaces authentication',
+  }),
+  impl('v3_checksum_as_v2', BOOL, {
+    since: '2.2.8',
+    note: 'VRRPv3 IPv4 checksum without the pseudo-header (RFC 9568); defaults to the global one',
+  }),
 ];
 
 const GARP_AND_TIMERS: KeywordSpec[] = [
