@@ -419,6 +419,12 @@ static void on_readable_batch(watcher_t *w) {
       if (w->stopped) return;
     }
     ssize_t n = recv(w->fd, batch + used + 2, BATCH_ROOM, 0);
+    if (n < 0 && errno == ENOBUFS && w->family == 0) {
+      /* The socket overran and events were lost: an empty record says so (the caller rescans). */
+      memset(batch + used, 0, 2);
+      used += 2;
+      continue;
+    }
     if (n < 0) break; /* EAGAIN: drained */
     uint16_t len = htons((uint16_t)n);
     memcpy(batch + used, &len, sizeof len);
@@ -449,7 +455,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     msg.msg_controllen = sizeof control;
     ssize_t n = recvmsg(w->fd, &msg, 0);
     if (n < 0) break; /* EAGAIN: drained */
-    if (w->family == 4) {
+    if (w->family == 4 || w->family == 0) {
       /* The IPv4 header comes with the packet: JS reads TTL, source and destination from it. */
       deliver(w, buf, (size_t)n, NULL, NULL, -1, 0);
       continue;
@@ -501,7 +507,8 @@ napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   w->env = env;
   w->fd = fd;
   w->family = family;
-  w->batch = batch && family == 4;
+  /* family 0: datagrams of another kind (the proc connector), batched as IPv4 packets are. */
+  w->batch = batch && (family == 4 || family == 0);
   napi_value name, resource;
   napi_create_string_utf8(env, "halb.recv", NAPI_AUTO_LENGTH, &name);
   napi_create_object(env, &resource);

@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import type { Diagnostic, Position, Severity } from './diagnostics';
 import { argv } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
+import { checkTrackProcesses } from './track-process-checks';
 import type { ReadSecret } from './hmac-keys';
 import { positionOf, type ModelBlock } from './validate';
 
@@ -201,6 +202,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       usesScripts = true;
   }
 
+  checkTrackProcesses(root, report);
   checkRoutes(root, (root.static_routes ?? []) as string[][], 'static_routes', report);
 
   const inGroup = new Map<string, string>();

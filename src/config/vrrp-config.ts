@@ -147,6 +147,7 @@ export interface VrrpInstanceConfig {
   readonly trackInterfaces: readonly Tracked[];
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
+  readonly trackProcesses: readonly Tracked[];
   readonly notify: {
     readonly master?: string[];
     readonly backup?: string[];
@@ -174,6 +175,24 @@ export interface VrrpScriptConfig {
   readonly initFail: boolean;
 }
 
+/** vrrp_track_process (keepalived 2.2.7's defaults: weight 0, quorum 1, no upper bound). */
+export interface TrackProcessConfig {
+  readonly name: string;
+  /** The process name (comm), or with fullCommand the whole argv[0]. */
+  readonly process: string;
+  readonly params: readonly string[];
+  /** none: argv[0] only; exact: the same parameters; partial: these first; initial: the last a prefix. */
+  readonly paramMatch: 'none' | 'exact' | 'partial' | 'initial';
+  readonly fullCommand: boolean;
+  readonly weight: number;
+  readonly reverse: boolean;
+  /** Up while quorum <= matching processes <= quorumMax (quorum_max 0: up while none runs). */
+  readonly quorum: number;
+  readonly quorumMax: number;
+  readonly forkDelayS: number;
+  readonly terminateDelayS: number;
+}
+
 export interface TrackFileConfig {
   readonly name: string;
   readonly file: string;
@@ -194,6 +213,7 @@ export interface VrrpConfig {
   readonly instances: readonly VrrpInstanceConfig[];
   readonly scripts: readonly VrrpScriptConfig[];
   readonly trackFiles: readonly TrackFileConfig[];
+  readonly trackProcesses: readonly TrackProcessConfig[];
   readonly syncGroups: readonly SyncGroupConfig[];
   readonly garpGroups: readonly GarpGroupConfig[];
 }
@@ -254,6 +274,7 @@ function withGroupTracking(
     trackInterfaces: add(inst.trackInterfaces, 'track_interface'),
     trackScripts: add(inst.trackScripts, 'track_script'),
     trackFiles: add(inst.trackFiles, 'track_file'),
+    trackProcesses: add(inst.trackProcesses, 'track_process'),
   };
 }
 
@@ -263,6 +284,35 @@ function tracked(line: readonly string[]): Tracked {
     name: line[0] as string,
     weight: w === undefined ? undefined : Number(w),
     reverse: line.includes('reverse'),
+  };
+}
+
+/** keepalived 2.2.7's rules: parameters imply full_command and exact matching; param_match implies full_command. */
+function trackProcessOf(name: string, t: ModelBlock): TrackProcessConfig {
+  const [process = '', ...params] = words(t, 'process') ?? [];
+  const pm = t.param_match;
+  const paramMatch =
+    pm === 'initial' || pm === 'partial'
+      ? pm
+      : pm !== undefined || params.length > 0
+        ? 'exact'
+        : 'none';
+  const w = weighted(t.weight) ?? { weight: 0, reverse: false };
+  const quorumMax = num(t, 'quorum_max');
+  const delay = num(t, 'delay') ?? 0;
+  return {
+    name,
+    process,
+    params,
+    paramMatch,
+    fullCommand: flag(t, 'full_command') || pm !== undefined || params.length > 0,
+    weight: w.weight,
+    reverse: w.reverse,
+    // quorum_max 0 (allowed with quorum 1 at most) makes the quorum 0: up while none runs.
+    quorum: quorumMax === 0 ? 0 : (num(t, 'quorum') ?? 1),
+    quorumMax: quorumMax === undefined ? Infinity : quorumMax,
+    forkDelayS: num(t, 'fork_delay') ?? delay,
+    terminateDelayS: num(t, 'terminate_delay') ?? delay,
   };
 }
 
@@ -461,6 +511,7 @@ export function vrrpConfig(
       trackInterfaces: lines(vi, 'track_interface').map(tracked),
       trackScripts: lines(vi, 'track_script').map(tracked),
       trackFiles: lines(vi, 'track_file').map(tracked),
+      trackProcesses: lines(vi, 'track_process').map(tracked),
       notify: notifyOf(vi),
       garp: {
         // vrrp_min_garp: one announcement, no second burst, unless set explicitly.
@@ -532,6 +583,9 @@ export function vrrpConfig(
         : undefined,
     };
   });
+  const trackProcesses = Object.entries((root.vrrp_track_process ?? {}) as Blocks).map(
+    ([name, t]) => trackProcessOf(name, t),
+  );
   const garpGroups = ((root.garp_group ?? []) as ModelBlock[]).map((gg): GarpGroupConfig => ({
     interfaces: [
       ...(str(gg, 'interface') ? [str(gg, 'interface') as string] : []),
@@ -545,6 +599,7 @@ export function vrrpConfig(
     instances: instances.map((i) => withGroupTracking(i, groupBlocks)),
     scripts,
     trackFiles,
+    trackProcesses,
     syncGroups,
     garpGroups,
   };

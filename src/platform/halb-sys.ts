@@ -70,6 +70,11 @@ export interface HalbSys {
   /** magic: write 'V' first, so the driver stops the timer (a deliberate stop). */
   wdtClose(fd: number, magic: boolean): void;
   packetOpen(): number;
+  /**
+   * The proc connector, listening (vrrp_track_process); rcvbuf: its receive buffer;
+   * initialNetns: where to make it when this network namespace has no connector.
+   */
+  procEventsOpen(rcvbuf: number, initialNetns: string): number;
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;
   close(fd: number): void;
@@ -79,6 +84,8 @@ export interface HalbSys {
    * after its length (2 bytes, network order).
    */
   recvStart(fd: number, family: 4 | 6, cb: RecvCallback, batch?: boolean): object;
+  /** family 0: whole datagrams of another socket (the proc connector's), batched like IPv4's. */
+  recvStart(fd: number, family: 0, cb: (batch: Buffer) => void, batch: true): object;
   recvStop(handle: object): void;
 }
 

@@ -25,6 +25,7 @@ import { Deadlines } from './deadlines';
 import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
+import { ProcessTracking } from './process-tracking';
 import { ScriptTracker } from './script-tracker';
 import { ScriptPolicy } from './script-policy';
 
@@ -55,6 +56,7 @@ export class VrrpEngine {
   private readonly clock = (): number => performance.now();
   private readonly deadlines = new Deadlines(this.clock);
   private readonly scripts = new Map<string, ScriptTracker>();
+  private readonly processes: ProcessTracking;
   private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
   /** vrrp_startup_delay's end on this.clock (0: none, or already over at start). */
   private startDelayUntil = 0;
@@ -69,6 +71,7 @@ export class VrrpEngine {
     private readonly daemonStartedAt?: number,
   ) {
     this.policy = new ScriptPolicy(cfg.globals, log);
+    this.processes = new ProcessTracking(log, () => this.applyTracking());
   }
 
   /** vrrp_priority / vrrp_rt_priority: adverts must leave on time however busy the box is. */
@@ -173,6 +176,19 @@ export class VrrpEngine {
           if (tracker.value !== 0) faults.push(`track_file ${t.name} is ${tracker.value}`);
         } else priority += tracker.value * weight;
       }
+      // track_process: keepalived's multiplier (reverse: -1); weight 0: FAULT while quorum is not as wanted.
+      for (const t of ic.trackProcesses) {
+        const up = this.processes.isUp(t.name);
+        const block = this.processes.config(t.name);
+        if (up === undefined || !block) continue;
+        const weight = t.weight ?? block.weight;
+        const reverse = t.reverse || block.reverse;
+        if (weight === 0) {
+          if (up === reverse)
+            faults.push(`tracked process ${t.name} quorum ${up ? 'achieved' : 'not achieved'}`);
+        } else if ((weight > 0 && up) || (weight < 0 && !up))
+          priority += reverse ? -weight : weight;
+      }
       inst.setPriority(priority);
       own.set(inst, faults);
     }
@@ -234,6 +250,10 @@ export class VrrpEngine {
       this.cfg.trackFiles,
       uses((i) => i.trackFiles),
       (tf) => new FileTracker(tf, this.log),
+    );
+    this.processes.sync(
+      this.cfg.trackProcesses,
+      uses((i) => i.trackProcesses),
     );
   }
 
@@ -473,6 +493,7 @@ export class VrrpEngine {
   async stop(): Promise<void> {
     for (const t of this.scripts.values()) t.dispose();
     for (const t of this.files.values()) t.dispose();
+    this.processes.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
     await this.removeVmacs(this.instances);
     await this.fw?.dispose();

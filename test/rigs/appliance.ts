@@ -26,7 +26,13 @@ export class Appliance {
       this.host,
       [binaryPath('x64'), 'run', '-D', '-f', this.conf, '--runtime-dir', this.runtime],
       {
-        env: { ...process.env, HALB_ADDON_DIR: path.join(this.lab.dir, 'addons') },
+        env: {
+          ...process.env,
+          HALB_ADDON_DIR: path.join(this.lab.dir, 'addons'),
+          // The proc connector (track_process) exists in the initial network namespace only:
+          // this test's, since PID 1's is closed to us here.
+          HALB_INIT_NETNS: `/proc/${process.pid}/ns/net`,
+        },
       },
     );
     return this.proc;

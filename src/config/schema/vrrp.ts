@@ -112,7 +112,7 @@ const TRACKING: KeywordSpec[] = [
   lines('track_interface', 'track_interface', { implemented: true }),
   lines('track_script', 'track_script', { implemented: true }),
   lines('track_file', 'track_file', { implemented: true }),
-  lines('track_process', 'track_process'),
+  lines('track_process', 'track_process', { implemented: true }),
   lines('track_bfd', 'track_bfd'),
   impl('dont_track_primary', FLAG),
 ];
@@ -175,7 +175,7 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
     lines('track_interface', 'track_interface', { implemented: true }),
     lines('track_script', 'track_script', { implemented: true }),
     lines('track_file', 'track_file', { implemented: true }),
-    lines('track_process', 'track_process'),
+    lines('track_process', 'track_process', { implemented: true }),
     lines('track_bfd', 'track_bfd'),
     ...NOTIFY_SCRIPTS,
     kw('notify_priority_changes', BOOL),
@@ -217,15 +217,19 @@ const PROCESS_DELAY = num(USEC, 3600);
 export const VRRP_TRACK_PROCESS: BlockSpec = {
   name: 'vrrp_track_process',
   keywords: [
-    kw('process', SCRIPT, { note: 'PROGRAM [ARGS...]' }),
-    kw('param_match', oneOf(['initial', 'partial'], { optional: true })),
-    kw('weight', int(-254, 254, { suffix: ['reverse'] }), { default: 0 }),
-    kw('quorum', int(1, 65535), { default: 1 }),
-    kw('quorum_max', int(0, 65535)),
-    kw('delay', PROCESS_DELAY, { unit: 'seconds', note: 'sets terminate_delay and fork_delay' }),
-    kw('terminate_delay', PROCESS_DELAY, { unit: 'seconds' }),
-    kw('fork_delay', PROCESS_DELAY, { unit: 'seconds' }),
-    kw('full_command', FLAG),
+    impl('process', SCRIPT, {
+      note: 'NAME (the 15-character process name), or PATH [PARAMS...] matched against argv',
+    }),
+    impl('param_match', oneOf(['initial', 'partial'], { optional: true }), {
+      note: 'alone: exact; partial: these first; initial: the last a prefix',
+    }),
+    impl('weight', int(-254, 254, { suffix: ['reverse'] }), { default: 0 }),
+    impl('quorum', int(1, 65535), { default: 1 }),
+    impl('quorum_max', int(0, 65535), { note: '0: up while no matching process runs' }),
+    impl('delay', PROCESS_DELAY, { unit: 'seconds', note: 'sets terminate_delay and fork_delay' }),
+    impl('terminate_delay', PROCESS_DELAY, { unit: 'seconds' }),
+    impl('fork_delay', PROCESS_DELAY, { unit: 'seconds' }),
+    impl('full_command', FLAG, { note: 'match argv[0] (the full path) instead of the name' }),
   ],
 };
 
@@ -258,7 +262,7 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   sub('vrrp_script', WORD, VRRP_SCRIPT, { repeatable: true, implemented: true }),
   TRACK_FILE_ROOT,
   alias('vrrp_track_file', TRACK_FILE_ROOT),
-  sub('vrrp_track_process', WORD, VRRP_TRACK_PROCESS, { repeatable: true }),
+  sub('vrrp_track_process', WORD, VRRP_TRACK_PROCESS, { repeatable: true, implemented: true }),
   sub('track_group', WORD, TRACK_GROUP, { repeatable: true }),
   sub('garp_group', FLAG, GARP_GROUP, { repeatable: true, implemented: true }),
   lines('static_ipaddress', 'vip'),
