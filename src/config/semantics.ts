@@ -195,9 +195,14 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         );
     }
     if (
-      ['notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop'].some(
-        (k) => vi[k] !== undefined,
-      )
+      [
+        'notify',
+        'notify_master',
+        'notify_backup',
+        'notify_fault',
+        'notify_stop',
+        'notify_master_rx_lower_pri',
+      ].some((k) => vi[k] !== undefined)
     )
       usesScripts = true;
   }

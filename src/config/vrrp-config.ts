@@ -9,6 +9,7 @@ import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
 import { hmacKey, type HmacMode, type HmacSettings } from '../vrrp/auth-hmac';
+import type { StaticsConfig } from '../vrrp/statics';
 import { decodeHmacKey, readSecretFile, type ReadSecret } from './hmac-keys';
 
 export interface VrrpGlobals {
@@ -154,7 +155,11 @@ export interface VrrpInstanceConfig {
     readonly fault?: string[];
     readonly stop?: string[];
     readonly any?: string[];
+    /** notify_master_rx_lower_pri: a MASTER heard a lower priority. */
+    readonly masterRxLowerPri?: string[];
   };
+  /** notify_priority_changes (instance, else its sync group, else vrrp_notify_priority_changes). */
+  readonly notifyPriorityChanges: boolean;
   readonly garp: GarpConfig;
   /** use_vmac: the macvlan's name and virtual MAC, resolved. */
   readonly useVmac: { readonly name: string; readonly mac: string } | undefined;
@@ -210,6 +215,8 @@ export interface SyncGroupConfig {
 
 export interface VrrpConfig {
   readonly globals: VrrpGlobals;
+  /** static_ipaddress (dev defaults to default_interface, eth0), static_routes, static_rules. */
+  readonly statics: StaticsConfig;
   readonly instances: readonly VrrpInstanceConfig[];
   readonly scripts: readonly VrrpScriptConfig[];
   readonly trackFiles: readonly TrackFileConfig[];
@@ -314,6 +321,13 @@ function trackProcessOf(name: string, t: ModelBlock): TrackProcessConfig {
     forkDelayS: num(t, 'fork_delay') ?? delay,
     terminateDelayS: num(t, 'terminate_delay') ?? delay,
   };
+}
+
+/** The vrrp_sync_group an instance belongs to, if any. */
+function groupOf(name: string, root: ModelBlock): ModelBlock | undefined {
+  return Object.values((root.vrrp_sync_group ?? {}) as Blocks).find((sg) =>
+    lines(sg, 'group').flat().includes(name),
+  );
 }
 
 function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
@@ -512,7 +526,21 @@ export function vrrpConfig(
       trackScripts: lines(vi, 'track_script').map(tracked),
       trackFiles: lines(vi, 'track_file').map(tracked),
       trackProcesses: lines(vi, 'track_process').map(tracked),
-      notify: notifyOf(vi),
+      notify: {
+        ...notifyOf(vi),
+        ...(argv(vi, 'notify_master_rx_lower_pri')
+          ? { masterRxLowerPri: argv(vi, 'notify_master_rx_lower_pri') }
+          : {}),
+      },
+      notifyPriorityChanges: bool(
+        vi,
+        'notify_priority_changes',
+        bool(
+          groupOf(name, root),
+          'notify_priority_changes',
+          bool(g, 'vrrp_notify_priority_changes', false),
+        ),
+      ),
       garp: {
         // vrrp_min_garp: one announcement, no second burst, unless set explicitly.
         masterDelayS:
@@ -594,8 +622,17 @@ export function vrrpConfig(
     garpIntervalS: num(gg, 'garp_interval'),
     gnaIntervalS: num(gg, 'gna_interval'),
   }));
+  const defaultDev = str(g, 'default_interface') ?? 'eth0';
+  const statics: StaticsConfig = {
+    addresses: lines(root, 'static_ipaddress')
+      .map((l) => parseVip(l, defaultDev))
+      .filter((v): v is Vip => v !== undefined),
+    routes: parsed(lines(root, 'static_routes'), parseRoute),
+    rules: parsed(lines(root, 'static_rules'), parseRule),
+  };
   return {
     globals,
+    statics,
     instances: instances.map((i) => withGroupTracking(i, groupBlocks)),
     scripts,
     trackFiles,

@@ -18,6 +18,7 @@ import { ledView, type DaemonStatus } from '../core/status';
 import { ledPatternFor } from '../leds/patterns';
 import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
+import { hasStatics } from '../vrrp/statics';
 import { vrrpConfig } from '../config/vrrp-config';
 import type { ModelBlock } from '../config/validate';
 import { VrrpEngine } from '../vrrp/engine';
@@ -211,7 +212,8 @@ export class Daemon {
     // Blocked: no key, so that the next reload decides again.
     const blocked = this.announceBlocked(cfg.instances.length);
     this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
-    if (cfg.instances.length === 0 || blocked) return;
+    // static_* alone start the VRRP side too (keepalived starts its VRRP process for them).
+    if ((cfg.instances.length === 0 && !hasStatics(cfg.statics)) || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
     this.vrrp.onTransition((name) => void this.sync?.transition(name));
     this.vrrp.start();

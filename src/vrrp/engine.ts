@@ -26,6 +26,8 @@ import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
 import { ProcessTracking } from './process-tracking';
+import { Statics } from './statics';
+import { weigh, type TrackedState } from './tracking-weights';
 import { ScriptTracker } from './script-tracker';
 import { ScriptPolicy } from './script-policy';
 
@@ -57,6 +59,7 @@ export class VrrpEngine {
   private readonly deadlines = new Deadlines(this.clock);
   private readonly scripts = new Map<string, ScriptTracker>();
   private readonly processes: ProcessTracking;
+  private readonly statics: Statics;
   private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
   /** vrrp_startup_delay's end on this.clock (0: none, or already over at start). */
   private startDelayUntil = 0;
@@ -72,6 +75,16 @@ export class VrrpEngine {
   ) {
     this.policy = new ScriptPolicy(cfg.globals, log);
     this.processes = new ProcessTracking(log, () => this.applyTracking());
+    this.statics = new Statics({
+      addresses: this.addresses,
+      routes: this.routes,
+      indexOf: (name) => {
+        const i = interfaceIndex(name);
+        if (i === undefined) throw new Error(`no interface ${name}`);
+        return i;
+      },
+      log,
+    });
   }
 
   /** vrrp_priority / vrrp_rt_priority: adverts must leave on time however busy the box is. */
@@ -114,10 +127,15 @@ export class VrrpEngine {
         this.log.error(`cannot open the notify FIFO: ${(err as Error).message}`);
       }
     }
+    // Statics first (one rtnetlink socket keeps the order): before any instance runs.
+    void this.statics.apply(this.cfg.statics);
     for (const ic of this.cfg.instances) this.launch(ic);
     this.startTrackers();
     try {
-      this.addressWatch.start(() => this.instances.forEach((i) => i.restoreVips()));
+      this.addressWatch.start(() => {
+        this.instances.forEach((i) => i.restoreVips());
+        void this.statics.restore();
+      });
     } catch (err) {
       this.log.error(`cannot watch addresses: ${(err as Error).message}`);
     }
@@ -135,8 +153,8 @@ export class VrrpEngine {
    * Every tracker's verdict applied to every instance, as keepalived does:
    * FAULT while the instance's interface, a tracked interface or script of
    * weight 0, or a non-zero track_file of weight 0 says so; otherwise the
-   * weights move the priority (interfaces: +W while up for W > 0, -|W| while
-   * down for W < 0; scripts likewise on success / failure; files value x W).
+   * weights move the priority (interfaces, scripts, processes: tracking-weights.ts;
+   * files: value x weight).
    */
   private applyTracking(): void {
     const own = new Map<VrrpInstance, string[]>();
@@ -146,25 +164,39 @@ export class VrrpEngine {
       const faults: string[] = [];
       if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
         faults.push(`interface ${ic.interface} down`);
-      let priority = ic.priority;
-      for (const t of ic.trackInterfaces) {
-        const isDown = down(t.name) !== t.reverse;
-        if (t.weight === undefined || t.weight === 0) {
-          if (isDown) faults.push(`tracked interface ${t.name} down`);
-        } else if (t.weight > 0 && !isDown) priority += t.weight;
-        else if (t.weight < 0 && isDown) priority += t.weight;
-      }
-      // vrrp_script: weight > 0 adds while it succeeds, < 0 subtracts while it fails, 0 means FAULT.
+      const tracked: TrackedState[] = ic.trackInterfaces.map((t) => ({
+        what: `tracked interface ${t.name}`,
+        up: !down(t.name),
+        weight: t.weight ?? 0,
+        reverse: t.reverse,
+      }));
       for (const t of ic.trackScripts) {
         const tracker = this.scripts.get(t.name);
         if (!tracker) continue;
-        const weight = t.weight ?? tracker.cfg.weight;
-        const ok = tracker.ok !== (t.reverse || (t.weight === undefined && tracker.cfg.reverse));
-        if (weight === 0) {
-          if (!ok) faults.push(`script ${t.name} failed`);
-        } else if (weight > 0 && ok) priority += weight;
-        else if (weight < 0 && !ok) priority += weight;
+        tracked.push({
+          what: `script ${t.name}`,
+          words: ['succeeded', 'failed'],
+          up: tracker.ok,
+          weight: t.weight ?? tracker.cfg.weight,
+          reverse: t.reverse || (t.weight === undefined && tracker.cfg.reverse),
+        });
       }
+      for (const t of ic.trackProcesses) {
+        const up = this.processes.isUp(t.name);
+        const block = this.processes.config(t.name);
+        if (up === undefined || !block) continue;
+        // Unlike scripts, a process's reverse is inherited even when the line gives a weight.
+        tracked.push({
+          what: `tracked process ${t.name}`,
+          words: ['quorum achieved', 'quorum not achieved'],
+          up,
+          weight: t.weight ?? block.weight,
+          reverse: t.reverse || block.reverse,
+        });
+      }
+      const w = weigh(ic.priority, tracked);
+      faults.push(...w.faults);
+      let priority = w.priority;
       // track_file: the priority moves by value x weight; weight 0 and a non-zero value mean FAULT.
       for (const t of ic.trackFiles) {
         const tracker = this.files.get(t.name);
@@ -175,19 +207,6 @@ export class VrrpEngine {
         if (weight === 0) {
           if (tracker.value !== 0) faults.push(`track_file ${t.name} is ${tracker.value}`);
         } else priority += tracker.value * weight;
-      }
-      // track_process: keepalived's multiplier (reverse: -1); weight 0: FAULT while quorum is not as wanted.
-      for (const t of ic.trackProcesses) {
-        const up = this.processes.isUp(t.name);
-        const block = this.processes.config(t.name);
-        if (up === undefined || !block) continue;
-        const weight = t.weight ?? block.weight;
-        const reverse = t.reverse || block.reverse;
-        if (weight === 0) {
-          if (up === reverse)
-            faults.push(`tracked process ${t.name} quorum ${up ? 'achieved' : 'not achieved'}`);
-        } else if ((weight > 0 && up) || (weight < 0 && !up))
-          priority += reverse ? -weight : weight;
       }
       inst.setPriority(priority);
       own.set(inst, faults);
@@ -303,6 +322,7 @@ export class VrrpEngine {
     }
     this.instances = kept;
     this.cfg = next;
+    void this.statics.apply(next.statics);
     for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name)))
       this.launch(ic);
     this.startTrackers();
@@ -495,6 +515,8 @@ export class VrrpEngine {
     for (const t of this.files.values()) t.dispose();
     this.processes.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
+    // After the VIPs, as keepalived: rules, routes, then addresses.
+    await this.statics.clear();
     await this.removeVmacs(this.instances);
     await this.fw?.dispose();
     this.fw = undefined;

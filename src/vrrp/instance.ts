@@ -269,7 +269,17 @@ export class VrrpInstance implements DeadlineOwner {
   }
 
   setPriority(effective: number): void {
-    if (effective !== this.m.effectivePriority) this.feed({ type: 'priority', effective });
+    const before = this.m.effectivePriority;
+    if (effective === before) return;
+    this.feed({ type: 'priority', effective });
+    const now = this.m.effectivePriority;
+    if (now === before) return;
+    this.deps.log.info(`(${this.cfg.name}) Changing effective priority from ${before} to ${now}`);
+    // notify_priority_changes: a FIFO line, as keepalived's (no script).
+    if (this.cfg.notifyPriorityChanges)
+      this.deps.fifo?.(
+        `INSTANCE "${this.cfg.name}" ${this.m.state === 'master' ? 'MASTER' : 'BACKUP'}_PRIORITY ${now}`,
+      );
   }
 
   async stop(): Promise<void> {
@@ -463,6 +473,11 @@ export class VrrpInstance implements DeadlineOwner {
         return;
       case 'announce-lower-priority':
         this.deps.announcer.lowerPriority([...this.cfg.vips, ...this.cfg.excludedVips]);
+        // notify_master_rx_lower_pri, and its FIFO line (written with or without the script).
+        this.deps.fifo?.(
+          `INSTANCE "${this.cfg.name}" MASTER_RX_LOWER_PRI ${this.m.effectivePriority}`,
+        );
+        if (this.cfg.notify.masterRxLowerPri) this.runNotify(this.cfg.notify.masterRxLowerPri);
         return;
       case 'stop-announcing':
         this.deps.announcer.stop();
@@ -477,23 +492,26 @@ export class VrrpInstance implements DeadlineOwner {
     }
   }
 
+  /** A notify script, without blocking, killed after 30 s, as its user under script security. */
+  private runNotify(argv: readonly string[]): void {
+    const as = this.deps.runScript ? this.deps.runScript(argv) : {};
+    if (!as) return;
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      stdio: 'ignore',
+      detached: false,
+      ...as,
+    });
+    child.on('error', (err) =>
+      this.deps.log.error(`(${this.cfg.name}) notify ${argv[0]}: ${err.message}`),
+    );
+    const t = setTimeout(() => child.kill('SIGKILL'), 30000);
+    child.on('exit', () => clearTimeout(t));
+  }
+
   private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'): void {
     const n = this.cfg.notify;
     const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
-    const run = (argv: readonly string[]): void => {
-      const as = this.deps.runScript ? this.deps.runScript(argv) : {};
-      if (!as) return;
-      const child = spawn(argv[0] as string, argv.slice(1), {
-        stdio: 'ignore',
-        detached: false,
-        ...as,
-      });
-      child.on('error', (err) =>
-        this.deps.log.error(`(${this.cfg.name}) notify ${argv[0]}: ${err.message}`),
-      );
-      const t = setTimeout(() => child.kill('SIGKILL'), 30000);
-      child.on('exit', () => clearTimeout(t));
-    };
+    const run = (argv: readonly string[]): void => this.runNotify(argv);
     this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
     if (specific) run(specific);
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.

@@ -110,7 +110,9 @@ const SCRIPTS_AND_FIFOS: KeywordSpec[] = [
   impl('vrrp_notify_fifo_script', SCRIPT, { note: 'started with the FIFO as its last argument' }),
   impl('lvs_notify_fifo', FIFO, { note: FIFO_NOTE }),
   impl('lvs_notify_fifo_script', SCRIPT, { note: 'started with the FIFO as its last argument' }),
-  kw('vrrp_notify_priority_changes', BOOL),
+  impl('vrrp_notify_priority_changes', BOOL, {
+    note: 'MASTER_PRIORITY / BACKUP_PRIORITY lines on the notify FIFO',
+  }),
   kw('fifo_write_vrrp_states_on_reload', FLAG),
 ];
 
@@ -146,7 +148,10 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   impl('vrrp_skip_check_adv_addr', FLAG),
   impl('vrrp_startup_delay', num(0.001, UINT_USECS), { unit: 'seconds' }),
   kw('log_unknown_vrids', FLAG),
-  kw('default_interface', WORD, { default: 'eth0' }),
+  impl('default_interface', WORD, {
+    default: 'eth0',
+    note: 'the dev of a static_ipaddress without one',
+  }),
   kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true })),
   kw('disable_local_igmp', FLAG),
   impl('vmac_prefix', WORD, { default: 'vrrp' }),

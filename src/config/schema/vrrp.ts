@@ -154,8 +154,12 @@ const GARP_AND_TIMERS: KeywordSpec[] = [
 const NOTIFY: KeywordSpec[] = [
   ...NOTIFY_SCRIPTS,
   kw('notify_deleted', words(0), { note: '[SCRIPT]' }),
-  kw('notify_master_rx_lower_pri', SCRIPT),
-  kw('notify_priority_changes', BOOL),
+  impl('notify_master_rx_lower_pri', SCRIPT, {
+    note: 'run when a MASTER hears a lower priority (and a FIFO line)',
+  }),
+  impl('notify_priority_changes', BOOL, {
+    note: 'defaults to the sync group, then the global vrrp_notify_priority_changes',
+  }),
   kw('smtp_alert', BOOL),
   kw('lvs_sync_daemon_interface', WORD, {
     deprecatedFor: 'lvs_sync_daemon',
@@ -178,7 +182,7 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
     lines('track_process', 'track_process', { implemented: true }),
     lines('track_bfd', 'track_bfd'),
     ...NOTIFY_SCRIPTS,
-    kw('notify_priority_changes', BOOL),
+    impl('notify_priority_changes', BOOL),
     kw('smtp_alert', BOOL),
     kw('sync_group_tracking_weight', FLAG),
     kw('global_tracking', FLAG, { deprecatedFor: 'sync_group_tracking_weight' }),
@@ -265,9 +269,12 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   sub('vrrp_track_process', WORD, VRRP_TRACK_PROCESS, { repeatable: true, implemented: true }),
   sub('track_group', WORD, TRACK_GROUP, { repeatable: true }),
   sub('garp_group', FLAG, GARP_GROUP, { repeatable: true, implemented: true }),
-  lines('static_ipaddress', 'vip'),
-  lines('static_routes', 'vroute'),
-  lines('static_rules', 'vrule'),
+  lines('static_ipaddress', 'vip', {
+    implemented: true,
+    note: 'dev defaults to default_interface',
+  }),
+  lines('static_routes', 'vroute', { implemented: true }),
+  lines('static_rules', 'vrule', { implemented: true }),
   lines('linkbeat_interfaces', 'linkbeat_interface'),
   lines('interface_up_down_delays', 'interface_delay', { note: 'delays in seconds, 0..255' }),
 ];

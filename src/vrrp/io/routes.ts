@@ -17,6 +17,8 @@ const NLM_F_REPLACE = 0x100;
 const NLM_F_CREATE = 0x400;
 const NLM_F_EXCL = 0x200;
 const RTNH_F_ONLINK = 4;
+const RT_SCOPE_UNIVERSE = 0;
+const RT_SCOPE_NOWHERE = 255;
 const TYPE = { unicast: 1, local: 2, blackhole: 6, unreachable: 7, prohibit: 8, throw: 9 };
 const RULE_ACTION = { lookup: 1, blackhole: 6, unreachable: 7, prohibit: 8 };
 
@@ -27,9 +29,14 @@ function gone(err: unknown): boolean {
 export class RtnetlinkRoutes {
   constructor(private readonly rtnl: () => RtNetlinkSocket) {}
 
-  private route(r: RouteSpec): [object, object] {
+  /**
+   * keepalived 2.2.7's request: scope universe unless the route names one
+   * (not `ip route`'s link scope for a route without a gateway); a removal
+   * says "nowhere", which matches any scope.
+   */
+  private route(r: RouteSpec, removal = false): [object, object] {
     const table = r.table ?? RT_TABLE_MAIN;
-    const scope = r.scope ?? (r.type === 'local' ? 254 : r.type === 'unicast' && !r.via ? 253 : 0);
+    const scope = r.scope ?? (removal ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE);
     const data = {
       family: AF[r.family],
       dstLen: r.dstLen,
@@ -60,7 +67,7 @@ export class RtnetlinkRoutes {
   }
 
   async removeRoute(r: RouteSpec): Promise<void> {
-    const [data, attrs] = this.route(r);
+    const [data, attrs] = this.route(r, true);
     try {
       await this.rtnl().delRoute(data, attrs);
     } catch (err) {

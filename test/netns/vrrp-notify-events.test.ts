@@ -1,0 +1,104 @@
+/**
+ * keepalived's two event notifications besides state changes, with the real
+ * executable: notify_priority_changes writes MASTER_PRIORITY / BACKUP_PRIORITY
+ * lines on the notify FIFO when the effective priority moves (here by a
+ * track_file), and notify_master_rx_lower_pri runs its script and writes a
+ * MASTER_RX_LOWER_PRI line when a MASTER hears a lower priority.
+ */
+import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { encodeAdvert } from '../../src/vrrp/packet';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+
+describe('notify_priority_changes and notify_master_rx_lower_pri', () => {
+  const labs: Lab[] = [];
+  after(async () => {
+    for (const l of labs) await l.dispose();
+  });
+
+  it('FIFO lines for priority changes and a lower-priority advert; the script runs', async () => {
+    const lab = await Lab.create({ hosts: ['lb1', 'x'] });
+    labs.push(lab);
+    const fifo = `${lab.dir}/notify.fifo`;
+    const weightFile = `${lab.dir}/weight`;
+    const marker = `${lab.dir}/lower.out`;
+    const script = `${lab.dir}/lower.sh`;
+    fs.writeFileSync(weightFile, '0\n');
+    fs.writeFileSync(script, `#!/bin/sh\necho "lower $*" >> ${marker}\n`, { mode: 0o755 });
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `global_defs {
+    script_user root
+    enable_script_security
+    vrrp_notify_fifo ${fifo}
+}
+track_file TF {
+    file ${weightFile}
+    weight 1
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    notify_priority_changes
+    notify_master_rx_lower_pri ${script}
+    track_file {
+        TF
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`,
+    );
+    const proc = node.start();
+    await until(
+      'the FIFO exists',
+      10000,
+      async () => fs.existsSync(fifo),
+      (x) => x,
+    );
+    const reader = lab.spawn('lb1', ['cat', fifo]);
+    await reader.waitFor('INSTANCE "VI_1" MASTER 150', 15000);
+    fs.writeFileSync(weightFile, '-10\n');
+    await reader.waitFor('INSTANCE "VI_1" MASTER_PRIORITY 140', 15000);
+    await proc.waitFor('(VI_1) Changing effective priority from 150 to 140', 5000);
+    // A valid advert of priority 50 from another box: the master hears a lower priority.
+    const advert = encodeAdvert(
+      {
+        version: 2,
+        vrid: 51,
+        priority: 50,
+        advertIntervalCs: 100,
+        addresses: ['192.0.2.100'],
+        authType: 'none',
+        authData: Buffer.alloc(8),
+      },
+      { family: 4, src: lab.host('x').ipv4, dst: '224.0.0.18' },
+    );
+    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
+    const r = await lab.exec('x', [
+      process.execPath,
+      sender,
+      'eth0',
+      '255',
+      '224.0.0.18',
+      advert.toString('hex'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    await reader.waitFor('INSTANCE "VI_1" MASTER_RX_LOWER_PRI 140', 10000);
+    const ran = await until(
+      'the script ran',
+      10000,
+      async () => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''),
+      (t) => t.includes('lower'),
+    );
+    assert.equal(ran, 'lower \n', 'run without arguments, as keepalived');
+    assert.equal(await node.state(), 'master');
+  });
+});

@@ -1,0 +1,37 @@
+/** Tracked objects' weights as keepalived 2.2.7's vrrp_track.c applies them (tracking-weights.ts). */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { weigh } from '../../src/vrrp/tracking-weights';
+
+const t = (up: boolean, weight: number, reverse = false) => ({ what: 'x', up, weight, reverse });
+
+describe('tracking weights', () => {
+  it('a positive weight adds while up, a negative one subtracts while down', () => {
+    assert.equal(weigh(100, [t(true, 10)]).priority, 110);
+    assert.equal(weigh(100, [t(false, 10)]).priority, 100);
+    assert.equal(weigh(100, [t(false, -20)]).priority, 80);
+    assert.equal(weigh(100, [t(true, -20)]).priority, 100);
+  });
+
+  it('reverse flips the change, not the state that triggers it (keepalived multiplier -1)', () => {
+    assert.equal(weigh(100, [t(true, 10, true)]).priority, 90, 'weight 10 reverse: -10 while up');
+    assert.equal(weigh(100, [t(false, 10, true)]).priority, 100);
+    assert.equal(weigh(100, [t(false, -20, true)]).priority, 120, '-20 reverse: +20 while down');
+    assert.equal(weigh(100, [t(true, -20, true)]).priority, 100);
+  });
+
+  it('weight 0: FAULT while down, or with reverse while up', () => {
+    assert.deepEqual(weigh(100, [t(false, 0)]).faults, ['x down']);
+    assert.deepEqual(weigh(100, [t(true, 0)]).faults, []);
+    assert.deepEqual(weigh(100, [t(true, 0, true)]).faults, ['x up']);
+    assert.deepEqual(
+      weigh(100, [{ ...t(false, 0), words: ['succeeded', 'failed'] as const }]).faults,
+      ['x failed'],
+    );
+  });
+
+  it('adds up over several objects', () => {
+    const w = weigh(100, [t(true, 10), t(false, -5), t(true, 3, true), t(false, 0)]);
+    assert.deepEqual(w, { priority: 102, faults: ['x down'] });
+  });
+});
