@@ -3,6 +3,7 @@
  * ...): each line is checked by the validator its LineKind names. A message
  * names the option that is wrong and, for a typo, the option meant.
  */
+import { withoutTrackGroup } from './track-group';
 import * as net from 'node:net';
 import type { LineKind } from './schema/types';
 import { closest } from './suggest';
@@ -80,9 +81,26 @@ const VIP_OPTIONS = {
 };
 const VIP_FLAGS = ['no_track', 'home', 'nodad', '-nodad', 'noprefixroute', 'autojoin'];
 
+/** A static line: its track_group option checked and taken off, the rest checked as `base`. */
+function checkStatic(base: LineKind, words: readonly string[]): LineProblem | undefined {
+  const split = withoutTrackGroup(words);
+  if (split.group === '') return { word: split.at, message: 'track_group needs a group name' };
+  const problem = checkLine(base, split.words);
+  // Word positions after the option move back by its two words.
+  if (problem && split.at >= 0 && problem.word >= split.at)
+    return { ...problem, word: problem.word + 2 };
+  return problem;
+}
+
 export function checkLine(kind: LineKind, words: readonly string[]): LineProblem | undefined {
   const first = words[0] as string;
   switch (kind) {
+    case 'static_vip':
+      return checkStatic('vip', words);
+    case 'static_vroute':
+      return checkStatic('vroute', words);
+    case 'static_vrule':
+      return checkStatic('vrule', words);
     case 'vip':
       if (!ipWithPrefix(first))
         return { word: 0, message: `'${first}' is not an IP address or IP/prefix` };

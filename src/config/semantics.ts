@@ -11,6 +11,7 @@ import type { Diagnostic, Position, Severity } from './diagnostics';
 import { argv } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
 import { checkTrackProcesses } from './track-process-checks';
+import { withoutTrackGroup } from './track-group';
 import type { ReadSecret } from './hmac-keys';
 import { positionOf, type ModelBlock } from './validate';
 
@@ -208,7 +209,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   }
 
   checkTrackProcesses(root, report);
-  checkRoutes(root, (root.static_routes ?? []) as string[][], 'static_routes', report);
+  checkStatics(root, report);
 
   const inGroup = new Map<string, string>();
   for (const [gname, g] of Object.entries((root.vrrp_sync_group ?? {}) as Blocks)) {
@@ -360,9 +361,38 @@ function checkRoutes(
         `${where}: route '${route}' has no 'dev', so it cannot be tracked; add 'dev IF' or 'no_track'`,
       );
     }
-    if (keyword === 'virtual_routes')
-      skipped(() => parseRoute(r), block, keyword, where, route, report);
+    skipped(() => parseRoute(r), block, keyword, where, route, report);
   }
+}
+
+/** static_*: the track_group each line names exists; the lines themselves as virtual ones are checked. */
+function checkStatics(root: ModelBlock, report: Report): void {
+  const groups = (root.track_group ?? {}) as Blocks;
+  const split = (key: string) => ((root[key] ?? []) as string[][]).map((l) => withoutTrackGroup(l));
+  for (const key of ['static_ipaddress', 'static_routes', 'static_rules'])
+    for (const s of split(key))
+      if (s.group && !(s.group in groups))
+        report(
+          root,
+          key,
+          'error',
+          `${key}: track_group '${s.group}' names no track_group block${Object.keys(groups).length ? ` (defined: ${Object.keys(groups).join(', ')})` : ''}`,
+        );
+  checkRoutes(
+    root,
+    split('static_routes').map((s) => s.words),
+    'static_routes',
+    report,
+  );
+  for (const s of split('static_rules'))
+    skipped(
+      () => parseRule(s.words),
+      root,
+      'static_rules',
+      'static_rules',
+      s.words.join(' '),
+      report,
+    );
 }
 
 /** A line halb cannot install is loaded, and skipped with a warning that says why. */

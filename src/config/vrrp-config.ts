@@ -10,6 +10,7 @@ import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
 import { hmacKey, type HmacMode, type HmacSettings } from '../vrrp/auth-hmac';
 import type { StaticsConfig } from '../vrrp/statics';
+import { staticsOf } from './statics-config';
 import { decodeHmacKey, readSecretFile, type ReadSecret } from './hmac-keys';
 
 export interface VrrpGlobals {
@@ -622,18 +623,18 @@ export function vrrpConfig(
     garpIntervalS: num(gg, 'garp_interval'),
     gnaIntervalS: num(gg, 'gna_interval'),
   }));
-  const defaultDev = str(g, 'default_interface') ?? 'eth0';
-  const statics: StaticsConfig = {
-    addresses: lines(root, 'static_ipaddress')
-      .map((l) => parseVip(l, defaultDev))
-      .filter((v): v is Vip => v !== undefined),
-    routes: parsed(lines(root, 'static_routes'), parseRoute),
-    rules: parsed(lines(root, 'static_rules'), parseRule),
+  const { statics, tracking } = staticsOf(root);
+  // track_group: an instance tracks the interfaces of the static entries naming its group.
+  const withStaticTracking = (i: VrrpInstanceConfig): VrrpInstanceConfig => {
+    const extra = (tracking.get(i.name) ?? []).filter(
+      (t) => !i.trackInterfaces.some((x) => x.name === t.name),
+    );
+    return extra.length ? { ...i, trackInterfaces: [...i.trackInterfaces, ...extra] } : i;
   };
   return {
     globals,
     statics,
-    instances: instances.map((i) => withGroupTracking(i, groupBlocks)),
+    instances: instances.map((i) => withStaticTracking(withGroupTracking(i, groupBlocks))),
     scripts,
     trackFiles,
     trackProcesses,

@@ -75,11 +75,18 @@ describe('static_ipaddress, static_routes, static_rules', () => {
     ka.start();
     const proc = hb.start();
     const settled = async (what: string): Promise<string[]> => {
-      const want = await until(
+      // keepalived's view once it stops changing (addresses, routes and rules land one by one).
+      let want: string[] = [];
+      await until(
         `keepalived ${what}`,
-        15000,
-        () => view(lab, 'ka'),
-        (v) => v.length > 0,
+        20000,
+        async () => {
+          const before = await view(lab, 'ka');
+          await new Promise((r) => setTimeout(r, 1000));
+          want = await view(lab, 'ka');
+          return before.join('\n') === want.join('\n') && want.length > 0;
+        },
+        (stable) => stable,
       );
       return until(
         `halb ${what} as keepalived's ${JSON.stringify(want)}`,
@@ -120,5 +127,54 @@ describe('static_ipaddress, static_routes, static_rules', () => {
     await proc.kill('SIGTERM');
     assert.deepEqual(await view(lab, 'ka'), [], 'keepalived leaves nothing');
     assert.deepEqual(await view(lab, 'hb'), [], 'halb leaves nothing');
+  });
+
+  it('track_group: the group instances go FAULT while a static entry interface is down', async () => {
+    const lab = await Lab.create({ hosts: ['hb'] });
+    labs.push(lab);
+    await lab.addInterfaces('hb', ['eth1']);
+    const hb = new Appliance(
+      lab,
+      'hb',
+      `track_group G {
+    group {
+        VI_1
+    }
+}
+static_ipaddress {
+    198.51.100.5/24 dev eth1 track_group G
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`,
+    );
+    hb.start();
+    await until(
+      'master',
+      20000,
+      () => hb.state(),
+      (s) => s === 'master',
+    );
+    await lab.exec('hb', ['ip', 'link', 'set', 'eth1', 'down']);
+    await until(
+      'fault',
+      10000,
+      () => hb.state(),
+      (s) => s === 'fault',
+    );
+    await lab.exec('hb', ['ip', 'link', 'set', 'eth1', 'up']);
+    await until(
+      'master again',
+      20000,
+      () => hb.state(),
+      (s) => s === 'master',
+    );
   });
 });

@@ -57,6 +57,9 @@ export type LineKind =
   | 'vip' // IP[/prefix] [brd IP] [dev IF] [scope S] [label L] [peer IP] [no_track] ...
   | 'vroute' // ip route syntax
   | 'vrule' // ip rule syntax
+  | 'static_vip' // 'vip', and track_group NAME
+  | 'static_vroute' // 'vroute', and track_group NAME
+  | 'static_vrule' // 'vrule', and track_group NAME
   | 'track_interface' // IF [weight N [reverse]]
   | 'track_script' // NAME [weight N [reverse|no_reverse]]
   | 'track_file' // NAME [weight N [reverse|noreverse]]

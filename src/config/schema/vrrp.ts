@@ -239,7 +239,12 @@ export const VRRP_TRACK_PROCESS: BlockSpec = {
 
 export const TRACK_GROUP: BlockSpec = {
   name: 'track_group',
-  keywords: [lines('group', 'names', { note: 'the vrrp_instance names' })],
+  keywords: [
+    lines('group', 'names', {
+      implemented: true,
+      note: 'the vrrp_instance names: they track the interface of each static entry naming this group',
+    }),
+  ],
 };
 
 const GARP_GROUP_INTERVAL = num(0, 2147.483647);
@@ -267,14 +272,14 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   TRACK_FILE_ROOT,
   alias('vrrp_track_file', TRACK_FILE_ROOT),
   sub('vrrp_track_process', WORD, VRRP_TRACK_PROCESS, { repeatable: true, implemented: true }),
-  sub('track_group', WORD, TRACK_GROUP, { repeatable: true }),
+  sub('track_group', WORD, TRACK_GROUP, { repeatable: true, implemented: true }),
   sub('garp_group', FLAG, GARP_GROUP, { repeatable: true, implemented: true }),
-  lines('static_ipaddress', 'vip', {
+  lines('static_ipaddress', 'static_vip', {
     implemented: true,
     note: 'dev defaults to default_interface',
   }),
-  lines('static_routes', 'vroute', { implemented: true }),
-  lines('static_rules', 'vrule', { implemented: true }),
+  lines('static_routes', 'static_vroute', { implemented: true }),
+  lines('static_rules', 'static_vrule', { implemented: true }),
   lines('linkbeat_interfaces', 'linkbeat_interface'),
   lines('interface_up_down_delays', 'interface_delay', { note: 'delays in seconds, 0..255' }),
 ];
