@@ -158,7 +158,11 @@ export interface VrrpInstanceConfig {
     readonly any?: string[];
     /** notify_master_rx_lower_pri: a MASTER heard a lower priority. */
     readonly masterRxLowerPri?: string[];
+    /** notify_deleted SCRIPT: run when a reload removes the instance. */
+    readonly deleted?: string[];
   };
+  /** notify_deleted: a reload that removes the instance notifies DELETED instead of FAULT. */
+  readonly notifyDeleted: boolean;
   /** notify_priority_changes (instance, else its sync group, else vrrp_notify_priority_changes). */
   readonly notifyPriorityChanges: boolean;
   readonly garp: GarpConfig;
@@ -532,7 +536,11 @@ export function vrrpConfig(
         ...(argv(vi, 'notify_master_rx_lower_pri')
           ? { masterRxLowerPri: argv(vi, 'notify_master_rx_lower_pri') }
           : {}),
+        ...((words(vi, 'notify_deleted') ?? []).length > 0
+          ? { deleted: argv(vi, 'notify_deleted') }
+          : {}),
       },
+      notifyDeleted: vi.notify_deleted !== undefined,
       notifyPriorityChanges: bool(
         vi,
         'notify_priority_changes',

@@ -310,10 +310,13 @@ export class VrrpEngine {
       } else gone.push(inst);
     }
     for (const inst of gone) {
+      const changed = next.instances.some((i) => i.name === inst.cfg.name);
       this.log.info(
-        `(${inst.cfg.name}) ${next.instances.some((i) => i.name === inst.cfg.name) ? 'changed' : 'removed'} by the reload: stopping it`,
+        `(${inst.cfg.name}) ${changed ? 'changed' : 'removed'} by the reload: stopping it`,
       );
-      await inst.stop();
+      // Removed: keepalived's notifications for a deleted instance (FAULT, or DELETED).
+      if (changed) await inst.stop();
+      else await inst.remove();
       await this.removeVmacs([inst]);
       this.byVrid.get(this.keyOf.get(inst) ?? '')?.delete(inst.cfg.vrid);
       this.keyOf.delete(inst);

@@ -282,6 +282,19 @@ export class VrrpInstance implements DeadlineOwner {
       );
   }
 
+  /**
+   * A reload removed the instance: it stops as at shutdown (priority 0,
+   * VIPs removed), but notifies as keepalived does then: FAULT (nothing if
+   * it was in FAULT already), or DELETED with notify_deleted.
+   */
+  async remove(): Promise<void> {
+    this.removing = this.m.state;
+    await this.stop();
+  }
+
+  /** Set by remove(): the state the instance was in. */
+  private removing: Machine['state'] | undefined;
+
   async stop(): Promise<void> {
     this.feed({ type: 'shutdown' });
     this.disarm();
@@ -487,6 +500,11 @@ export class VrrpInstance implements DeadlineOwner {
         else this.deps.log.info(a.message);
         return;
       case 'notify':
+        if (a.state === 'STOP' && this.removing !== undefined) {
+          if (this.cfg.notifyDeleted) this.notify('DELETED');
+          else if (this.removing !== 'fault') this.notify('FAULT');
+          return;
+        }
         this.notify(a.state);
         return;
     }
@@ -508,9 +526,15 @@ export class VrrpInstance implements DeadlineOwner {
     child.on('exit', () => clearTimeout(t));
   }
 
-  private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP'): void {
+  private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED'): void {
     const n = this.cfg.notify;
-    const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
+    const specific = {
+      MASTER: n.master,
+      BACKUP: n.backup,
+      FAULT: n.fault,
+      STOP: n.stop,
+      DELETED: n.deleted,
+    }[state];
     const run = (argv: readonly string[]): void => this.runNotify(argv);
     this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
     if (specific) run(specific);

@@ -101,4 +101,42 @@ vrrp_instance VI_1 {
     assert.equal(ran, 'lower \n', 'run without arguments, as keepalived');
     assert.equal(await node.state(), 'master');
   });
+
+  it('a reload that removes instances notifies FAULT, or DELETED with notify_deleted', async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const fifo = `${lab.dir}/notify.fifo`;
+    const instance = (n: number, extra = ''): string => `vrrp_instance VI_${n} {
+    interface eth0
+    virtual_router_id ${n}
+    priority 100
+    advert_int 1
+    ${extra}
+    virtual_ipaddress {
+        192.0.2.${100 + n}/24
+    }
+}
+`;
+    const globals = `global_defs {\n    vrrp_notify_fifo ${fifo}\n}\n`;
+    const node = new Appliance(
+      lab,
+      'lb1',
+      globals + instance(1) + instance(2, 'notify_deleted') + instance(3),
+    );
+    const proc = node.start();
+    await until(
+      'the FIFO exists',
+      10000,
+      async () => fs.existsSync(fifo),
+      (x) => x,
+    );
+    const reader = lab.spawn('lb1', ['cat', fifo]);
+    for (const n of [1, 2, 3]) await reader.waitFor(`INSTANCE "VI_${n}" MASTER 100`, 15000);
+    fs.writeFileSync(node.conf, globals + instance(1));
+    process.kill(proc.pid as number, 'SIGHUP');
+    await reader.waitFor('INSTANCE "VI_2" DELETED 100', 10000);
+    await reader.waitFor('INSTANCE "VI_3" FAULT 100', 10000);
+    assert.doesNotMatch(reader.output, /VI_[23]" STOP/, 'no STOP for a deleted instance');
+    assert.doesNotMatch(reader.output, /VI_1" (STOP|FAULT|DELETED)/, 'the kept one is untouched');
+  });
 });

@@ -153,7 +153,9 @@ const GARP_AND_TIMERS: KeywordSpec[] = [
 
 const NOTIFY: KeywordSpec[] = [
   ...NOTIFY_SCRIPTS,
-  kw('notify_deleted', words(0), { note: '[SCRIPT]' }),
+  impl('notify_deleted', words(0), {
+    note: '[SCRIPT]: a reload that removes the instance notifies DELETED (else FAULT, as keepalived)',
+  }),
   impl('notify_master_rx_lower_pri', SCRIPT, {
     note: 'run when a MASTER hears a lower priority (and a FIFO line)',
   }),
