@@ -207,21 +207,26 @@ napi_value halb_membership(napi_env env, napi_callback_info info) {
  * link-local VIP, and a VRRPv3 advert's checksum covers its source.
  */
 napi_value halb_send_to(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  int32_t fd, family, ifindex;
+  size_t argc = 7;
+  napi_value argv[7];
+  int32_t fd, family, ifindex, ttl = -1;
   void *dst, *data, *src = NULL;
   size_t dlen, len, slen = 0;
   ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 5 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) || get_buffer(env, argv[2], &dst, &dlen) ||
       get_int(env, argv[3], &ifindex) || get_buffer(env, argv[4], &data, &len)) {
-    napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload[, src6])");
+    napi_throw_type_error(env, NULL, "sendTo(fd, family, dst, ifindex, payload[, src6[, ttl]])");
     return NULL;
   }
   if (argc >= 6 && get_buffer(env, argv[5], &src, &slen) == 0 && (family != 6 || slen != 16)) {
     napi_throw_range_error(env, NULL, "sendTo: src6 must be 16 bytes, for IPv6");
     return NULL;
   }
+  if (argc >= 7 && get_int(env, argv[6], &ttl) == 0 && (ttl < 0 || ttl > 255)) {
+    napi_throw_range_error(env, NULL, "sendTo: ttl must be 0..255");
+    return NULL;
+  }
+  if (argc < 7) ttl = -1;
   struct sockaddr_storage ss;
   socklen_t sl = fill_sockaddr(&ss, family, dst, dlen, ifindex);
   if (sl == 0) {
@@ -229,19 +234,37 @@ napi_value halb_send_to(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ssize_t n;
-  if (src && slen == 16) {
+  if ((src && slen == 16) || ttl >= 0) {
+    /* Ancillary data: the IPv6 source (IPV6_PKTINFO), and a TTL / hop limit of this packet only. */
     struct iovec iov = {.iov_base = data, .iov_len = len};
-    char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-    memset(cbuf, 0, sizeof cbuf);
+    union {
+      char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } cbuf;
+    memset(&cbuf, 0, sizeof cbuf);
     struct msghdr mh = {.msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = cbuf, .msg_controllen = sizeof cbuf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-    struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(c);
-    memcpy(&pi->ipi6_addr, src, 16);
-    pi->ipi6_ifindex = (unsigned)ifindex;
+                        .msg_control = cbuf.buf, .msg_controllen = sizeof cbuf.buf};
+    struct cmsghdr *c = (struct cmsghdr *)cbuf.buf;
+    size_t used = 0;
+    if (src && slen == 16) {
+      c->cmsg_level = IPPROTO_IPV6;
+      c->cmsg_type = IPV6_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+      struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(c);
+      memcpy(&pi->ipi6_addr, src, 16);
+      pi->ipi6_ifindex = (unsigned)ifindex;
+      used += CMSG_SPACE(sizeof(struct in6_pktinfo));
+      c = (struct cmsghdr *)(cbuf.buf + used);
+    }
+    if (ttl >= 0) {
+      c->cmsg_level = family == 6 ? IPPROTO_IPV6 : IPPROTO_IP;
+      c->cmsg_type = family == 6 ? IPV6_HOPLIMIT : IP_TTL;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      int v = ttl;
+      memcpy(CMSG_DATA(c), &v, sizeof v);
+      used += CMSG_SPACE(sizeof(int));
+    }
+    mh.msg_controllen = used;
     n = sendmsg(fd, &mh, 0);
   } else {
     n = sendto(fd, data, len, 0, (struct sockaddr *)&ss, sl);

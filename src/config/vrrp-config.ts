@@ -124,6 +124,8 @@ export interface VrrpInstanceConfig {
    * come from a unicast_peer, with a TTL in that peer's min_ttl..max_ttl.
    */
   readonly checkUnicastSrc: boolean;
+  /** unicast_ttl: the TTL / hop limit of unicast adverts (255). */
+  readonly unicastTtl: number;
   /**
    * lower_prio_no_advert: a MASTER that hears a lower priority does not answer
    * with an advert (strict mode: always); higher_prio_send_advert: one that
@@ -509,6 +511,7 @@ export function vrrpConfig(
         };
       }),
       checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
+      unicastTtl: num(vi, 'unicast_ttl') ?? 255,
       dontTrackPrimary: flag(vi, 'dont_track_primary'),
       skipCheckAdvAddr: bool(vi, 'skip_check_adv_addr', flag(g, 'vrrp_skip_check_adv_addr')),
       lowerPrioNoAdvert:

@@ -42,7 +42,10 @@ export interface HalbSys {
   icmpOpen(family: 4 | 6): number;
   setHopLimit(fd: number, family: 4 | 6, ttl: number): void;
   membership(fd: number, family: 4 | 6, group: Buffer, ifindex: number, join: boolean): void;
-  /** With src6, an IPv6 packet leaves from that address (IPV6_PKTINFO), whatever the kernel would pick. */
+  /**
+   * With src6, an IPv6 packet leaves from that address (IPV6_PKTINFO), whatever the kernel
+   * would pick; with ttl, this packet's TTL / hop limit (IP_TTL / IPV6_HOPLIMIT ancillary data).
+   */
   sendTo(
     fd: number,
     family: 4 | 6,
@@ -50,6 +53,7 @@ export interface HalbSys {
     ifindex: number,
     payload: Buffer,
     src6?: Buffer,
+    ttl?: number,
   ): number;
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
   /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */

@@ -383,6 +383,11 @@ export class VrrpInstance implements DeadlineOwner {
   /** The group, or the unicast peers. */
   private readonly dsts: readonly string[];
 
+  private get unicastTtl(): number | undefined {
+    const c = this.cfg;
+    return c.unicastPeers.length > 0 && c.unicastTtl !== 255 ? c.unicastTtl : undefined;
+  }
+
   private sendAdvert(priority: number): void {
     const dsts = this.dsts;
     const bytes = this.advertsFor(priority);
@@ -396,7 +401,10 @@ export class VrrpInstance implements DeadlineOwner {
       const dst = dsts[i] as string;
       try {
         const msg = bytes[i] as Buffer;
-        this.deps.transport.send(trailer ? Buffer.concat([msg, trailer]) : msg, dst);
+        const out = trailer ? Buffer.concat([msg, trailer]) : msg;
+        // unicast_ttl: unicast adverts only (the multicast ones keep RFC 5798's 255).
+        if (this.unicastTtl === undefined) this.deps.transport.send(out, dst);
+        else this.deps.transport.send(out, dst, this.unicastTtl);
         this.stats.advertsSent++;
         if (priority === 0) this.stats.priorityZeroSent++;
       } catch (err) {

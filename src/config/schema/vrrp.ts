@@ -83,7 +83,10 @@ const IDENTITY: KeywordSpec[] = [
   lines('unicast_peer', 'unicast_peer', { implemented: true }),
   impl('mcast_src_ip', IP),
   kw('mcast_dst_ip', IP),
-  kw('unicast_ttl', int(0, 255), { default: 255 }),
+  impl('unicast_ttl', int(0, 255), {
+    default: 255,
+    note: 'the TTL / hop limit of unicast adverts',
+  }),
   impl('check_unicast_src', FLAG),
   kw('unicast_fault_no_peer', FLAG),
   kw('track_src_ip', FLAG),

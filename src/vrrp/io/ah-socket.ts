@@ -102,7 +102,7 @@ export class AhTransport implements VrrpTransport {
   }
 
   /** `payload` is the VRRP advert (auth type 2); it leaves inside its IP and AH headers. */
-  send(payload: Buffer, dst: string): void {
+  send(payload: Buffer, dst: string, ttl = 255): void {
     if (this.seq < 0xfffffffe) this.seq++;
     this.ipId = this.ipId >= 0xffff ? 1 : this.ipId + 1;
     const packet = buildAhPacket(
@@ -110,7 +110,7 @@ export class AhTransport implements VrrpTransport {
       {
         src: this.opts.src,
         dst,
-        ttl: 255,
+        ttl,
         id: this.ipId,
         seq: this.seq,
         unicast: this.opts.unicast,

@@ -17,7 +17,8 @@ export interface ReceivedPacket {
 }
 
 export interface VrrpTransport {
-  send(payload: Buffer, dst: string): void;
+  /** ttl: this packet's TTL / hop limit (unicast_ttl), else the socket's 255. */
+  send(payload: Buffer, dst: string, ttl?: number): void;
   onPacket(cb: (p: ReceivedPacket) => void): void;
   dispose(): void;
 }
@@ -101,13 +102,15 @@ export class VrrpSocket implements VrrpTransport {
   /** Destinations in bytes: the group and the unicast peers, a handful at most. */
   private readonly dstBytes = new Map<string, Buffer>();
 
-  send(payload: Buffer, dst: string): void {
+  send(payload: Buffer, dst: string, ttl?: number): void {
     let d = this.dstBytes.get(dst);
     if (!d) {
       d = ipBytes(dst);
       this.dstBytes.set(dst, d);
     }
-    this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6);
+    if (ttl === undefined)
+      this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6);
+    else this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6, ttl);
   }
 
   onPacket(cb: (p: ReceivedPacket) => void): void {
