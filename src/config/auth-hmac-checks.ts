@@ -4,23 +4,15 @@
  * runs without the extension (no active key, a key it cannot use), halb
  * refuses the config — a typo must not turn advert authentication off.
  */
-import type { Severity } from './diagnostics';
 import { decodeHmacKey, type ReadSecret } from './hmac-keys';
-import type { ModelBlock } from './validate';
-
-export type HmacReport = (
-  block: ModelBlock,
-  keyword: string | undefined,
-  severity: Severity,
-  message: string,
-) => void;
+import type { BlockReport, ModelBlock } from './validate';
 
 export function checkAuthHmac(
   vi: ModelBlock,
   where: string,
   strict: boolean,
   read: ReadSecret | undefined,
-  report: HmacReport,
+  report: BlockReport,
 ): void {
   const b = vi.auth_hmac as ModelBlock | undefined;
   if (!b) return;

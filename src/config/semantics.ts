@@ -7,13 +7,13 @@
 import { urlRegex } from '../checkers/checks/url-regex';
 import { parseRoute, parseRule } from '../vrrp/routes';
 import * as net from 'node:net';
-import type { Diagnostic, Position, Severity } from './diagnostics';
+import type { Diagnostic, Position } from './diagnostics';
 import { argv } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
 import { checkTrackProcesses } from './track-process-checks';
 import { withoutTrackGroup } from './track-group';
 import type { ReadSecret } from './hmac-keys';
-import { positionOf, type ModelBlock } from './validate';
+import { positionOf, type BlockReport, type ModelBlock } from './validate';
 
 export interface HostFacts {
   /** Interfaces that exist here; undefined when checking off the box. */
@@ -31,13 +31,7 @@ function family(address: string): 4 | 6 | 0 {
   return net.isIP(address.split('/')[0] ?? '') as 4 | 6 | 0;
 }
 
-/** Says something about a block (at the keyword when given): one diagnostic. */
-type Report = (
-  block: ModelBlock,
-  keyword: string | undefined,
-  severity: Severity,
-  message: string,
-) => void;
+type Report = BlockReport;
 
 export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -3,19 +3,11 @@
  * that name them (keepalived 2.2.7 reports each and drops the entry; halb
  * refuses the config, as it does for track_script).
  */
-import type { Severity } from './diagnostics';
-import type { ModelBlock } from './validate';
-
-type Report = (
-  block: ModelBlock,
-  keyword: string | undefined,
-  severity: Severity,
-  message: string,
-) => void;
+import type { BlockReport, ModelBlock } from './validate';
 
 type Blocks = Record<string, ModelBlock>;
 
-export function checkTrackProcesses(root: ModelBlock, report: Report): void {
+export function checkTrackProcesses(root: ModelBlock, report: BlockReport): void {
   const blocks = (root.vrrp_track_process ?? {}) as Blocks;
   for (const [name, b] of Object.entries(blocks)) {
     if (b.process === undefined)

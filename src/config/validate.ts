@@ -6,6 +6,14 @@
  * range with the range, keywords the runtime does not implement yet.
  */
 import type { Diagnostic, Position, Severity } from './diagnostics';
+
+/** Says something about a model block (at the keyword when given): one diagnostic. */
+export type BlockReport = (
+  block: ModelBlock,
+  keyword: string | undefined,
+  severity: Severity,
+  message: string,
+) => void;
 import { checkLine } from './lines';
 import type { BlockSpec, KeywordSpec } from './schema/types';
 import { closest } from './suggest';

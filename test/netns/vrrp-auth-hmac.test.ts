@@ -85,6 +85,18 @@ const states = async (a: Appliance, b: Appliance): Promise<string[]> => [
   await b.state(),
 ];
 
+/** Starts both and waits (20 s at most) until their states read `want` ('master,backup'...). */
+async function startBoth(a: Appliance, b: Appliance, want: string, what: string): Promise<void> {
+  a.start();
+  b.start();
+  await until(
+    what,
+    20000,
+    () => states(a, b),
+    (s) => s.join() === want,
+  );
+}
+
 describe('auth_hmac between halb appliances', () => {
   const labs: Lab[] = [];
   after(async () => {
@@ -96,14 +108,7 @@ describe('auth_hmac between halb appliances', () => {
       const auth = hmacBlock(keyLines(1), 1);
       const { lab, hi, lo } = await pair(labs, f, auth, auth);
       const cap = await lab.capture('lo');
-      hi.start();
-      lo.start();
-      await until(
-        'election',
-        20000,
-        () => states(hi, lo),
-        (s) => s.join() === 'master,backup',
-      );
+      await startBoth(hi, lo, 'master,backup', 'election');
       await hi.proc!.kill('SIGKILL');
       await until(
         'failover',
@@ -160,14 +165,7 @@ describe('auth_hmac between halb appliances', () => {
       hmacBlock(keyLines(1), 1),
       hmacBlock(`        key 1 hex:${KEY2}\n`, 1),
     );
-    hi.start();
-    lo.start();
-    await until(
-      'both master',
-      20000,
-      () => states(hi, lo),
-      (s) => s.join() === 'master,master',
-    );
+    await startBoth(hi, lo, 'master,master', 'both master');
     const drops = (await lo.instances())[0]?.drops ?? {};
     assert.ok((drops['auth-bad-hmac'] ?? 0) >= 1, JSON.stringify(drops));
   });
@@ -176,14 +174,7 @@ describe('auth_hmac between halb appliances', () => {
     const f = FORMS[0] as Form;
     const auth = hmacBlock(keyLines(1), 1);
     const { lab, hi, lo } = await pair(labs, f, auth, auth);
-    hi.start();
-    lo.start();
-    await until(
-      'election',
-      20000,
-      () => states(hi, lo),
-      (s) => s.join() === 'master,backup',
-    );
+    await startBoth(hi, lo, 'master,backup', 'election');
     const cap = await lab.capture('x', 'ip proto 112');
     await new Promise((r) => setTimeout(r, 2500));
     await cap.end();
@@ -220,14 +211,7 @@ describe('auth_hmac between halb appliances', () => {
     const f = FORMS[0] as Form;
     const both = hmacBlock(keyLines(1, 2), 1);
     const { hi, lo } = await pair(labs, f, both, both);
-    hi.start();
-    lo.start();
-    await until(
-      'election',
-      20000,
-      () => states(hi, lo),
-      (s) => s.join() === 'master,backup',
-    );
+    await startBoth(hi, lo, 'master,backup', 'election');
     const before = (await hi.instances())[0]?.lastTransition;
     fs.writeFileSync(hi.conf, conf(f, 150, hmacBlock(keyLines(1, 2), 2)));
     process.kill(hi.proc!.pid as number, 'SIGHUP');
@@ -241,14 +225,7 @@ describe('auth_hmac between halb appliances', () => {
   it('v3_checksum_as_v2: a pair that both set it agree; one that differs does not', async () => {
     const f: Form = { ...(FORMS[0] as Form), extra: 'v3_checksum_as_v2' };
     const same = await pair(labs, f, '', '');
-    same.hi.start();
-    same.lo.start();
-    await until(
-      'election',
-      20000,
-      () => states(same.hi, same.lo),
-      (s) => s.join() === 'master,backup',
-    );
+    await startBoth(same.hi, same.lo, 'master,backup', 'election');
     assert.deepEqual((await same.lo.instances())[0]?.drops, {});
     const { lab } = same;
     const other = new Appliance(lab, 'x', conf(FORMS[0] as Form, 200, ''));
