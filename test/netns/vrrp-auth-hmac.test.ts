@@ -10,12 +10,12 @@
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { HmacAuth, TRAILER_LEN, hmacKey } from '../../src/vrrp/auth-hmac';
 import { messageLength } from '../../src/vrrp/packet';
 import { Appliance, until } from '../rigs/appliance';
 import { KeepalivedPeer } from '../rigs/keepalived-peer';
 import { Lab } from '../rigs/netns-lab';
+import { sendFrom } from '../rigs/send-vrrp';
 import { readPcap } from '../rigs/pcap';
 
 const KEY1 = '11'.repeat(32);
@@ -188,16 +188,7 @@ describe('auth_hmac between halb appliances', () => {
       (s) => s === 'master',
     );
     // From hi's own address (its daemon is dead, its address is not): priority 150 > 100.
-    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-    const r = await lab.exec('hi', [
-      process.execPath,
-      sender,
-      'eth0',
-      '255',
-      '224.0.0.18',
-      ...captured.map((p) => p.payload.toString('hex')),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
+    await sendFrom(lab, 'hi', 255, '224.0.0.18', ...captured.map((p) => p.payload));
     const drops = await until(
       'replays counted',
       5000,

@@ -8,10 +8,22 @@
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { encodeAdvert } from '../../src/vrrp/packet';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import type { Proc } from '../rigs/process';
+import { sendFrom } from '../rigs/send-vrrp';
+
+/** `cat` on the notify FIFO once the daemon has made it. */
+async function fifoReader(lab: Lab, fifo: string): Promise<Proc> {
+  await until(
+    'the FIFO exists',
+    10000,
+    async () => fs.existsSync(fifo),
+    (x) => x,
+  );
+  return lab.spawn('lb1', ['cat', fifo]);
+}
 
 describe('notify_priority_changes and notify_master_rx_lower_pri', () => {
   const labs: Lab[] = [];
@@ -57,13 +69,7 @@ vrrp_instance VI_1 {
 `,
     );
     const proc = node.start();
-    await until(
-      'the FIFO exists',
-      10000,
-      async () => fs.existsSync(fifo),
-      (x) => x,
-    );
-    const reader = lab.spawn('lb1', ['cat', fifo]);
+    const reader = await fifoReader(lab, fifo);
     await reader.waitFor('INSTANCE "VI_1" MASTER 150', 15000);
     fs.writeFileSync(weightFile, '-10\n');
     await reader.waitFor('INSTANCE "VI_1" MASTER_PRIORITY 140', 15000);
@@ -81,16 +87,7 @@ vrrp_instance VI_1 {
       },
       { family: 4, src: lab.host('x').ipv4, dst: '224.0.0.18' },
     );
-    const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-    const r = await lab.exec('x', [
-      process.execPath,
-      sender,
-      'eth0',
-      '255',
-      '224.0.0.18',
-      advert.toString('hex'),
-    ]);
-    assert.equal(r.code, 0, r.stderr);
+    await sendFrom(lab, 'x', 255, '224.0.0.18', advert);
     await reader.waitFor('INSTANCE "VI_1" MASTER_RX_LOWER_PRI 140', 10000);
     const ran = await until(
       'the script ran',
@@ -124,13 +121,7 @@ vrrp_instance VI_1 {
       globals + instance(1) + instance(2, 'notify_deleted') + instance(3),
     );
     const proc = node.start();
-    await until(
-      'the FIFO exists',
-      10000,
-      async () => fs.existsSync(fifo),
-      (x) => x,
-    );
-    const reader = lab.spawn('lb1', ['cat', fifo]);
+    const reader = await fifoReader(lab, fifo);
     for (const n of [1, 2, 3]) await reader.waitFor(`INSTANCE "VI_${n}" MASTER 100`, 15000);
     fs.writeFileSync(node.conf, globals + instance(1));
     process.kill(proc.pid as number, 'SIGHUP');

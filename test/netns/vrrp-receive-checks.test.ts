@@ -9,11 +9,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { encodeAdvert, passwordBytes, type Advert } from '../../src/vrrp/packet';
 import { Appliance, until } from '../rigs/appliance';
 import { readArp } from '../rigs/pcap';
 import { Lab } from '../rigs/netns-lab';
+import { sendFrom } from '../rigs/send-vrrp';
 
 const CONF = `vrrp_instance VI_1 {
     interface eth0
@@ -29,26 +29,6 @@ const CONF = `vrrp_instance VI_1 {
     }
 }
 `;
-
-/** Sends hand-made adverts from a lab host with the given TTL (test/rigs/vrrp-sender). */
-async function sendFrom(
-  lab: Lab,
-  host: string,
-  ttl: number,
-  dst: string,
-  ...payloads: Buffer[]
-): Promise<void> {
-  const sender = path.join(__dirname, '..', 'rigs', 'vrrp-sender.js');
-  const r = await lab.exec(host, [
-    process.execPath,
-    sender,
-    'eth0',
-    String(ttl),
-    dst,
-    ...payloads.map((p) => p.toString('hex')),
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-}
 
 /** A well-formed VRRPv2 advert without authentication. */
 function plainAdvert(
