@@ -11,8 +11,9 @@
  * A save writes the generation first, then the live file, each through a temp
  * file, fsync, rename and fsync of the directory: a crash between any two steps
  * leaves a live file that is the old generation or the new one. A live file
- * that is missing or fails its checksum is replaced by the newest good
- * generation, loudly. Generations only grow: a rollback saves the earlier
+ * that fails its checksum is replaced by the kept copy of the generation its
+ * header names (a newer generation may be a save cut short); a missing or
+ * unreadable one by the newest good generation; loudly either way. Generations only grow: a rollback saves the earlier
  * config again under a new number.
  */
 import * as path from 'node:path';
@@ -22,6 +23,7 @@ import {
   generationFileName,
   generationNumberOf,
   parseGeneration,
+  parseHeader,
   type Generation,
 } from './generation';
 import { INTERFACES_FILE, SECRETS_FILE } from './secrets';
@@ -111,7 +113,10 @@ export class ConfigStore {
     return parsed.ok && parsed.value.generation === n ? parsed.value : null;
   }
 
-  /** What should run: the live file when it is good, else the newest good generation. */
+  /**
+   * What should run: the live file when it is good; else the kept copy of the
+   * generation it names, when that copy is good; else the newest good generation.
+   */
   read(): CurrentConfig {
     const factoryResetPending = this.sfs.exists(path.join(this.paths.dataDir, RESET_MARKER));
     const gens = this.generations();
@@ -137,6 +142,19 @@ export class ConfigStore {
         };
       }
       problem = `${this.paths.liveFile} is corrupt (${describeProblem(parsed.problem)})`;
+      // The generation the damaged file still names is what ran: a newer one
+      // may be a save a power cut interrupted before it became live.
+      const claimed = parseHeader(live.slice(0, Math.max(0, live.indexOf('\n'))));
+      const copy = claimed ? this.generation(claimed.generation) : null;
+      if (copy && claimed && copy.sha256 === claimed.sha256) {
+        return {
+          generation: copy.generation,
+          body: copy.body,
+          source: 'fallback',
+          problem,
+          factoryResetPending,
+        };
+      }
     }
     for (const g of gens) {
       const good = g.ok ? this.generation(g.generation) : null;

@@ -133,6 +133,29 @@ describe('config store on the real file system', () => {
     assert.equal(fallbackFlag(d.runtimeDir), null, 'a good save clears the flag');
   });
 
+  it('falls back to the generation the corrupt live file names, not a save cut short after it', () => {
+    const store = d.open();
+    store.save(conf('one'), 's1');
+    store.save(conf('two'), 's2');
+    // A power cut during the next save: its generation is on disk, the live file still 3.
+    fs.writeFileSync(
+      path.join(d.dataDir, 'generations', generationFileName(4)),
+      formatGeneration({ generation: 4, body: conf('cut'), savedAt: 'x', reason: 's3' }),
+    );
+    assert.deepEqual([store.read().source, store.read().generation], ['live', 3]);
+    const text = fs.readFileSync(d.liveFile, 'utf8');
+    fs.writeFileSync(d.liveFile, text.replace('two', 'tw0'));
+    let cur = store.read();
+    assert.deepEqual([cur.source, cur.generation, cur.body], ['fallback', 3, conf('two')]);
+    // A header that no longer names a good copy: the newest good generation.
+    fs.writeFileSync(
+      d.liveFile,
+      text.replace('two', 'tw0').replace('generation 3', 'generation 9'),
+    );
+    cur = store.read();
+    assert.deepEqual([cur.source, cur.generation], ['fallback', 4]);
+  });
+
   it('falls back past a corrupt newest generation, and when the live file is missing', () => {
     const store = d.open();
     store.save(conf('one'), 's1');
