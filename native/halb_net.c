@@ -393,24 +393,18 @@ typedef struct {
   int fd;
   int family;
   int stopped;
-  int batch; /* IPv4 only: every packet of one wakeup in one callback, each after its length (u16, network order) */
+  int batch; /* every packet of one wakeup in one callback, in the watcher's own buffer */
+  napi_ref batch_ref; /* that buffer (a Node Buffer made once, reused every wakeup) */
+  unsigned char *batch_buf;
 } watcher_t;
 
-static void deliver(watcher_t *w, const unsigned char *buf, size_t n, const void *src, const void *dst, int hoplimit, int ifindex) {
+/* Calls the watcher's callback; never leaves an exception pending. */
+static void call_back(watcher_t *w, size_t argc, napi_value *argv) {
   napi_env env = w->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value cb, recv, argv[5], result;
-  void *copy;
-  size_t alen = w->family == 6 ? 16 : 4;
+  napi_value cb, recv, result;
   napi_get_reference_value(env, w->callback, &cb);
   napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
-  napi_create_buffer_copy(env, n, buf, &copy, &argv[0]);
-  if (src) napi_create_buffer_copy(env, alen, src, &copy, &argv[1]); else napi_get_null(env, &argv[1]);
-  if (dst) napi_create_buffer_copy(env, alen, dst, &copy, &argv[2]); else napi_get_null(env, &argv[2]);
-  napi_create_int32(env, hoplimit, &argv[3]);
-  napi_create_int32(env, ifindex, &argv[4]);
-  if (napi_make_callback(env, w->ctx, recv, cb, 5, argv, &result) != napi_ok) {
+  if (napi_make_callback(env, w->ctx, recv, cb, argc, argv, &result) != napi_ok) {
     /* Never leave an exception pending: it would surface in an unrelated call. */
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -420,28 +414,95 @@ static void deliver(watcher_t *w, const unsigned char *buf, size_t n, const void
       napi_fatal_exception(env, ex);
     }
   }
+}
+
+static void deliver(watcher_t *w, const unsigned char *buf, size_t n, const void *src, const void *dst, int hoplimit, int ifindex) {
+  napi_env env = w->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[5];
+  void *copy;
+  size_t alen = w->family == 6 ? 16 : 4;
+  napi_create_buffer_copy(env, n, buf, &copy, &argv[0]);
+  if (src) napi_create_buffer_copy(env, alen, src, &copy, &argv[1]); else napi_get_null(env, &argv[1]);
+  if (dst) napi_create_buffer_copy(env, alen, dst, &copy, &argv[2]); else napi_get_null(env, &argv[2]);
+  napi_create_int32(env, hoplimit, &argv[3]);
+  napi_create_int32(env, ifindex, &argv[4]);
+  call_back(w, 5, argv);
   napi_close_handle_scope(env, scope);
 }
 
 /*
- * A batching IPv4 watcher: up to 64 packets read in one wakeup go up in one
- * buffer and one callback (one JS entry, one microtask checkpoint, one buffer)
- * instead of one each. A VRRP packet is at most about 1.1 KB; room for a
- * 4 KB one is kept, and a bigger one arrives truncated, which the caller's
- * length check drops.
+ * A batching watcher: up to 64 packets read in one wakeup go up in one
+ * callback, (buffer, length), in a buffer the watcher made once and fills
+ * again at the next wakeup: no Buffer is made per wakeup or per packet (the
+ * per-call cost a backup paid for every advert). Records, one per packet:
+ *   IPv4 / family 0:  u16 length, the datagram (IPv4: with its IP header)
+ *   IPv6:             u16 length, u16 hop limit (0xffff: none), source (16),
+ *                     destination (16), the VRRP packet
+ * (lengths in network order; family 0 length 0: the socket overran and
+ * events were lost). A VRRP packet is at most about 1.1 KB; room for a 4 KB
+ * one is kept, and a bigger one arrives truncated, which the caller's length
+ * check drops.
  */
 #define BATCH_BYTES 65536
 #define BATCH_ROOM 4096
+#define V6_HEAD 34 /* hop limit, source, destination */
+
+static void deliver_batch(watcher_t *w, size_t used) {
+  napi_env env = w->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[2];
+  napi_get_reference_value(env, w->batch_ref, &argv[0]);
+  napi_create_uint32(env, (uint32_t)used, &argv[1]);
+  call_back(w, 2, argv);
+  napi_close_handle_scope(env, scope);
+}
+
+/* One IPv6 packet into the batch at `rec`: the record's head from the ancillary data. */
+static ssize_t recv_v6_record(int fd, unsigned char *rec) {
+  struct sockaddr_in6 from;
+  unsigned char control[256];
+  struct iovec iov = {rec + 2 + V6_HEAD, BATCH_ROOM};
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = recvmsg(fd, &msg, 0);
+  if (n < 0) return n;
+  uint16_t hop = 0xffff;
+  memset(rec + 2, 0, V6_HEAD);
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != IPPROTO_IPV6) continue;
+    if (c->cmsg_type == IPV6_HOPLIMIT) {
+      int h;
+      memcpy(&h, CMSG_DATA(c), sizeof h);
+      if (h >= 0 && h <= 255) hop = (uint16_t)h;
+    }
+    if (c->cmsg_type == IPV6_PKTINFO)
+      memcpy(rec + 2 + 18, &((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_addr, 16);
+  }
+  uint16_t hop_be = htons(hop);
+  memcpy(rec + 2, &hop_be, 2);
+  memcpy(rec + 2 + 2, &from.sin6_addr, 16);
+  return n + V6_HEAD;
+}
+
 static void on_readable_batch(watcher_t *w) {
-  static unsigned char batch[BATCH_BYTES];
+  unsigned char *batch = w->batch_buf;
   size_t used = 0;
   for (int i = 0; i < 64 && !w->stopped; i++) {
-    if (BATCH_BYTES - used < BATCH_ROOM + 2) {
-      deliver(w, batch, used, NULL, NULL, -1, 0);
+    if (BATCH_BYTES - used < BATCH_ROOM + 2 + V6_HEAD) {
+      deliver_batch(w, used);
       used = 0;
       if (w->stopped) return;
     }
-    ssize_t n = recv(w->fd, batch + used + 2, BATCH_ROOM, 0);
+    ssize_t n = w->family == 6 ? recv_v6_record(w->fd, batch + used) : recv(w->fd, batch + used + 2, BATCH_ROOM, 0);
     if (n < 0 && errno == ENOBUFS && w->family == 0) {
       /* The socket overran and events were lost: an empty record says so (the caller rescans). */
       memset(batch + used, 0, 2);
@@ -453,7 +514,7 @@ static void on_readable_batch(watcher_t *w) {
     memcpy(batch + used, &len, sizeof len);
     used += 2 + (size_t)n;
   }
-  if (used > 0 && !w->stopped) deliver(w, batch, used, NULL, NULL, -1, 0);
+  if (used > 0 && !w->stopped) deliver_batch(w, used);
 }
 
 static void on_readable(uv_poll_t *handle, int status, int events) {
@@ -510,7 +571,8 @@ static void finalize_watcher(napi_env env, void *data, void *hint) {
 
 /*
  * recvStart(fd, family, callback(packet, src, dst, hoplimit, ifindex), batch?): a watcher
- * handle. batch (IPv4 only): packet holds every packet of a wakeup, each after its length.
+ * handle. batch: callback(buffer, length), every packet of a wakeup as records (above) in a
+ * buffer that is filled again at the next wakeup: what the callback keeps, it copies.
  */
 napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -531,11 +593,21 @@ napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   w->fd = fd;
   w->family = family;
   /* family 0: datagrams of another kind (the proc connector), batched as IPv4 packets are. */
-  w->batch = batch && (family == 4 || family == 0);
+  w->batch = batch && (family == 4 || family == 6 || family == 0);
+  if (w->batch) {
+    napi_value buf;
+    if (napi_create_buffer(env, BATCH_BYTES, (void **)&w->batch_buf, &buf) != napi_ok ||
+        napi_create_reference(env, buf, 1, &w->batch_ref) != napi_ok) {
+      free(w);
+      napi_throw_error(env, NULL, "recvStart: no batch buffer");
+      return NULL;
+    }
+  }
   napi_value name, resource;
   napi_create_string_utf8(env, "halb.recv", NAPI_AUTO_LENGTH, &name);
   napi_create_object(env, &resource);
   if (napi_create_reference(env, argv[2], 1, &w->callback) != napi_ok || napi_async_init(env, resource, name, &w->ctx) != napi_ok) {
+    if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
     free(w);
     napi_throw_error(env, NULL, "recvStart: cannot hold the callback");
     return NULL;
@@ -547,6 +619,7 @@ napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   }
   if (rc != 0) {
     napi_delete_reference(env, w->callback);
+    if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
     napi_async_destroy(env, w->ctx);
     free(w);
     napi_throw_error(env, NULL, uv_strerror(rc));
@@ -572,6 +645,9 @@ napi_value halb_recv_stop(napi_env env, napi_callback_info info) {
   w->stopped = 1;
   uv_poll_stop(&w->poll);
   napi_delete_reference(env, w->callback);
+  if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
+  w->batch_ref = NULL;
+  w->batch_buf = NULL;
   napi_async_destroy(env, w->ctx);
   uv_close((uv_handle_t *)&w->poll, free_watcher);
   return NULL;

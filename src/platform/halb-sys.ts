@@ -9,6 +9,9 @@ export type RecvCallback = (
   ifindex: number,
 ) => void;
 
+/** See HalbSys.recvStart. */
+export type BatchCallback = (buf: Buffer, length: number) => void;
+
 export interface HalbSys {
   ifNameToIndex(name: string): number;
   /** MADV_DONTNEED on path's read-only, unmodified mappings; the kB that were mapped there. */
@@ -82,14 +85,15 @@ export interface HalbSys {
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;
   close(fd: number): void;
+  /** IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with ancillary data. */
+  recvStart(fd: number, family: 4 | 6, cb: RecvCallback): object;
   /**
-   * IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with
-   * ancillary data. batch (IPv4 only): every packet read in one wakeup in one callback, each
-   * after its length (2 bytes, network order).
+   * Every packet read in one wakeup in one callback, as records in `buf` up to `length`
+   * (native/halb_net.c: IPv4 and family 0, the proc connector's datagrams: u16 length,
+   * datagram; IPv6: u16 length, u16 hop limit, source, destination, packet). `buf` is the
+   * watcher's own and is filled again at the next wakeup: copy what you keep.
    */
-  recvStart(fd: number, family: 4 | 6, cb: RecvCallback, batch?: boolean): object;
-  /** family 0: whole datagrams of another socket (the proc connector's), batched like IPv4's. */
-  recvStart(fd: number, family: 0, cb: (batch: Buffer) => void, batch: true): object;
+  recvStart(fd: number, family: 0 | 4 | 6, cb: BatchCallback, batch: true): object;
   recvStop(handle: object): void;
 }
 

@@ -6,7 +6,19 @@
  * second instead of 250 Timeout objects and Node timer-list operations.
  * Times are the injected monotonic clock's milliseconds; nothing here
  * allocates per deadline once an owner has been seen.
+ *
+ * A deadline can be made a mere check (relax()): a backup's master-down time
+ * moves later with every advert, and instead of moving it in the heap the
+ * instance leaves the old time armed and checks when it comes. Checks due
+ * within CHECK_SLACK_MS of a firing run in that same turn, early: a check
+ * only re-arms for the real time, so running it early is harmless, and a
+ * backup hearing adverts spread over the second (keepalived's masters send
+ * them so) then wakes about 1 / CHECK_SLACK_MS times a second for its checks
+ * instead of once per instance per master-down interval.
  */
+/** How far ahead of the clock a firing also runs checks (relaxed deadlines). */
+export const CHECK_SLACK_MS = 100;
+
 export interface DeadlineOwner {
   /** Its deadline has come (it is no longer armed: set() again for another). */
   onDeadline(): void;
@@ -15,6 +27,8 @@ export interface DeadlineOwner {
 export class Deadlines {
   private readonly times: number[] = [];
   private readonly owners: DeadlineOwner[] = [];
+  /** Per heap slot: the armed time is a check only (relax()). */
+  private readonly checks: boolean[] = [];
   /** Where each armed owner sits in the heap. */
   private readonly slot = new Map<DeadlineOwner, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -29,15 +43,26 @@ export class Deadlines {
     if (i === undefined) {
       this.times.push(at);
       this.owners.push(owner);
+      this.checks.push(false);
       this.slot.set(owner, this.times.length - 1);
       this.up(this.times.length - 1);
     } else {
       const was = this.times[i] as number;
       this.times[i] = at;
+      this.checks[i] = false;
       if (at < was) this.up(i);
       else this.down(i);
     }
     this.arm();
+  }
+
+  /**
+   * The owner's armed time is only a check now (its real deadline moved
+   * later): it may run up to CHECK_SLACK_MS early, with other owners' deadlines.
+   */
+  relax(owner: DeadlineOwner): void {
+    const i = this.slot.get(owner);
+    if (i !== undefined) this.checks[i] = true;
   }
 
   clear(owner: DeadlineOwner): void {
@@ -58,6 +83,7 @@ export class Deadlines {
     this.timerAt = Infinity;
     this.times.length = 0;
     this.owners.length = 0;
+    this.checks.length = 0;
     this.slot.clear();
   }
 
@@ -76,16 +102,23 @@ export class Deadlines {
     this.timer = undefined;
     this.timerAt = Infinity;
     this.running = true;
+    let held: Array<[DeadlineOwner, number]> | undefined;
     try {
+      const horizon = this.now() + CHECK_SLACK_MS;
       // The clock is read again for each: deadlines that come while earlier owners run
       // (a few microseconds apart) go in the same turn instead of another timer each.
-      // Never early: an owner runs only once the clock has reached its deadline.
-      while (this.times.length > 0 && (this.times[0] as number) <= this.now()) {
+      // Never early, but for checks: a real deadline runs only once the clock has reached it.
+      while (this.times.length > 0 && (this.times[0] as number) <= horizon) {
+        const at = this.times[0] as number;
         const owner = this.owners[0] as DeadlineOwner;
+        const check = this.checks[0] as boolean;
         this.removeAt(0);
-        owner.onDeadline();
+        if (check || at <= this.now()) owner.onDeadline();
+        else (held ??= []).push([owner, at]);
       }
     } finally {
+      // Real deadlines inside the slack go back, unless their owner re-armed meanwhile.
+      if (held) for (const [owner, at] of held) if (!this.slot.has(owner)) this.set(owner, at);
       this.running = false;
       this.arm();
     }
@@ -96,9 +129,11 @@ export class Deadlines {
     this.slot.delete(owner);
     const lastTime = this.times.pop() as number;
     const lastOwner = this.owners.pop() as DeadlineOwner;
+    const lastCheck = this.checks.pop() as boolean;
     if (i === this.times.length) return;
     this.times[i] = lastTime;
     this.owners[i] = lastOwner;
+    this.checks[i] = lastCheck;
     this.slot.set(lastOwner, i);
     this.up(i);
     this.down(i);
@@ -107,10 +142,13 @@ export class Deadlines {
   private swap(i: number, j: number): void {
     const t = this.times[i] as number;
     const o = this.owners[i] as DeadlineOwner;
+    const c = this.checks[i] as boolean;
     this.times[i] = this.times[j] as number;
     this.owners[i] = this.owners[j] as DeadlineOwner;
+    this.checks[i] = this.checks[j] as boolean;
     this.times[j] = t;
     this.owners[j] = o;
+    this.checks[j] = c;
     this.slot.set(this.owners[i] as DeadlineOwner, i);
     this.slot.set(o, j);
   }

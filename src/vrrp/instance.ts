@@ -324,7 +324,11 @@ export class VrrpInstance implements DeadlineOwner {
       this.disarm();
       return;
     }
-    if (this.timerAt !== undefined && this.timerAt <= d) return;
+    if (this.timerAt !== undefined && this.timerAt <= d) {
+      // Left armed as a check, which the shared timer may run a little early.
+      if (this.timerAt < d) this.deps.deadlines.relax(this);
+      return;
+    }
     this.timerAt = d;
     this.deps.deadlines.set(this, d);
   }

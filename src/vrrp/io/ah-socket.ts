@@ -32,7 +32,7 @@ export class AhSocket {
     try {
       recvFd = this.sys.rawOpen(4, IPPROTO_AH, ifindex, ifname);
       this.sys.membership(recvFd, 4, ipBytes(group), ifindex, true);
-      this.watcher = this.sys.recvStart(recvFd, 4, (batch) => this.receiveBatch(batch), true);
+      this.watcher = this.sys.recvStart(recvFd, 4, (buf, n) => this.receiveBatch(buf, n), true);
     } catch (err) {
       this.sys.close(this.sendFd);
       if (recvFd >= 0) this.sys.close(recvFd);
@@ -56,11 +56,12 @@ export class AhSocket {
     return this.byVrid.size;
   }
 
-  private receiveBatch(batch: Buffer): void {
+  /** The addon's reused buffer, records up to `length`: what is kept downstream is copied. */
+  private receiveBatch(batch: Buffer, length: number): void {
     let at = 0;
-    while (at + 2 <= batch.length && !this.disposed) {
+    while (at + 2 <= length && !this.disposed) {
       const end = at + 2 + batch.readUInt16BE(at);
-      if (end > batch.length) return;
+      if (end > length) return;
       const pkt = batch.subarray(at + 2, end);
       at = end;
       const ip = parseIpv4(pkt);

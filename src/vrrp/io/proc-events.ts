@@ -84,8 +84,8 @@ export class ProcEvents {
     this.watcher = this.sys.recvStart(
       this.fd,
       0,
-      (batch) => {
-        if (!this.stopped) onEvents(decodeProcBatch(batch, le));
+      (buf, length) => {
+        if (!this.stopped) onEvents(decodeProcBatch(buf.subarray(0, length), le));
       },
       true,
     );

@@ -4,9 +4,10 @@
  * received packet up with its source, destination and TTL / hop limit.
  */
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
-import { ipBytes, ipString } from '../checksum';
+import { ipBytes } from '../checksum';
 import { VRRP_PROTOCOL } from '../packet';
 import { parseIpv4 } from './ipv4-header';
+import { parseIpv6Record } from './ipv6-record';
 
 export interface ReceivedPacket {
   readonly payload: Buffer;
@@ -52,40 +53,41 @@ export class VrrpSocket implements VrrpTransport {
         this.sys.multicastSource(this.fd, ifindex, ipBytes(multicastSource));
       if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
       this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
-      // IPv4 in batches: one callback for the adverts of a whole wakeup.
-      this.watcher =
-        family === 4
-          ? this.sys.recvStart(this.fd, 4, (batch) => this.receiveBatch(batch), true)
-          : this.sys.recvStart(this.fd, 6, (pkt, src, dst, hop) =>
-              this.receive(pkt, src, dst, hop),
-            );
+      // In batches: one callback for the adverts of a whole wakeup.
+      this.watcher = this.sys.recvStart(
+        this.fd,
+        family,
+        (buf, length) => this.receiveBatch(buf, length),
+        true,
+      );
     } catch (err) {
       this.sys.close(this.fd);
       throw err;
     }
   }
 
-  /** Packets one after the other, each after its length (2 bytes, network order). */
-  private receiveBatch(batch: Buffer): void {
+  /**
+   * Records one after the other, each after its length (2 bytes, network order); IPv6's
+   * start with the hop limit (0xffff: none), source and destination. The buffer is the
+   * addon's and is reused: what is kept downstream is copied (VrrpInstance.accepted).
+   */
+  private receiveBatch(buf: Buffer, length: number): void {
     let at = 0;
-    while (at + 2 <= batch.length && !this.disposed) {
-      const end = at + 2 + batch.readUInt16BE(at);
-      if (end > batch.length) return;
-      this.receive(batch.subarray(at + 2, end), null, null, -1);
+    while (at + 2 <= length && !this.disposed) {
+      const end = at + 2 + buf.readUInt16BE(at);
+      if (end > length) return;
+      let p: ReceivedPacket | undefined;
+      if (this.family === 6) p = parseIpv6Record(buf, at + 2, end);
+      else {
+        const ip = parseIpv4(buf.subarray(at + 2, end));
+        if (ip && ip.protocol === VRRP_PROTOCOL) p = ip;
+      }
       at = end;
+      if (p) this.deliver(p);
     }
   }
 
-  private receive(pkt: Buffer, src: Buffer | null, dst: Buffer | null, hop: number): void {
-    let p: ReceivedPacket | undefined;
-    if (this.family === 4) {
-      // The addon copies each packet into a buffer of its own: a view is enough.
-      const ip = parseIpv4(pkt);
-      if (ip && ip.protocol === VRRP_PROTOCOL) p = ip;
-    } else if (src && dst) {
-      p = { payload: pkt, src: ipString(src, 6), dst: ipString(dst, 6), hopLimit: hop };
-    }
-    if (!p) return;
+  private deliver(p: ReceivedPacket): void {
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) {
       try {
