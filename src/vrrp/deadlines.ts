@@ -102,23 +102,20 @@ export class Deadlines {
     this.timer = undefined;
     this.timerAt = Infinity;
     this.running = true;
-    let held: Array<[DeadlineOwner, number]> | undefined;
     try {
       const horizon = this.now() + CHECK_SLACK_MS;
       // The clock is read again for each: deadlines that come while earlier owners run
       // (a few microseconds apart) go in the same turn instead of another timer each.
-      // Never early, but for checks: a real deadline runs only once the clock has reached it.
-      while (this.times.length > 0 && (this.times[0] as number) <= horizon) {
+      // Never early, but for checks: a real deadline runs only once the clock has reached
+      // it, and the first real one still to come ends the turn (checks behind it wait).
+      while (this.times.length > 0) {
         const at = this.times[0] as number;
+        if (at > horizon || (at > this.now() && !(this.checks[0] as boolean))) break;
         const owner = this.owners[0] as DeadlineOwner;
-        const check = this.checks[0] as boolean;
         this.removeAt(0);
-        if (check || at <= this.now()) owner.onDeadline();
-        else (held ??= []).push([owner, at]);
+        owner.onDeadline();
       }
     } finally {
-      // Real deadlines inside the slack go back, unless their owner re-armed meanwhile.
-      if (held) for (const [owner, at] of held) if (!this.slot.has(owner)) this.set(owner, at);
       this.running = false;
       this.arm();
     }
