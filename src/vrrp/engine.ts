@@ -157,6 +157,10 @@ export class VrrpEngine {
    * files: value x weight).
    */
   private applyTracking(): void {
+    // Held instances whose scripts now have a result: they leave INIT below,
+    // for FAULT directly when a tracker says so (keepalived), else as at start.
+    const released = [...this.held].filter((i) => this.heldByScripts(i.cfg).length === 0);
+    for (const inst of released) this.held.delete(inst);
     const own = new Map<VrrpInstance, string[]>();
     for (const inst of this.instances) {
       const ic = inst.cfg;
@@ -172,7 +176,9 @@ export class VrrpEngine {
       }));
       for (const t of ic.trackScripts) {
         const tracker = this.scripts.get(t.name);
-        if (!tracker) continue;
+        // No result yet (init): it moves nothing (keepalived), and holds back an
+        // instance it can put in FAULT (heldByScripts).
+        if (tracker?.ok === undefined) continue;
         tracked.push({
           what: `script ${t.name}`,
           words: ['succeeded', 'failed'],
@@ -221,8 +227,15 @@ export class VrrpEngine {
               o !== inst && group.members.includes(o.cfg.name) && (own.get(o) ?? []).length > 0,
           )
         : undefined;
-      if (faults.length > 0) inst.setFault(true, faults.join(', '));
-      else if (peer) inst.setFault(true, `sync group ${group?.name}: ${peer.cfg.name} is in FAULT`);
+      const why =
+        faults.length > 0
+          ? faults.join(', ')
+          : peer
+            ? `sync group ${group?.name}: ${peer.cfg.name} is in FAULT`
+            : undefined;
+      if (this.held.has(inst)) continue;
+      if (released.includes(inst)) inst.start(why);
+      else if (why !== undefined) inst.setFault(true, why);
       else inst.setFault(false, `interface ${inst.cfg.interface} up`);
     }
   }
@@ -322,6 +335,7 @@ export class VrrpEngine {
       this.keyOf.delete(inst);
       this.ahTransports.get(inst)?.dispose();
       this.ahTransports.delete(inst);
+      this.held.delete(inst);
     }
     this.instances = kept;
     this.cfg = next;
@@ -460,7 +474,27 @@ export class VrrpEngine {
       this.syncGroupOf(inst, to);
       for (const l of this.transitionListeners) l(ic.name, to);
     });
-    inst.start();
+    const waiting = this.heldByScripts(ic);
+    if (waiting.length === 0) inst.start();
+    else {
+      // keepalived keeps such an instance in INIT until its scripts have a result.
+      this.log.info(`(${ic.name}) waiting for the first result of ${waiting.join(', ')}`);
+      this.held.add(inst);
+    }
+  }
+
+  /** Instances not started yet: a track_script of weight 0 has no result so far. */
+  private readonly held = new Set<VrrpInstance>();
+
+  /** The instance's weight-0 scripts with no result yet (a script not running yet counts). */
+  private heldByScripts(ic: VrrpInstanceConfig): string[] {
+    return ic.trackScripts
+      .filter((t) => {
+        const cfg = this.cfg.scripts.find((sc) => sc.name === t.name);
+        return cfg !== undefined && (t.weight ?? cfg.weight) === 0;
+      })
+      .filter((t) => this.scripts.get(t.name)?.ok === undefined)
+      .map((t) => `script ${t.name}`);
   }
 
   private firewall(): NftFirewall {

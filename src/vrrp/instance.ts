@@ -149,10 +149,15 @@ export class VrrpInstance implements DeadlineOwner {
     );
   }
 
-  start(): void {
-    this.deps.log.info(`(${this.cfg.name}) Entering BACKUP STATE (init)`);
+  /** faultWhy: it leaves INIT for FAULT, not BACKUP (held for its scripts, one said failed). */
+  start(faultWhy?: string): void {
     // Encoded now, so becoming MASTER later only sends.
     this.advertsFor(this.m.effectivePriority);
+    if (faultWhy !== undefined) {
+      this.feed({ type: 'fault', faulty: true, why: faultWhy });
+      return;
+    }
+    this.deps.log.info(`(${this.cfg.name}) Entering BACKUP STATE (init)`);
     this.feed({ type: 'startup' });
   }
 

@@ -2,13 +2,18 @@
  * vrrp_script: runs a check every `interval` seconds without blocking the
  * timers (a child process, killed at `timeout`), and reports a change only
  * after `rise` successes or `fall` failures in a row, as keepalived does.
+ * Until its first result a script is in keepalived's init state (ok
+ * undefined): that first result decides whatever rise and fall say
+ * (keepalived starts the count at rise - 1 and drops to failed on any
+ * failure while in init). init_fail starts it failed instead.
  */
 import { spawn } from 'node:child_process';
 import type { VrrpScriptConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 
 export interface Hysteresis {
-  readonly ok: boolean;
+  /** undefined: no result yet (init). */
+  readonly ok: boolean | undefined;
   readonly streak: number;
 }
 
@@ -19,7 +24,7 @@ export function nextHysteresis(
   rise: number,
   fall: number,
 ): Hysteresis {
-  if (success === h.ok) return { ok: h.ok, streak: 0 };
+  if (h.ok === undefined || success === h.ok) return { ok: success, streak: 0 };
   const streak = h.streak + 1;
   return streak >= (success ? rise : fall) ? { ok: success, streak: 0 } : { ok: h.ok, streak };
 }
@@ -38,11 +43,12 @@ export class ScriptTracker {
     /** Script security refused this script: it counts as failed and never runs. */
     private readonly refused: string | undefined = undefined,
   ) {
-    this.h = { ok: refused === undefined && !cfg.initFail, streak: 0 };
+    this.h = { ok: refused !== undefined || cfg.initFail ? false : undefined, streak: 0 };
     if (refused) log.error(`VRRP_Script(${cfg.name}) refused: ${refused}`);
   }
 
-  get ok(): boolean {
+  /** undefined until the first result (keepalived's init state). */
+  get ok(): boolean | undefined {
     return this.h.ok;
   }
 
@@ -91,7 +97,7 @@ export class ScriptTracker {
     this.h = nextHysteresis(this.h, success, this.cfg.rise, this.cfg.fall);
     if (this.h.ok !== before) {
       this.log.info(`VRRP_Script(${this.cfg.name}) ${this.h.ok ? 'succeeded' : `failed (${why})`}`);
-      for (const l of this.listeners) l(this.h.ok);
+      for (const l of this.listeners) l(this.h.ok === true);
     }
   }
 

@@ -3,8 +3,13 @@ import * as assert from 'node:assert/strict';
 import { nextHysteresis, type Hysteresis } from '../../src/vrrp/script-tracker';
 
 describe('vrrp_script rise and fall', () => {
-  const run = (results: boolean[], rise: number, fall: number, start = true): boolean[] => {
-    let h: Hysteresis = { ok: start, streak: 0 };
+  const run = (
+    results: boolean[],
+    rise: number,
+    fall: number,
+    start: boolean | 'init' = true,
+  ): Array<boolean | undefined> => {
+    let h: Hysteresis = { ok: start === 'init' ? undefined : start, streak: 0 };
     return results.map((r) => (h = nextHysteresis(h, r, rise, fall)).ok);
   };
   it('changes only after fall failures or rise successes in a row', () => {
@@ -24,13 +29,17 @@ describe('vrrp_script rise and fall', () => {
       true,
     ]);
   });
+  it('in init (no result yet) the first result decides, whatever rise and fall say (keepalived)', () => {
+    assert.deepEqual(run([false, true, true, true], 3, 3, 'init'), [false, false, false, true]);
+    assert.deepEqual(run([true, false, false, false], 3, 3, 'init'), [true, true, true, false]);
+  });
   it('rise 1 / fall 1 follows every result', () => {
     assert.deepEqual(run([false, true, false], 1, 1), [false, true, false]);
   });
 });
 
 describe('vrrp_script init_fail', () => {
-  it('starts failed with init_fail (up without), before it ever runs', async () => {
+  it('starts failed with init_fail (in init, no result, without), before it ever runs', async () => {
     const { ScriptTracker } = await import('../../src/vrrp/script-tracker');
     const log = { info() {}, warn() {}, error() {}, detail() {} };
     const cfg = {
@@ -44,7 +53,7 @@ describe('vrrp_script init_fail', () => {
       fall: 1,
       user: undefined,
     };
-    assert.equal(new ScriptTracker({ ...cfg, initFail: false }, log).ok, true);
+    assert.equal(new ScriptTracker({ ...cfg, initFail: false }, log).ok, undefined);
     assert.equal(new ScriptTracker({ ...cfg, initFail: true }, log).ok, false);
   });
 });
