@@ -49,6 +49,7 @@ bench: build firmwares
 	@node build/bench/vrrp-failover.js
 	@node build/bench/vrrp-scale.js
 	@node build/bench/appliance-memory.js
+	@node build/bench/appliance-memory-vm.js
 	@node build/bench/checkers.js
 	@node build/bench/ipvs-program.js
 

@@ -16,32 +16,12 @@ import { Lab } from '../test/rigs/netns-lab';
 import { ROOT } from '../test/rigs/vm';
 import { memoryKb, tree } from './proc-stats';
 import { runBench, writeResults } from './report';
+import { INSTANCES, lvsConf, RS_PORTS, vrrpConf } from './appliance-conf';
 
-const INSTANCES = 250;
 /** Past the runtime's second trim of start-up executable pages (platform/trim.ts, at 20 s). */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 25000);
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 40000);
 const SAMPLE_EVERY_MS = 5000;
-const RS_PORTS = [8000, 8001, 8002, 8003, 8004];
-
-function vrrpConf(): string {
-  let s = '';
-  for (let i = 1; i <= INSTANCES; i++)
-    s += `vrrp_instance VI_${i} {\n    state BACKUP\n    interface eth0\n    virtual_router_id ${i}\n    priority 200\n    advert_int 1\n    virtual_ipaddress {\n        198.51.100.${i}/24\n    }\n}\n`;
-  return s;
-}
-
-function lvsConf(rs: string): string {
-  let s = '';
-  for (let v = 1; v <= 20; v++) {
-    s += `virtual_server 203.0.113.${v} 80 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n`;
-    for (const port of RS_PORTS)
-      s += `    real_server ${rs} ${port} {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n`;
-    s += '}\n';
-  }
-  return s;
-}
-
 interface PerProcess {
   readonly process: string;
   readonly pssKb: number;
