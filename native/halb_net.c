@@ -393,8 +393,7 @@ typedef struct {
   int fd;
   int family;
   int stopped;
-  int batch; /* every packet of one wakeup in one callback, in the watcher's own buffer */
-  napi_ref batch_ref; /* that buffer (a Node Buffer made once, reused every wakeup) */
+  napi_ref batch_ref; /* the watcher's buffer (a Node Buffer made once, reused every wakeup) */
   unsigned char *batch_buf;
 } watcher_t;
 
@@ -416,24 +415,8 @@ static void call_back(watcher_t *w, size_t argc, napi_value *argv) {
   }
 }
 
-static void deliver(watcher_t *w, const unsigned char *buf, size_t n, const void *src, const void *dst, int hoplimit, int ifindex) {
-  napi_env env = w->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value argv[5];
-  void *copy;
-  size_t alen = w->family == 6 ? 16 : 4;
-  napi_create_buffer_copy(env, n, buf, &copy, &argv[0]);
-  if (src) napi_create_buffer_copy(env, alen, src, &copy, &argv[1]); else napi_get_null(env, &argv[1]);
-  if (dst) napi_create_buffer_copy(env, alen, dst, &copy, &argv[2]); else napi_get_null(env, &argv[2]);
-  napi_create_int32(env, hoplimit, &argv[3]);
-  napi_create_int32(env, ifindex, &argv[4]);
-  call_back(w, 5, argv);
-  napi_close_handle_scope(env, scope);
-}
-
 /*
- * A batching watcher: up to 64 packets read in one wakeup go up in one
+ * A watcher: up to 64 packets read in one wakeup go up in one
  * callback, (buffer, length), in a buffer the watcher made once and fills
  * again at the next wakeup: no Buffer is made per wakeup or per packet (the
  * per-call cost a backup paid for every advert). Records, one per packet:
@@ -520,43 +503,7 @@ static void on_readable_batch(watcher_t *w) {
 static void on_readable(uv_poll_t *handle, int status, int events) {
   watcher_t *w = (watcher_t *)handle->data;
   if (status < 0 || !(events & UV_READABLE)) return;
-  if (w->batch) {
-    on_readable_batch(w);
-    return;
-  }
-  unsigned char buf[65536];
-  unsigned char control[256];
-  for (int i = 0; i < 64 && !w->stopped; i++) {
-    struct sockaddr_storage from;
-    struct iovec iov = {buf, sizeof buf};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = recvmsg(w->fd, &msg, 0);
-    if (n < 0) break; /* EAGAIN: drained */
-    if (w->family == 4 || w->family == 0) {
-      /* The IPv4 header comes with the packet: JS reads TTL, source and destination from it. */
-      deliver(w, buf, (size_t)n, NULL, NULL, -1, 0);
-      continue;
-    }
-    int hoplimit = -1, ifindex = 0;
-    const void *dst = NULL;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != IPPROTO_IPV6) continue;
-      if (c->cmsg_type == IPV6_HOPLIMIT) memcpy(&hoplimit, CMSG_DATA(c), sizeof hoplimit);
-      if (c->cmsg_type == IPV6_PKTINFO) {
-        struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(c);
-        dst = &pi->ipi6_addr;
-        ifindex = (int)pi->ipi6_ifindex;
-      }
-    }
-    deliver(w, buf, (size_t)n, &((struct sockaddr_in6 *)&from)->sin6_addr, dst, hoplimit, ifindex);
-  }
+  on_readable_batch(w);
 }
 
 static void free_watcher(uv_handle_t *h) {
@@ -570,19 +517,19 @@ static void finalize_watcher(napi_env env, void *data, void *hint) {
 }
 
 /*
- * recvStart(fd, family, callback(packet, src, dst, hoplimit, ifindex), batch?): a watcher
- * handle. batch: callback(buffer, length), every packet of a wakeup as records (above) in a
- * buffer that is filled again at the next wakeup: what the callback keeps, it copies.
+ * recvStart(fd, family, callback(buffer, length)): a watcher handle. Every packet of a
+ * wakeup as records (above) in a buffer that is filled again at the next wakeup: what
+ * the callback keeps, it copies. family 0: datagrams of another kind (the proc
+ * connector), recorded as IPv4 packets are.
  */
 napi_value halb_recv_start(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 3;
+  napi_value argv[3];
   int32_t fd, family;
-  bool batch = false;
   ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 3 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &family) ||
-      (argc >= 4 && napi_get_value_bool(env, argv[3], &batch) != napi_ok)) {
-    napi_throw_type_error(env, NULL, "recvStart(fd, family, callback, batch?)");
+      (family != 0 && family != 4 && family != 6)) {
+    napi_throw_type_error(env, NULL, "recvStart(fd, family (0, 4 or 6), callback)");
     return NULL;
   }
   uv_loop_t *loop;
@@ -592,22 +539,18 @@ napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   w->env = env;
   w->fd = fd;
   w->family = family;
-  /* family 0: datagrams of another kind (the proc connector), batched as IPv4 packets are. */
-  w->batch = batch && (family == 4 || family == 6 || family == 0);
-  if (w->batch) {
-    napi_value buf;
-    if (napi_create_buffer(env, BATCH_BYTES, (void **)&w->batch_buf, &buf) != napi_ok ||
-        napi_create_reference(env, buf, 1, &w->batch_ref) != napi_ok) {
-      free(w);
-      napi_throw_error(env, NULL, "recvStart: no batch buffer");
-      return NULL;
-    }
+  napi_value buf;
+  if (napi_create_buffer(env, BATCH_BYTES, (void **)&w->batch_buf, &buf) != napi_ok ||
+      napi_create_reference(env, buf, 1, &w->batch_ref) != napi_ok) {
+    free(w);
+    napi_throw_error(env, NULL, "recvStart: no batch buffer");
+    return NULL;
   }
   napi_value name, resource;
   napi_create_string_utf8(env, "halb.recv", NAPI_AUTO_LENGTH, &name);
   napi_create_object(env, &resource);
   if (napi_create_reference(env, argv[2], 1, &w->callback) != napi_ok || napi_async_init(env, resource, name, &w->ctx) != napi_ok) {
-    if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
+    napi_delete_reference(env, w->batch_ref);
     free(w);
     napi_throw_error(env, NULL, "recvStart: cannot hold the callback");
     return NULL;
@@ -619,7 +562,7 @@ napi_value halb_recv_start(napi_env env, napi_callback_info info) {
   }
   if (rc != 0) {
     napi_delete_reference(env, w->callback);
-    if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
+    napi_delete_reference(env, w->batch_ref);
     napi_async_destroy(env, w->ctx);
     free(w);
     napi_throw_error(env, NULL, uv_strerror(rc));

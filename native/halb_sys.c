@@ -118,6 +118,7 @@ static napi_value get_uname(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"ifNameToIndex", NULL, if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"addresses", NULL, halb_addresses, NULL, NULL, NULL, napi_enumerable, NULL},
       {"uname", NULL, get_uname, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rawOpen", NULL, halb_raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"probeInit", NULL, halb_probe_init, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -114,6 +114,8 @@ export interface VrrpInstanceConfig {
   readonly virtualRoutes: readonly RouteSpec[];
   readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrc: string | undefined;
+  /** track_src_ip: FAULT while the interface does not hold unicast_src_ip / mcast_src_ip. */
+  readonly trackSrcIp: boolean;
   readonly unicastPeers: readonly {
     readonly address: string;
     readonly minTtl?: number;
@@ -501,6 +503,7 @@ export function vrrpConfig(
       virtualRoutes: parsed(lines(vi, 'virtual_routes'), parseRoute),
       virtualRules: parsed(lines(vi, 'virtual_rules'), parseRule),
       unicastSrc: advertSource(vi),
+      trackSrcIp: flag(vi, 'track_src_ip'),
       unicastPeers: lines(vi, 'unicast_peer').map((l) => {
         const min = option(l, 'min_ttl');
         const max = option(l, 'max_ttl');

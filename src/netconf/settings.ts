@@ -1,7 +1,7 @@
 /** interfaces.conf on the data partition: read, change one interface, apply all at boot. */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
+import { halbSys } from '../platform/halb-sys';
 import { INTERFACES_FILE } from '../store/secrets';
 import { SettingsFile } from '../store/settings-file';
 import type { StoreFs } from '../store/store-fs';
@@ -35,12 +35,25 @@ export class NetSettings {
 
   view(names: readonly string[]): InterfaceView[] {
     const saved = this.saved();
-    const live = os.networkInterfaces();
-    return names.map((name) => ({
-      name,
-      saved: saved.get(name) ?? [],
-      live: (live[name] ?? []).map((a) => a.cidr ?? a.address),
-    }));
+    // From the kernel whatever the link's state (os.networkInterfaces() leaves out
+    // an interface without carrier, as if the addresses just set had not been).
+    const sys = halbSys();
+    const live = sys.addresses();
+    const indexOf = (name: string): number | undefined => {
+      try {
+        return sys.ifNameToIndex(name);
+      } catch {
+        return undefined;
+      }
+    };
+    return names.map((name) => {
+      const index = indexOf(name);
+      return {
+        name,
+        saved: saved.get(name) ?? [],
+        live: live.filter((a) => a.index === index).map((a) => `${a.address}/${a.prefix}`),
+      };
+    });
   }
 
   /** Saves first (the next boot has it even if applying fails), then applies the change. */

@@ -1,19 +1,25 @@
 /** Typed face of the project's own addon (native/halb_sys.c, native/halb_net.c). */
 import { loadAddon } from './native-addons';
 
-export type RecvCallback = (
-  packet: Buffer,
-  src: Buffer | null,
-  dst: Buffer | null,
-  hopLimit: number,
-  ifindex: number,
-) => void;
-
 /** See HalbSys.recvStart. */
 export type BatchCallback = (buf: Buffer, length: number) => void;
 
+/** One address of an interface, from an RTM_GETADDR dump (HalbSys.addresses). */
+export interface InterfaceAddress {
+  readonly index: number;
+  readonly family: 4 | 6;
+  readonly address: string;
+  readonly prefix: number;
+  /** RT_SCOPE_* (0 universe, 253 link, 254 host). */
+  readonly scope: number;
+  /** IFA_F_* (0x40 tentative, 0x08 DAD failed, 0x80 permanent...). */
+  readonly flags: number;
+}
+
 export interface HalbSys {
   ifNameToIndex(name: string): number;
+  /** Every address of every interface, up or down, in the kernel's order. */
+  addresses(): InterfaceAddress[];
   /** MADV_DONTNEED on path's read-only, unmodified mappings; the kB that were mapped there. */
   trimMappings(path: string): number;
   uname(): { sysname: string; release: string; machine: string };
@@ -85,15 +91,13 @@ export interface HalbSys {
   packetSend(fd: number, ifindex: number, frame: Buffer): number;
   mkfifo(path: string, mode: number): void;
   close(fd: number): void;
-  /** IPv4: the packet with its IP header, src/dst null, hop limit -1. IPv6: the payload with ancillary data. */
-  recvStart(fd: number, family: 4 | 6, cb: RecvCallback): object;
   /**
    * Every packet read in one wakeup in one callback, as records in `buf` up to `length`
    * (native/halb_net.c: IPv4 and family 0, the proc connector's datagrams: u16 length,
    * datagram; IPv6: u16 length, u16 hop limit, source, destination, packet). `buf` is the
    * watcher's own and is filled again at the next wakeup: copy what you keep.
    */
-  recvStart(fd: number, family: 0 | 4 | 6, cb: BatchCallback, batch: true): object;
+  recvStart(fd: number, family: 0 | 4 | 6, cb: BatchCallback): object;
   recvStop(handle: object): void;
 }
 

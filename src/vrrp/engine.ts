@@ -14,7 +14,13 @@ import { RtnetlinkAddresses } from './io/addresses';
 import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
-import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
+import {
+  interfaceAddresses,
+  interfaceFacts,
+  interfaceIndex,
+  interfaceMac,
+} from './io/interface-facts';
+import { chooseSource, missingSource, noAddress } from './source-address';
 import { NftFirewall } from './io/nft-firewall';
 import type { VmacLink } from './nft-rules';
 import { VmacLinks } from './io/vmac-links';
@@ -132,7 +138,10 @@ export class VrrpEngine {
     for (const ic of this.cfg.instances) this.launch(ic);
     this.startTrackers();
     try {
-      this.addressWatch.start(() => {
+      this.addressWatch.start((deleted) => {
+        // keepalived looks for a source on a new address only for instances lacking one.
+        if (deleted || this.noSource.size > 0) this.refreshSources();
+        if (!deleted) return;
         this.instances.forEach((i) => i.restoreVips());
         void this.statics.restore();
       });
@@ -159,7 +168,7 @@ export class VrrpEngine {
   private applyTracking(): void {
     // Held instances whose scripts now have a result: they leave INIT below,
     // for FAULT directly when a tracker says so (keepalived), else as at start.
-    const released = [...this.held].filter((i) => this.heldByScripts(i.cfg).length === 0);
+    const released = [...this.held].filter((i) => this.heldBy(i.cfg).length === 0);
     for (const inst of released) this.held.delete(inst);
     const own = new Map<VrrpInstance, string[]>();
     for (const inst of this.instances) {
@@ -168,6 +177,7 @@ export class VrrpEngine {
       const faults: string[] = [];
       if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
         faults.push(`interface ${ic.interface} down`);
+      if (this.noSource.has(inst)) faults.push(missingSource(ic));
       const tracked: TrackedState[] = ic.trackInterfaces.map((t) => ({
         what: `tracked interface ${t.name}`,
         up: !down(t.name),
@@ -336,6 +346,7 @@ export class VrrpEngine {
       this.ahTransports.get(inst)?.dispose();
       this.ahTransports.delete(inst);
       this.held.delete(inst);
+      this.noSource.delete(inst);
     }
     this.instances = kept;
     this.cfg = next;
@@ -389,11 +400,13 @@ export class VrrpEngine {
     const facts = interfaceFacts(ic.interface);
     if (!facts) throw new Error(`interface ${ic.interface} does not exist`);
     const group = ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6;
-    const primary = ic.unicastSrc ?? (ic.family === 4 ? facts.primary4 : facts.linkLocal6);
-    if (!primary)
-      throw new Error(
-        `interface ${ic.interface} has no IPv${ic.family} address to send adverts from`,
-      );
+    // None (yet): the instance waits in FAULT for one (refreshSources), as keepalived's.
+    const primary = chooseSource(
+      ic,
+      interfaceAddresses(ic.interface, ic.family),
+      this.vipAddresses(),
+      undefined,
+    );
     // With use_vmac the adverts leave from the VMAC (unless vmac_xmit_base), still
     // carrying the base interface's address, which the VMAC does not hold.
     const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
@@ -417,18 +430,19 @@ export class VrrpEngine {
       }
       ahTransport = ahs.transport(ic.vrid, {
         password: ah.password,
-        src: primary,
+        src: primary ?? noAddress(ic.family),
         unicast: ic.unicastPeers.length > 0,
         onDrop: (reason) => self.inst?.countDrop(reason),
       });
       ahTransport.onPacket((p) => self.inst?.receive(p));
     } else if (!sock) {
+      // A configured source the interface lacks (track_src_ip) cannot be bound yet: at its return.
       const created = new VrrpSocket(
         ic.family,
         sockIf,
         sockIndex,
         group,
-        ic.unicastSrc,
+        primary === undefined ? undefined : ic.unicastSrc,
         mcastSource,
       );
       const vrids = new Map<number, VrrpInstance>();
@@ -451,7 +465,7 @@ export class VrrpEngine {
       deadlines: this.deadlines,
       startDelayUntil: this.startDelayUntil,
       ifindex: facts.index,
-      primaryAddress: primary,
+      primaryAddress: primary ?? noAddress(ic.family),
       group,
       indexOf,
       fifo: (line) => this.fifo?.write(line),
@@ -466,6 +480,10 @@ export class VrrpEngine {
       },
     });
     self.inst = inst;
+    if (primary === undefined) {
+      this.log.warn(`(${ic.name}) ${missingSource(ic)}: FAULT until it has`);
+      this.noSource.add(inst);
+    }
     if (ahTransport) this.ahTransports.set(inst, ahTransport);
     this.byVrid.get(key)?.set(ic.vrid, inst);
     this.keyOf.set(inst, key);
@@ -474,7 +492,7 @@ export class VrrpEngine {
       this.syncGroupOf(inst, to);
       for (const l of this.transitionListeners) l(ic.name, to);
     });
-    const waiting = this.heldByScripts(ic);
+    const waiting = this.heldBy(ic);
     if (waiting.length === 0) inst.start();
     else {
       // keepalived keeps such an instance in INIT until its scripts have a result.
@@ -483,8 +501,87 @@ export class VrrpEngine {
     }
   }
 
+  /** Instances whose interface has no address to send adverts from (in FAULT until it has). */
+  private readonly noSource = new Set<VrrpInstance>();
+
+  private vipCache: { cfg: VrrpConfig; set: ReadonlySet<string> } | undefined;
+  /** Every VIP of the config: never an advert's source. */
+  private vipAddresses(): ReadonlySet<string> {
+    if (this.vipCache?.cfg !== this.cfg) {
+      const all = this.cfg.instances.flatMap((i) => [...i.vips, ...i.excludedVips]);
+      this.vipCache = { cfg: this.cfg, set: new Set(all.map((v) => v.address)) };
+    }
+    return this.vipCache.set;
+  }
+
+  /**
+   * An address came or went: each instance keeps its source while the
+   * interface holds it, else takes another or, with none left, waits in
+   * FAULT (keepalived_netlink.c); track_src_ip does the same for a
+   * configured source.
+   */
+  private refreshSources(): void {
+    const ours = this.vipAddresses();
+    let changed = false;
+    let fresh = true;
+    for (const inst of this.instances) {
+      const ic = inst.cfg;
+      if (!ic.interface || (ic.unicastSrc !== undefined && !ic.trackSrcIp)) continue;
+      const held = interfaceAddresses(ic.interface, ic.family, fresh);
+      fresh = false;
+      const before = this.noSource.has(inst) ? undefined : inst.source;
+      const now = chooseSource(ic, held, ours, before);
+      if (now === before) continue;
+      changed = true;
+      if (now === undefined) {
+        this.noSource.add(inst);
+        this.log.warn(`(${ic.name}) ${missingSource(ic)}`);
+        continue;
+      }
+      this.noSource.delete(inst);
+      if (ic.unicastSrc !== undefined) {
+        this.bindSource(inst, now);
+        continue;
+      }
+      if (now !== inst.source) this.log.info(`(${ic.name}) adverts now leave from ${now}`);
+      inst.setSource(now);
+      this.ahTransports.get(inst)?.setSource(now);
+      const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
+      if (ic.family === 6 || onVmac)
+        this.sockets.get(this.keyOf.get(inst) ?? '')?.setMulticastSource(now);
+    }
+    if (changed) this.applyTracking();
+  }
+
+  /** track_src_ip: the configured source is back (the socket may have been made without it). */
+  private bindSource(inst: VrrpInstance, address: string): void {
+    try {
+      this.sockets.get(this.keyOf.get(inst) ?? '')?.bind(address);
+    } catch (err) {
+      this.log.error(`(${inst.cfg.name}) cannot bind to ${address}: ${(err as Error).message}`);
+    }
+  }
+
   /** Instances not started yet: a track_script of weight 0 has no result so far. */
   private readonly held = new Set<VrrpInstance>();
+
+  /**
+   * What keeps an instance in INIT: its own weight-0 scripts with no result
+   * yet, and those of every other member of its sync group (keepalived's
+   * num_member_init: the group leaves INIT together).
+   */
+  private heldBy(ic: VrrpInstanceConfig): string[] {
+    const group = this.cfg.syncGroups.find((g) => g.members.includes(ic.name));
+    if (!group) return this.heldByScripts(ic);
+    const members = this.cfg.instances.filter((i) => group.members.includes(i.name));
+    const own = new Set(this.heldByScripts(ic));
+    const all = members.flatMap((m) =>
+      this.heldByScripts(m).map((w) =>
+        own.has(w) ? w : `${w} (${m.name}, sync group ${group.name})`,
+      ),
+    );
+    return [...new Set(all)];
+  }
 
   /** The instance's weight-0 scripts with no result yet (a script not running yet counts). */
   private heldByScripts(ic: VrrpInstanceConfig): string[] {

@@ -82,7 +82,7 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 
 export class VrrpInstance implements DeadlineOwner {
   private m: Machine;
-  private readonly params: InstanceParams;
+  private params: InstanceParams;
   /** The deadline armed in deps.deadlines, if any. */
   private timerAt: number | undefined;
   readonly drops: Counters = new Map();
@@ -271,6 +271,18 @@ export class VrrpInstance implements DeadlineOwner {
   /** Moves with its sync group. */
   sync(to: 'master' | 'backup', why: string): void {
     this.feed({ type: 'sync', to, why });
+  }
+
+  /** The address the adverts come from (the unspecified address while the interface has none). */
+  get source(): string {
+    return this.params.primaryAddress;
+  }
+
+  /** The interface's address changed (source-address.ts): the next adverts carry the new one. */
+  setSource(address: string): void {
+    if (address === this.params.primaryAddress) return;
+    this.params = { ...this.params, primaryAddress: address };
+    this.adverts.clear();
   }
 
   setPriority(effective: number): void {

@@ -27,16 +27,32 @@ class PingSocket {
     private readonly family: 4 | 6,
   ) {
     this.fd = sys.icmpOpen(family);
-    this.watch = sys.recvStart(this.fd, family, (packet, src) => this.receive(packet, src));
+    this.watch = sys.recvStart(this.fd, family, (buf, length) => this.receiveBatch(buf, length));
   }
 
-  private receive(packet: Buffer, src: Buffer | null): void {
+  /**
+   * A wakeup's replies as the addon records them (native/halb_net.c): u16 length, then
+   * IPv4: the datagram with its IP header; IPv6: hop limit (2), source (16), destination
+   * (16), the ICMPv6 message. The buffer is refilled at the next wakeup.
+   */
+  private receiveBatch(buf: Buffer, length: number): void {
+    for (let at = 0; at + 2 <= length;) {
+      const start = at + 2;
+      const end = Math.min(start + buf.readUInt16BE(at), length);
+      at = end;
+      if (this.family === 4) this.receive(buf.subarray(start, end), undefined);
+      else if (end - start >= 34)
+        this.receive(buf.subarray(start + 34, end), buf.subarray(start + 2, start + 18));
+    }
+  }
+
+  private receive(packet: Buffer, src: Buffer | undefined): void {
     const echo = decodeEchoReply(this.family, packet);
     if (!echo || echo.id !== this.id) return;
     const p = this.pending.get(echo.seq);
     if (!p) return;
     const from = this.family === 4 ? addressBytes(ipv4Source(packet)) : src;
-    if (!from || !from.equals(p.source)) return;
+    if (!from?.equals(p.source)) return;
     this.pending.delete(echo.seq);
     p.done(ok('echo reply'));
   }

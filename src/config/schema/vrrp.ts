@@ -89,7 +89,9 @@ const IDENTITY: KeywordSpec[] = [
   }),
   impl('check_unicast_src', FLAG),
   kw('unicast_fault_no_peer', FLAG),
-  kw('track_src_ip', FLAG),
+  impl('track_src_ip', FLAG, {
+    note: 'FAULT while the interface does not hold unicast_src_ip / mcast_src_ip',
+  }),
   kw('old_unicast_checksum', oneOf(['never'], { optional: true })),
   kw('native_ipv6', FLAG, { note: 'deprecated: an IPv6 address implies it' }),
   kw('kernel_rx_buf_size', int(0, UINT_MAX)),

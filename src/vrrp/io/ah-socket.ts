@@ -32,7 +32,7 @@ export class AhSocket {
     try {
       recvFd = this.sys.rawOpen(4, IPPROTO_AH, ifindex, ifname);
       this.sys.membership(recvFd, 4, ipBytes(group), ifindex, true);
-      this.watcher = this.sys.recvStart(recvFd, 4, (buf, n) => this.receiveBatch(buf, n), true);
+      this.watcher = this.sys.recvStart(recvFd, 4, (buf, n) => this.receiveBatch(buf, n));
     } catch (err) {
       this.sys.close(this.sendFd);
       if (recvFd >= 0) this.sys.close(recvFd);
@@ -100,6 +100,13 @@ export class AhTransport implements VrrpTransport {
     private readonly release: () => void,
   ) {
     this.key = passwordBytes(opts.password);
+    this.src = opts.src;
+  }
+
+  /** The adverts' source (and SPI): the interface's address changed. */
+  private src: string;
+  setSource(src: string): void {
+    this.src = src;
   }
 
   /** `payload` is the VRRP advert (auth type 2); it leaves inside its IP and AH headers. */
@@ -109,7 +116,7 @@ export class AhTransport implements VrrpTransport {
     const packet = buildAhPacket(
       payload,
       {
-        src: this.opts.src,
+        src: this.src,
         dst,
         ttl,
         id: this.ipId,

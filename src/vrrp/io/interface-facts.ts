@@ -1,12 +1,13 @@
 /**
- * What the engine needs to know of an interface: index, MAC, first IPv4
- * address, IPv6 link-local address. Read from the kernel (ioctl through the
- * addon, sysfs, getifaddrs), never from a command.
+ * What the engine needs to know of an interface: index, MAC, addresses.
+ * Read from the kernel (an rtnetlink dump through the addon, sysfs), never
+ * from a command, and whatever the link's state: os.networkInterfaces() leaves
+ * out an interface that is down or has no carrier, whose instances must still
+ * start (in FAULT) with the address they will use.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { halbSys } from '../../platform/halb-sys';
+import { halbSys, type InterfaceAddress } from '../../platform/halb-sys';
 
 export interface InterfaceFacts {
   readonly index: number;
@@ -15,27 +16,31 @@ export interface InterfaceFacts {
   readonly linkLocal6: string | undefined;
 }
 
-/** os.networkInterfaces() walks every address of the box: one walk serves a whole start. */
-let ifCache: { at: number; value: NodeJS.Dict<os.NetworkInterfaceInfo[]> } | undefined;
-function networkInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+/** One dump serves a whole start (250 instances ask within milliseconds). */
+let cache: { at: number; value: InterfaceAddress[] } | undefined;
+function allAddresses(fresh: boolean): InterfaceAddress[] {
   const now = performance.now();
-  if (!ifCache || now - ifCache.at > 100) ifCache = { at: now, value: os.networkInterfaces() };
-  return ifCache.value;
+  if (fresh || !cache || now - cache.at > 100) cache = { at: now, value: halbSys().addresses() };
+  return cache.value;
+}
+
+/** The interface's addresses of one family, in the kernel's order; `fresh`: read again now (one just changed). */
+export function interfaceAddresses(ifname: string, family: 4 | 6, fresh = false): string[] {
+  const index = interfaceIndex(ifname);
+  if (index === undefined) return [];
+  return allAddresses(fresh)
+    .filter((a) => a.index === index && a.family === family)
+    .map((a) => a.address);
 }
 
 export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
-  let index: number;
-  try {
-    index = halbSys().ifNameToIndex(ifname);
-  } catch {
-    return undefined;
-  }
-  const addrs = networkInterfaces()[ifname] ?? [];
+  const index = interfaceIndex(ifname);
+  if (index === undefined) return undefined;
   return {
     index,
-    mac: addrs.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac,
-    primary4: addrs.find((a) => a.family === 'IPv4')?.address,
-    linkLocal6: addrs.find((a) => a.family === 'IPv6' && a.address.startsWith('fe80'))?.address,
+    mac: interfaceMac(ifname),
+    primary4: interfaceAddresses(ifname, 4)[0],
+    linkLocal6: interfaceAddresses(ifname, 6).find((a) => a.toLowerCase().startsWith('fe80')),
   };
 }
 
@@ -47,7 +52,7 @@ export function interfaceIndex(ifname: string): number | undefined {
   }
 }
 
-/** The interface's MAC from sysfs (os.networkInterfaces() lists only addressed ones, slowly). */
+/** The interface's MAC from sysfs. */
 export function interfaceMac(ifname: string): string | undefined {
   try {
     return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();

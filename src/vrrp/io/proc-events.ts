@@ -81,14 +81,9 @@ export class ProcEvents {
       process.env.HALB_INIT_NETNS ?? '/proc/1/ns/net',
     );
     const le = os.endianness() === 'LE';
-    this.watcher = this.sys.recvStart(
-      this.fd,
-      0,
-      (buf, length) => {
-        if (!this.stopped) onEvents(decodeProcBatch(buf.subarray(0, length), le));
-      },
-      true,
-    );
+    this.watcher = this.sys.recvStart(this.fd, 0, (buf, length) => {
+      if (!this.stopped) onEvents(decodeProcBatch(buf.subarray(0, length), le));
+    });
   }
 
   dispose(): void {

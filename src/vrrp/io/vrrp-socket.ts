@@ -54,16 +54,24 @@ export class VrrpSocket implements VrrpTransport {
       if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
       this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
       // In batches: one callback for the adverts of a whole wakeup.
-      this.watcher = this.sys.recvStart(
-        this.fd,
-        family,
-        (buf, length) => this.receiveBatch(buf, length),
-        true,
+      this.watcher = this.sys.recvStart(this.fd, family, (buf, length) =>
+        this.receiveBatch(buf, length),
       );
     } catch (err) {
       this.sys.close(this.fd);
       throw err;
     }
+  }
+
+  /** Binds to a configured source that the interface did not hold when the socket was made. */
+  bind(address: string): void {
+    this.sys.bindAddress(this.fd, this.family, ipBytes(address));
+  }
+
+  /** The interface's address changed: multicast adverts leave from the new one (as at the start). */
+  setMulticastSource(address: string): void {
+    if (this.family === 4) this.sys.multicastSource(this.fd, this.ifindex, ipBytes(address));
+    else this.source6 = ipBytes(address);
   }
 
   /**
