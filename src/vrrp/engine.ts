@@ -14,13 +14,9 @@ import { RtnetlinkAddresses } from './io/addresses';
 import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
-import {
-  interfaceAddresses,
-  interfaceFacts,
-  interfaceIndex,
-  interfaceMac,
-} from './io/interface-facts';
-import { chooseSource, missingSource, noAddress } from './source-address';
+import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
+import { noAddress } from './source-address';
+import { Sources } from './sources';
 import { NftFirewall } from './io/nft-firewall';
 import type { VmacLink } from './nft-rules';
 import { VmacLinks } from './io/vmac-links';
@@ -55,6 +51,22 @@ export class VrrpEngine {
   private readonly links = new LinkMonitor();
   private readonly vmacs = new VmacLinks();
   private readonly addressWatch = new AddressWatch();
+  private readonly sources: Sources<VrrpInstance> = new Sources({
+    log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m) },
+    moved: (inst, address) => {
+      this.ahTransports.get(inst)?.setSource(address);
+      const ic = inst.cfg;
+      const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
+      if (ic.family === 6 || onVmac) this.socketOf(inst)?.setMulticastSource(address);
+    },
+    returned: (inst, address) => {
+      try {
+        this.socketOf(inst)?.bind(address);
+      } catch (err) {
+        this.log.error(`(${inst.cfg.name}) cannot bind to ${address}: ${(err as Error).message}`);
+      }
+    },
+  });
   private fifo: NotifyFifo | undefined;
   /** nftables drop rules for instances without accept mode: opened with the first such instance. */
   private fw: NftFirewall | undefined;
@@ -140,7 +152,8 @@ export class VrrpEngine {
     try {
       this.addressWatch.start((deleted) => {
         // keepalived looks for a source on a new address only for instances lacking one.
-        if (deleted || this.noSource.size > 0) this.refreshSources();
+        if ((deleted || this.sources.anyMissing) && this.sources.refresh(this.instances, this.cfg))
+          this.applyTracking();
         if (!deleted) return;
         this.instances.forEach((i) => i.restoreVips());
         void this.statics.restore();
@@ -177,7 +190,8 @@ export class VrrpEngine {
       const faults: string[] = [];
       if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
         faults.push(`interface ${ic.interface} down`);
-      if (this.noSource.has(inst)) faults.push(missingSource(ic));
+      const noSource = this.sources.fault(inst);
+      if (noSource) faults.push(noSource);
       const tracked: TrackedState[] = ic.trackInterfaces.map((t) => ({
         what: `tracked interface ${t.name}`,
         up: !down(t.name),
@@ -346,7 +360,7 @@ export class VrrpEngine {
       this.ahTransports.get(inst)?.dispose();
       this.ahTransports.delete(inst);
       this.held.delete(inst);
-      this.noSource.delete(inst);
+      this.sources.forget(inst);
     }
     this.instances = kept;
     this.cfg = next;
@@ -400,13 +414,8 @@ export class VrrpEngine {
     const facts = interfaceFacts(ic.interface);
     if (!facts) throw new Error(`interface ${ic.interface} does not exist`);
     const group = ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6;
-    // None (yet): the instance waits in FAULT for one (refreshSources), as keepalived's.
-    const primary = chooseSource(
-      ic,
-      interfaceAddresses(ic.interface, ic.family),
-      this.vipAddresses(),
-      undefined,
-    );
+    // None (yet): the instance waits in FAULT for one (sources.ts), as keepalived's.
+    const primary = this.sources.initial({ ...ic, interface: ic.interface }, this.cfg);
     // With use_vmac the adverts leave from the VMAC (unless vmac_xmit_base), still
     // carrying the base interface's address, which the VMAC does not hold.
     const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
@@ -480,10 +489,7 @@ export class VrrpEngine {
       },
     });
     self.inst = inst;
-    if (primary === undefined) {
-      this.log.warn(`(${ic.name}) ${missingSource(ic)}: FAULT until it has`);
-      this.noSource.add(inst);
-    }
+    if (primary === undefined) this.sources.lacking(inst);
     if (ahTransport) this.ahTransports.set(inst, ahTransport);
     this.byVrid.get(key)?.set(ic.vrid, inst);
     this.keyOf.set(inst, key);
@@ -501,65 +507,8 @@ export class VrrpEngine {
     }
   }
 
-  /** Instances whose interface has no address to send adverts from (in FAULT until it has). */
-  private readonly noSource = new Set<VrrpInstance>();
-
-  private vipCache: { cfg: VrrpConfig; set: ReadonlySet<string> } | undefined;
-  /** Every VIP of the config: never an advert's source. */
-  private vipAddresses(): ReadonlySet<string> {
-    if (this.vipCache?.cfg !== this.cfg) {
-      const all = this.cfg.instances.flatMap((i) => [...i.vips, ...i.excludedVips]);
-      this.vipCache = { cfg: this.cfg, set: new Set(all.map((v) => v.address)) };
-    }
-    return this.vipCache.set;
-  }
-
-  /**
-   * An address came or went: each instance keeps its source while the
-   * interface holds it, else takes another or, with none left, waits in
-   * FAULT (keepalived_netlink.c); track_src_ip does the same for a
-   * configured source.
-   */
-  private refreshSources(): void {
-    const ours = this.vipAddresses();
-    let changed = false;
-    let fresh = true;
-    for (const inst of this.instances) {
-      const ic = inst.cfg;
-      if (!ic.interface || (ic.unicastSrc !== undefined && !ic.trackSrcIp)) continue;
-      const held = interfaceAddresses(ic.interface, ic.family, fresh);
-      fresh = false;
-      const before = this.noSource.has(inst) ? undefined : inst.source;
-      const now = chooseSource(ic, held, ours, before);
-      if (now === before) continue;
-      changed = true;
-      if (now === undefined) {
-        this.noSource.add(inst);
-        this.log.warn(`(${ic.name}) ${missingSource(ic)}`);
-        continue;
-      }
-      this.noSource.delete(inst);
-      if (ic.unicastSrc !== undefined) {
-        this.bindSource(inst, now);
-        continue;
-      }
-      if (now !== inst.source) this.log.info(`(${ic.name}) adverts now leave from ${now}`);
-      inst.setSource(now);
-      this.ahTransports.get(inst)?.setSource(now);
-      const onVmac = ic.useVmac !== undefined && !ic.vmacXmitBase;
-      if (ic.family === 6 || onVmac)
-        this.sockets.get(this.keyOf.get(inst) ?? '')?.setMulticastSource(now);
-    }
-    if (changed) this.applyTracking();
-  }
-
-  /** track_src_ip: the configured source is back (the socket may have been made without it). */
-  private bindSource(inst: VrrpInstance, address: string): void {
-    try {
-      this.sockets.get(this.keyOf.get(inst) ?? '')?.bind(address);
-    } catch (err) {
-      this.log.error(`(${inst.cfg.name}) cannot bind to ${address}: ${(err as Error).message}`);
-    }
+  private socketOf(inst: VrrpInstance): VrrpSocket | undefined {
+    return this.sockets.get(this.keyOf.get(inst) ?? '');
   }
 
   /** Instances not started yet: a track_script of weight 0 has no result so far. */
