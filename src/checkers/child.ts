@@ -4,6 +4,7 @@
  * log lines on stderr. It ends when stdin closes (the parent is gone) or on
  * SIGTERM, stopping every check first.
  */
+import { compactPeriodically } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { createLogger } from '../core/log';
 import { Pinger } from './checks/ping';
@@ -77,6 +78,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
         resuspend();
         engine.apply(m.setup, m.known);
         trimSoon();
+        compactPeriodically();
         if (!addresses && usesHaSuspend(m.setup.lvs)) {
           addresses = new LocalAddresses(
             (a) => {

@@ -37,6 +37,16 @@ export interface DaemonStatus {
     readonly volatile?: boolean;
   };
   readonly board: string | null;
+  /** The daemon process's own memory (process.memoryUsage(), kB): where its anonymous memory goes. */
+  readonly memory?: {
+    readonly rssKb: number;
+    readonly heapTotalKb: number;
+    readonly heapUsedKb: number;
+    readonly externalKb: number;
+    readonly arrayBuffersKb: number;
+    /** V8's heap by space (new_space, old_space, code_space...), kB reserved. */
+    readonly heapSpacesKb: Readonly<Record<string, number>>;
+  };
   readonly subsystems: { readonly vrrp: boolean; readonly check: boolean };
   readonly instances: readonly InstanceStatus[];
   /** Each checked real server's health, when the config has virtual servers. */

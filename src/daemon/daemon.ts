@@ -6,6 +6,7 @@
  * HealthTable and change events are what the IPVS reconciler consumes.
  */
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
@@ -177,6 +178,7 @@ export class Daemon {
         ...(dataVolatile(this.opts.runtimeDir) ? { volatile: true } : {}),
       },
       board: this.board?.name ?? null,
+      memory: memoryKb(),
       subsystems: { vrrp: this.opts.vrrp, check: this.opts.check },
       instances: this.vrrp?.status() ?? [],
       ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
@@ -319,4 +321,19 @@ function writePidFile(file: string): void {
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, `${process.pid}\n`);
   fs.renameSync(tmp, file);
+}
+
+function memoryKb(): NonNullable<DaemonStatus['memory']> {
+  const m = process.memoryUsage();
+  const kb = (n: number): number => Math.round(n / 1024);
+  return {
+    rssKb: kb(m.rss),
+    heapTotalKb: kb(m.heapTotal),
+    heapUsedKb: kb(m.heapUsed),
+    externalKb: kb(m.external),
+    arrayBuffersKb: kb(m.arrayBuffers),
+    heapSpacesKb: Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((sp) => [sp.space_name, kb(sp.space_size)]),
+    ),
+  };
 }

@@ -7,6 +7,7 @@
  * reboots the box. Its view (children, restarts, watchdog) is written to
  * RUNTIME/supervisor.json for `halb status`.
  */
+import { compactPeriodically } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -117,6 +118,7 @@ export class Supervisor {
     for (const c of this.children) this.spawn(c);
     this.feeder?.start();
     trimSoon();
+    compactPeriodically();
     this.writeView();
     this.viewTimer = setInterval(() => this.writeView(), 1000);
   }
