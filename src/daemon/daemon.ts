@@ -28,6 +28,7 @@ import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
 import { runStartStopScript, startStopScript } from './start-stop-scripts';
 import { FifoScriptRunner } from './fifo-scripts';
+import { compactPeriodically } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
@@ -97,6 +98,7 @@ export class Daemon {
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
     trimSoon((kb) => this.log.detail(`gave back ${kb} kB of start-up executable pages`));
+    this.compactIfSlow();
     // A save (the console, halb config) that came while we were starting found
     // no control socket to reload through: pick it up now.
     const now = headerGenerationOf(this.opts.configFile);
@@ -126,6 +128,14 @@ export class Daemon {
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
     trimSoon();
+    this.compactIfSlow();
+  }
+
+  /** Periodic heap compaction (platform/heap.ts) only while no instance advertises faster than once a second. */
+  private compactIfSlow(): void {
+    if (!this.config || this.config.missing) return;
+    const intervals = vrrpConfig(this.config.model).instances.map((i) => i.advertIntervalCs);
+    compactPeriodically(Math.min(100, ...intervals) >= 100);
   }
 
   private startStopScript(config: LoadedConfig, kind: 'startup' | 'shutdown'): Promise<void> {

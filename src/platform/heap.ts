@@ -12,9 +12,10 @@
  * host, over 8 minutes, the daemon from 21 to 28 MB and the checker process
  * from 17 to 24 MB, with 12 and 13 MB live). The processes off the VRRP
  * path (the supervisor, the checker process) compact every minute
- * (compactPeriodically: 7-17 ms each on the host); the VRRP daemon does not,
- * since at advert_int 0.05 a pause of tens of milliseconds on a slow board
- * would eat into the three intervals a backup waits.
+ * (compactPeriodically: 7-17 ms each on the host); the VRRP daemon only while
+ * every instance's advert_int is 1 s or more (7-23 ms on the host, tens of
+ * milliseconds on a slow board: at advert_int 0.05 that would eat into the
+ * three intervals a backup waits).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -37,7 +38,12 @@ export function compactHeap(): void {
 
 let every: NodeJS.Timeout | undefined;
 
-/** compactHeap() every `ms` from now on (once set, further calls change nothing). */
-export function compactPeriodically(ms = 60000): void {
-  every ??= setInterval(compactHeap, ms).unref();
+/** compactHeap() every `ms` from now on (once set, further calls change nothing); `false` stops it. */
+export function compactPeriodically(on: boolean | number = true): void {
+  if (on === false) {
+    if (every) clearInterval(every);
+    every = undefined;
+    return;
+  }
+  every ??= setInterval(compactHeap, on === true ? 60000 : on).unref();
 }
