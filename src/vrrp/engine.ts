@@ -499,7 +499,8 @@ export class VrrpEngine {
       for (const l of this.transitionListeners) l(ic.name, to);
     });
     const waiting = this.heldBy(ic);
-    if (waiting.length === 0) inst.start();
+    // Without a source it starts in FAULT, never MASTER for a moment (an address owner would).
+    if (waiting.length === 0) inst.start(this.sources.fault(inst));
     else {
       // keepalived keeps such an instance in INIT until its scripts have a result.
       this.log.info(`(${ic.name}) waiting for the first result of ${waiting.join(', ')}`);

@@ -35,7 +35,8 @@ describe('advert source address', () => {
   it('waits in FAULT for an address, follows it, and hands over when none is left', async () => {
     lab = await Lab.create({ hosts: ['a', 'b'] });
     await lab.exec('a', ['ip', 'addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
-    const a = new Appliance(lab, 'a', conf(150));
+    // state MASTER: without a source it must not be MASTER even for a moment.
+    const a = new Appliance(lab, 'a', conf(150).replace('state BACKUP', 'state MASTER'));
     const b = new Appliance(lab, 'b', conf(100));
     a.start();
     b.start();
@@ -55,6 +56,7 @@ describe('advert source address', () => {
       () => one(b),
       (s) => s.startsWith('master'),
     );
+    assert.doesNotMatch(a.proc!.output, /\(VI_1\) Entering MASTER STATE/);
 
     await lab.exec('a', ['ip', 'addr', 'add', '192.0.2.21/24', 'dev', 'eth0']);
     await until(
