@@ -11,8 +11,6 @@ import { halbSys, type InterfaceAddress } from '../../platform/halb-sys';
 
 export interface InterfaceFacts {
   readonly index: number;
-  readonly mac: string | undefined;
-  readonly primary4: string | undefined;
   readonly linkLocal6: string | undefined;
 }
 
@@ -38,8 +36,6 @@ export function interfaceFacts(ifname: string): InterfaceFacts | undefined {
   if (index === undefined) return undefined;
   return {
     index,
-    mac: interfaceMac(ifname),
-    primary4: interfaceAddresses(ifname, 4)[0],
     linkLocal6: interfaceAddresses(ifname, 6).find((a) => a.toLowerCase().startsWith('fe80')),
   };
 }
