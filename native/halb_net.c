@@ -25,6 +25,10 @@
 
 #include "halb_net.h"
 
+#ifndef IPV6_MULTICAST_ALL
+#define IPV6_MULTICAST_ALL 29
+#endif
+
 #define ARG_CHECK(env, call)                                                  \
   do {                                                                        \
     if ((call) != napi_ok) {                                                  \
@@ -102,6 +106,15 @@ napi_value halb_raw_open(napi_env env, napi_callback_info info) {
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0) return errno_error(env, "socket(raw)", errno);
   int rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname));
+  /*
+   * Only the groups this socket joined, as keepalived (if_setsockopt_mcast_all):
+   * by default a raw socket also gets the multicast of every group any socket
+   * joined on the host, and with mcast_dst_ip an instance would take another
+   * group's advert of the same VRID for its own. IPv6 has the option from
+   * Linux 4.20; an older kernel says ENOPROTOOPT and keeps the default.
+   */
+  if (rc == 0 && family == 4) rc = set_opt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0);
+  if (rc == 0 && family == 6 && set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0) != 0 && errno != ENOPROTOOPT) rc = -1;
   if (rc == 0 && family == 4) {
     struct ip_mreqn mreq;
     memset(&mreq, 0, sizeof mreq);

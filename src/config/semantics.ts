@@ -8,7 +8,7 @@ import { urlRegex } from '../checkers/checks/url-regex';
 import { parseRoute, parseRule } from '../vrrp/routes';
 import * as net from 'node:net';
 import type { Diagnostic, Position } from './diagnostics';
-import { argv } from './access';
+import { argv, lines } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
 import { checkTrackProcesses } from './track-process-checks';
 import { withoutTrackGroup } from './track-group';
@@ -99,15 +99,33 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         'error',
         `${where} has ${vips.length} addresses; an advert carries at most 255 (use virtual_ipaddress_excluded)`,
       );
+    const unicast = lines(vi, 'unicast_peer').length > 0;
+    // keepalived's VRRP_FLAG_UNICAST_CONFIGURED keywords, with no peer to send to.
+    const unicastWord = UNICAST_KEYWORDS.find((k) => vi[k] !== undefined);
+    if (!unicast && unicastWord && vi.unicast_fault_no_peer !== true)
+      report(
+        vi,
+        unicastWord,
+        'warning',
+        `${where}: a unicast keyword has been specified without any unicast peers; defaulting to multicast. keepalived deprecates this: add unicast_peer, or unicast_fault_no_peer to stay in FAULT instead`,
+      );
+    const mcastDst = vi.mcast_dst_ip as string | undefined;
+    if (mcastDst !== undefined && !unicast) {
+      const problem = mcastDstProblem(mcastDst, fam);
+      if (problem)
+        report(vi, 'mcast_dst_ip', 'error', `${where}: mcast_dst_ip ${mcastDst} ${problem}`);
+    }
     if (vrid !== undefined && ifname !== undefined) {
-      const key = `${ifname}/${fam}/${vrid}`;
+      // keepalived: the same VRID on one interface is fine with different multicast groups.
+      const group = unicast ? 'unicast' : (mcastDst ?? 'default');
+      const key = `${ifname}/${fam}/${group}/${vrid}`;
       const other = vrids.get(key);
       if (other)
         report(
           vi,
           'virtual_router_id',
           'error',
-          `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other}; each instance on one interface needs its own VRID`,
+          `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other}; each instance on one interface needs its own VRID (or its own mcast_dst_ip)`,
         );
       else vrids.set(key, name);
     }
@@ -408,4 +426,25 @@ function skipped(
       `${where}: '${line}' will not be installed: ${(err as Error).message}`,
     );
   }
+}
+
+/** The keywords after which keepalived 2.2.7 considers an instance unicast (vrrp_parser.c). */
+const UNICAST_KEYWORDS = [
+  'unicast_peer',
+  'unicast_src_ip',
+  'check_unicast_src',
+  'old_unicast_checksum',
+];
+
+/** keepalived's checks of mcast_dst_ip: a multicast address of the instance's family, link-local for IPv6. */
+export function mcastDstProblem(address: string, fam: 4 | 6): string | undefined {
+  const f = family(address);
+  if (f !== fam) return `must be an IPv${fam} address, as the instance's VIPs`;
+  if (f === 4) {
+    const first = Number(address.split('.')[0]);
+    return first >= 224 && first <= 239 ? undefined : 'is not a multicast address (224.0.0.0/4)';
+  }
+  return /^ff[0-9a-f]2:/i.test(address)
+    ? undefined
+    : 'is not a link-local multicast address (ffX2::/16)';
 }

@@ -39,6 +39,8 @@ export interface VrrpGlobals {
   readonly rtPriority: number | undefined;
   /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
   readonly startupDelayMs: number;
+  /** dynamic_interfaces: an instance whose interface does not exist yet starts when it appears. */
+  readonly dynamicInterfaces: boolean;
 }
 
 /** garp_group: its own pacing for the interfaces it names. */
@@ -114,6 +116,10 @@ export interface VrrpInstanceConfig {
   readonly virtualRoutes: readonly RouteSpec[];
   readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrc: string | undefined;
+  /** unicast_fault_no_peer with no unicast_peer: FAULT rather than multicast (keepalived). */
+  readonly unicastFaultNoPeer: boolean;
+  /** mcast_dst_ip: the instance's own multicast group (undefined: the global one, or unicast). */
+  readonly mcastDst: string | undefined;
   /** track_src_ip: FAULT while the interface does not hold unicast_src_ip / mcast_src_ip. */
   readonly trackSrcIp: boolean;
   readonly unicastPeers: readonly {
@@ -406,6 +412,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
+    dynamicInterfaces: g?.dynamic_interfaces !== undefined && g.dynamic_interfaces !== false,
   };
 }
 
@@ -503,6 +510,9 @@ export function vrrpConfig(
       virtualRoutes: parsed(lines(vi, 'virtual_routes'), parseRoute),
       virtualRules: parsed(lines(vi, 'virtual_rules'), parseRule),
       unicastSrc: advertSource(vi),
+      mcastDst: lines(vi, 'unicast_peer').length > 0 ? undefined : str(vi, 'mcast_dst_ip'),
+      unicastFaultNoPeer:
+        flag(vi, 'unicast_fault_no_peer') && lines(vi, 'unicast_peer').length === 0,
       trackSrcIp: flag(vi, 'track_src_ip'),
       unicastPeers: lines(vi, 'unicast_peer').map((l) => {
         const min = option(l, 'min_ttl');

@@ -10,18 +10,31 @@
  *
  * Between its own major collections V8 lets a heap grow with garbage (on the
  * host, over 8 minutes, the daemon from 21 to 28 MB and the checker process
- * from 17 to 24 MB, with 12 and 13 MB live). The processes off the VRRP
- * path (the supervisor, the checker process) compact every minute
- * (compactPeriodically: 7-17 ms each on the host); the VRRP daemon only while
- * every instance's advert_int is 1 s or more (7-23 ms on the host, tens of
- * milliseconds on a slow board: at advert_int 0.05 that would eat into the
- * three intervals a backup waits).
+ * from 17 to 24 MB, with 12 and 13 MB live). So the processes compact again
+ * whenever the heap has grown by 2 MB since the last compaction (looked at
+ * every 10 s: compactPeriodically): the supervisor and the checker process
+ * always, the VRRP daemon only while every instance's advert_int is 1 s or
+ * more (a compaction takes 7-23 ms on the host, tens of milliseconds on a slow
+ * board: at advert_int 0.05 that would eat into the three intervals a backup
+ * waits).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 type Gc = (options?: { type: string; execution: string; flavor: string }) => void;
 let gc: Gc | undefined;
+
+/**
+ * The heap's smallest committed size seen since the last compaction (the
+ * figures right after one still count what its sweeping is about to free);
+ * undefined while a burst settles.
+ */
+let base: number | undefined;
+let every: NodeJS.Timeout | undefined;
+
+/** How often the heap's size is looked at, and by how much it may grow before a compaction. */
+export const CHECK_MS = 10000;
+export const GROWTH_BYTES = 2 * 1024 * 1024;
 
 export function compactHeap(): void {
   if (process.env.HALB_COMPACT === '0') return;
@@ -31,19 +44,38 @@ export function compactHeap(): void {
       gc = vm.runInNewContext('gc') as Gc;
     }
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    base = v8.getHeapStatistics().total_heap_size;
   } catch {
     /* an engine without it: nothing to give back this way */
   }
 }
 
-let every: NodeJS.Timeout | undefined;
+/** A burst (start, reload) is under way: no compaction for growth until the next compactHeap(). */
+export function heapSettling(): void {
+  base = undefined;
+}
 
-/** compactHeap() every `ms` from now on (once set, further calls change nothing); `false` stops it. */
-export function compactPeriodically(on: boolean | number = true): void {
-  if (on === false) {
+/** Whether a heap of `size` bytes has grown enough since the last compaction to compact again. */
+export function grownSince(last: number | undefined, size: number): boolean {
+  return last !== undefined && size >= last + GROWTH_BYTES;
+}
+
+/**
+ * From now on, every CHECK_MS, compacts when the heap has grown by
+ * GROWTH_BYTES since the last compaction (once set, further calls change
+ * nothing); `false` stops it. Sized on growth, not on a clock: the aftermath
+ * of a reload on a slow board can outlast the compaction that follows it, and
+ * a quiet process is not stopped for nothing.
+ */
+export function compactPeriodically(on = true): void {
+  if (!on) {
     if (every) clearInterval(every);
     every = undefined;
     return;
   }
-  every ??= setInterval(compactHeap, on === true ? 60000 : on).unref();
+  every ??= setInterval(() => {
+    const size = v8.getHeapStatistics().total_heap_size;
+    if (grownSince(base, size)) compactHeap();
+    else if (base !== undefined && size < base) base = size;
+  }, CHECK_MS).unref();
 }

@@ -12,7 +12,14 @@
  * - on any socket, every request in flight fails with the error (its reply may
  *   be among what was lost), so no caller waits for an answer that will never
  *   come.
+ * And the package emits its events from that native callback, which is built
+ * with C++ exceptions: an exception thrown by a listener becomes a C++
+ * exception there and aborts the process (std::terminate, no JS stack, no
+ * uncaughtException). Found when an interface was deleted under a MASTER. A
+ * listener's failure is said (as a warning, with its stack) and the socket
+ * goes on.
  */
+import type { EventEmitter } from 'node:events';
 import type { NetlinkSocket } from 'netlink/dist/netlink';
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 
@@ -32,6 +39,31 @@ function bigBuffer(sock: NetlinkSocket): void {
   }
 }
 
+type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+
+/** Each listener runs on its own: one that throws is reported, never let through to the native callback. */
+export function shieldListeners(sock: NetlinkSocket): void {
+  const s = sock as unknown as EventEmitter & { emit: Emit; halbShielded?: true };
+  if (s.halbShielded) return;
+  s.halbShielded = true;
+  const emit = s.emit.bind(sock) as Emit;
+  s.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    // 'error' keeps its rule (unheard, it throws): guard*() always listen to it.
+    if (event === 'error') return emit(event, ...args);
+    const listeners = s.rawListeners(event) as Array<(...a: unknown[]) => unknown>;
+    for (const l of listeners) {
+      try {
+        l.apply(sock, args);
+      } catch (err) {
+        process.emitWarning(
+          `halb: a netlink '${String(event)}' listener failed: ${(err as Error).stack ?? String(err)}`,
+        );
+      }
+    }
+    return listeners.length > 0;
+  };
+}
+
 /** Fails every request waiting for its reply on this socket. */
 function failPending(sock: NetlinkSocket, err: Error): void {
   const pending = (sock as unknown as { requests: Pending }).requests;
@@ -41,6 +73,7 @@ function failPending(sock: NetlinkSocket, err: Error): void {
 /** A socket that only sends requests and reads their replies. */
 export function guardRequests(sock: NetlinkSocket, onError?: (err: Error) => void): void {
   bigBuffer(sock);
+  shieldListeners(sock);
   sock.on('error', (err: NodeJS.ErrnoException) => {
     failPending(sock, err);
     onError?.(err);
@@ -54,6 +87,7 @@ export function guardEvents(
   onOther: (message: string) => void = () => undefined,
 ): void {
   bigBuffer(sock);
+  shieldListeners(sock);
   sock.on('error', (err: NodeJS.ErrnoException) => {
     failPending(sock, err);
     if (isOverrun(err)) onLost();

@@ -9,7 +9,7 @@
  * HALB_TRIM=0 turns it off, to measure what it saves (bench/appliance-memory).
  */
 import * as fs from 'node:fs';
-import { compactHeap } from './heap';
+import { compactHeap, heapSettling } from './heap';
 import { halbSys } from './halb-sys';
 
 const DELAYS_MS = [2000, 20000];
@@ -31,6 +31,7 @@ function trimNow(): number {
  */
 export function trimSoon(report?: (kb: number) => void): void {
   for (const t of timers) clearTimeout(t);
+  heapSettling();
   timers = DELAYS_MS.map((ms, i) =>
     setTimeout(() => {
       if (i === DELAYS_MS.length - 1) compactHeap();

@@ -30,24 +30,38 @@ export function withSaverLock<T>(runtimeDir: string, fn: () => T, waitMs = 10000
   const file = path.join(runtimeDir, LOCK_FILE);
   fs.mkdirSync(runtimeDir, { recursive: true });
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const fd = fs.openSync(file, 'wx', 0o600);
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  // The lock appears with its pid already in it (link() of a written file):
+  // created empty and written after, a second saver reading it in between
+  // took it for a dead saver's and both saved at once (seen in the unit test).
+  const mine = `${file}.${process.pid}`;
+  fs.writeFileSync(mine, String(process.pid), { mode: 0o600 });
+  try {
+    for (;;) {
+      try {
+        fs.linkSync(mine, file);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let held: string;
+      try {
+        held = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+        throw e;
+      }
+      const holder = Number(held.trim() || NaN);
+      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+        if (Date.now() > deadline)
+          throw new SaverBusy(`another save (pid ${holder}) is under way; try again`);
+        sleepSync(20);
+        continue;
+      }
+      // Its saver is gone: take it over.
+      fs.rmSync(file, { force: true });
     }
-    const holder = Number(fs.readFileSync(file, 'utf8').trim() || NaN);
-    if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
-      if (Date.now() > deadline)
-        throw new SaverBusy(`another save (pid ${holder}) is under way; try again`);
-      sleepSync(20);
-      continue;
-    }
-    // Its saver is gone (or wrote nothing yet and died): take it over.
-    fs.rmSync(file, { force: true });
+  } finally {
+    fs.rmSync(mine, { force: true });
   }
   try {
     return fn();

@@ -70,7 +70,12 @@ export class Announcer {
       const mac = this.macOf(vip.dev);
       if (!mac) continue;
       const frame = this.frame(mac, vip);
-      const ifindex = this.indexOf(vip.dev);
+      let ifindex: number;
+      try {
+        ifindex = this.indexOf(vip.dev);
+      } catch {
+        continue; // the interface is gone (deleted): nothing to announce on
+      }
       for (let i = 0; i < repeat; i++) {
         sender.send(ifindex, frame, this);
         this.sent++;

@@ -33,12 +33,13 @@ import { weigh, type TrackedState } from './tracking-weights';
 import { ScriptTracker } from './script-tracker';
 import { ScriptPolicy } from './script-policy';
 
+const NO_PEER = 'unicast without any peers (unicast_fault_no_peer)';
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
   /** auth_type AH: one pair of sockets per interface (io/ah-socket.ts), and each instance's transport. */
   private readonly ahSockets = new Map<string, AhSocket>();
   private readonly ahTransports = new Map<VrrpInstance, AhTransport>();
-  /** Per socket key ("eth0/4"), the instances by VRID: one lookup per received packet. */
+  /** Per socket key ("eth0/4/224.0.0.18"), the instances by VRID: one lookup per received packet. */
   private readonly byVrid = new Map<string, Map<number, VrrpInstance>>();
   private readonly keyOf = new Map<VrrpInstance, string>();
   instances: VrrpInstance[] = [];
@@ -165,8 +166,15 @@ export class VrrpEngine {
       this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
       this.applyTracking();
     });
+    this.links.onIndexChange((ifname, index) => this.interfaceMoved(ifname, index));
     this.links.start().then(
-      () => this.applyTracking(),
+      () => {
+        // Made between the launch and the links' first dump: no event will tell.
+        for (const ic of [...this.awaiting.values()])
+          if (ic.interface && interfaceIndex(ic.interface) !== undefined)
+            this.launchAwaiting(ic.interface);
+        this.applyTracking();
+      },
       (err: Error) => this.log.error(`cannot watch link states: ${err.message}`),
     );
   }
@@ -192,6 +200,7 @@ export class VrrpEngine {
         faults.push(`interface ${ic.interface} down`);
       const noSource = this.sources.fault(inst);
       if (noSource) faults.push(noSource);
+      if (ic.unicastFaultNoPeer) faults.push(NO_PEER);
       const tracked: TrackedState[] = ic.trackInterfaces.map((t) => ({
         what: `tracked interface ${t.name}`,
         up: !down(t.name),
@@ -336,6 +345,8 @@ export class VrrpEngine {
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
     const kept: VrrpInstance[] = [];
     const gone: VrrpInstance[] = [];
+    // Those still waiting for their interface are launched (or wait) again below.
+    this.awaiting.clear();
     const withoutAuth = (c: VrrpInstanceConfig): unknown => ({ ...c, authHmac: undefined });
     for (const inst of this.instances) {
       const now = next.instances.find((i) => i.name === inst.cfg.name);
@@ -375,6 +386,17 @@ export class VrrpEngine {
   /** Starts an instance, after making its VMAC when it has one; failures are logged. */
   private launch(ic: VrrpInstanceConfig): void {
     const fail = (err: Error): void => this.log.error(`(${ic.name}) cannot start: ${err.message}`);
+    if (
+      ic.interface &&
+      this.cfg.globals.dynamicInterfaces &&
+      interfaceIndex(ic.interface) === undefined
+    ) {
+      this.log.info(
+        `(${ic.name}) interface ${ic.interface} does not exist yet: starting when it does (dynamic_interfaces)`,
+      );
+      this.awaiting.set(ic.name, ic);
+      return;
+    }
     if (!ic.useVmac) {
       try {
         this.startInstance(ic);
@@ -411,9 +433,13 @@ export class VrrpEngine {
 
   private startInstance(ic: VrrpInstanceConfig): void {
     if (!ic.interface) throw new Error('no interface');
+    if (ic.unicastFaultNoPeer)
+      this.log.info(`(${ic.name}) Cannot use unicast without any peers - going to fault state`);
     const facts = interfaceFacts(ic.interface);
     if (!facts) throw new Error(`interface ${ic.interface} does not exist`);
-    const group = ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6;
+    const group =
+      ic.mcastDst ??
+      (ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6);
     // None (yet): the instance waits in FAULT for one (sources.ts), as keepalived's.
     const primary = this.sources.initial({ ...ic, interface: ic.interface }, this.cfg);
     // With use_vmac the adverts leave from the VMAC (unless vmac_xmit_base), still
@@ -425,7 +451,8 @@ export class VrrpEngine {
     // interface the kernel could pick it, and the checksum covers the source.
     const mcastSource = ic.family === 6 || onVmac ? primary : undefined;
     const ah = ic.auth?.type === 'AH' ? ic.auth : undefined;
-    const key = ah ? `${sockIf}/ah` : `${sockIf}/${ic.family}`;
+    // One socket per interface, family and group (mcast_dst_ip: the same VRID may be on another group).
+    const key = ah ? `${sockIf}/ah/${group}` : `${sockIf}/${ic.family}/${group}`;
     let sock = ah ? undefined : this.sockets.get(key);
     let ahTransport: AhTransport | undefined;
     // Set once the instance exists: AH drops are counted on it.
@@ -500,7 +527,8 @@ export class VrrpEngine {
     });
     const waiting = this.heldBy(ic);
     // Without a source it starts in FAULT, never MASTER for a moment (an address owner would).
-    if (waiting.length === 0) inst.start(this.sources.fault(inst));
+    if (waiting.length === 0)
+      inst.start(this.sources.fault(inst) ?? (ic.unicastFaultNoPeer ? NO_PEER : undefined));
     else {
       // keepalived keeps such an instance in INIT until its scripts have a result.
       this.log.info(`(${ic.name}) waiting for the first result of ${waiting.join(', ')}`);
@@ -508,9 +536,85 @@ export class VrrpEngine {
     }
   }
 
+  /**
+   * An interface an instance uses was deleted (index 0: its instances are in
+   * FAULT, as for a link down) or made again under the same name: the
+   * sockets bound to the old index are made again on the new one, and the
+   * VMACs the old interface took with it are made again on it (keepalived's
+   * "Interface eth0 deleted" / "added", keepalived_netlink.c). Without this
+   * the instances would leave FAULT deaf and mute, and become MASTER beside
+   * the real one.
+   */
+  private interfaceMoved(ifname: string, index: number): void {
+    const uses = (ic: VrrpInstanceConfig): boolean =>
+      ic.interface === ifname ||
+      ic.useVmac?.name === ifname ||
+      ic.trackInterfaces.some((t) => t.name === ifname);
+    const waiting = [...this.awaiting.values()].filter((ic) => ic.interface === ifname);
+    if (!this.instances.some((i) => uses(i.cfg)) && waiting.length === 0) return;
+    this.log.info(`Interface ${ifname} ${index === 0 ? 'deleted' : 'added'}`);
+    if (index === 0) return;
+    this.launchAwaiting(ifname);
+    this.reopenSockets(ifname, index);
+    for (const inst of this.instances) {
+      const ic = inst.cfg;
+      const vmac = ic.useVmac;
+      if (!vmac || ic.interface !== ifname) continue;
+      const base = interfaceFacts(ifname);
+      this.vmacs
+        .ensure({
+          name: vmac.name,
+          parent: ifname,
+          mac: vmac.mac,
+          family: ic.family,
+          linkLocal6: base?.linkLocal6,
+        })
+        .then(() => {
+          const link = {
+            family: ic.family,
+            vmac: halbSys().ifNameToIndex(vmac.name),
+            parent: index,
+          };
+          const old = this.vmacLinks.get(ic.name);
+          if (old) this.fw?.removeVmac(ic.name, old);
+          this.firewall().addVmac(ic.name, link);
+          this.vmacLinks.set(ic.name, link);
+          this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ifname} again`);
+          this.reopenSockets(vmac.name, link.vmac);
+          this.applyTracking();
+        })
+        .catch((err: Error) =>
+          this.log.error(`(${ic.name}) cannot make VMAC ${vmac.name} again: ${err.message}`),
+        );
+    }
+  }
+
+  /** dynamic_interfaces: the instances waiting for this interface start now it exists. */
+  private launchAwaiting(ifname: string): void {
+    for (const ic of [...this.awaiting.values()]) {
+      if (ic.interface !== ifname) continue;
+      this.awaiting.delete(ic.name);
+      this.launch(ic);
+    }
+  }
+
+  private reopenSockets(ifname: string, index: number): void {
+    for (const [key, sock] of [...this.sockets, ...this.ahSockets]) {
+      if (!key.startsWith(`${ifname}/`) || sock.ifindex === index) continue;
+      try {
+        sock.reopen(index);
+      } catch (err) {
+        this.log.error(`cannot open the VRRP socket on ${ifname} again: ${(err as Error).message}`);
+      }
+    }
+  }
+
   private socketOf(inst: VrrpInstance): VrrpSocket | undefined {
     return this.sockets.get(this.keyOf.get(inst) ?? '');
   }
+
+  /** dynamic_interfaces: instances whose interface does not exist yet, by instance name. */
+  private readonly awaiting = new Map<string, VrrpInstanceConfig>();
 
   /** Instances not started yet: a track_script of weight 0 has no result so far. */
   private readonly held = new Set<VrrpInstance>();

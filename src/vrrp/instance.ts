@@ -436,13 +436,29 @@ export class VrrpInstance implements DeadlineOwner {
     }
   }
 
-  private eachVip(op: (v: Vip, ifindex: number) => Promise<void>): Promise<unknown> {
+  /**
+   * `op` on each VIP with its interface's index. An interface that no longer
+   * exists took its VIPs with it: nothing to remove (`gone` 'skip'), an error
+   * to add ('error'). Never throws: this runs from netlink events too.
+   */
+  private eachVip(
+    op: (v: Vip, ifindex: number) => Promise<void>,
+    gone: 'skip' | 'error',
+  ): Promise<unknown> {
     return Promise.all(
-      [...this.cfg.vips, ...this.cfg.excludedVips].map((v) =>
-        op(v, v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex).catch((err: Error) =>
-          this.deps.log.error(err.message),
-        ),
-      ),
+      [...this.cfg.vips, ...this.cfg.excludedVips].map((v) => {
+        let idx: number;
+        try {
+          idx = v.dev ? this.deps.indexOf(v.dev) : this.deps.ifindex;
+        } catch (err) {
+          if (gone === 'error')
+            this.deps.log.error(
+              `(${this.cfg.name}) cannot add VIP ${v.address}: ${(err as Error).message}`,
+            );
+          return Promise.resolve();
+        }
+        return op(v, idx).catch((err: Error) => this.deps.log.error(err.message));
+      }),
     );
   }
 
@@ -489,7 +505,7 @@ export class VrrpInstance implements DeadlineOwner {
         this.vipWork = settle(
           this.vipWork,
           Promise.all([
-            this.eachVip((v, idx) => this.deps.addresses.add(v, idx)),
+            this.eachVip((v, idx) => this.deps.addresses.add(v, idx), 'error'),
             this.eachRoute('add'),
           ]),
         );
@@ -500,7 +516,7 @@ export class VrrpInstance implements DeadlineOwner {
           this.vipWork,
           Promise.all([
             this.eachRoute('remove'),
-            this.eachVip((v, idx) => this.deps.addresses.remove(v, idx)),
+            this.eachVip((v, idx) => this.deps.addresses.remove(v, idx), 'skip'),
           ]),
         );
         // The drop rule goes once the VIPs are gone (counted: a new block in between keeps it).

@@ -63,6 +63,10 @@ const NOTES: Array<[RegExp, RegExp]> = [
   [/cannot track route .* with no interface/, /has no 'dev', so it cannot be tracked/],
   [/"or" for routes is deprecated/, /'or' is deprecated/],
   [/"gw" for routes is deprecated/, /'gw' is deprecated/],
+  [
+    /unicast keyword has been specified without any unicast peers/,
+    /a unicast keyword has been specified without any unicast peers/,
+  ],
 ];
 
 const WHY = {

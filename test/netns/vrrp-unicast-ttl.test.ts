@@ -59,4 +59,43 @@ describe('unicast_ttl', () => {
       assert.deepEqual([...new Set(adverts.map((p) => p.ttl))], [7]);
     });
   }
+
+  it('unicast_fault_no_peer: unicast with no peer stays in FAULT instead of multicasting', async () => {
+    const lab = await Lab.create({ hosts: ['a'] });
+    labs.push(lab);
+    const a = new Appliance(
+      lab,
+      'a',
+      `vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    unicast_fault_no_peer
+    unicast_peer {
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+`,
+    );
+    const cap = await lab.capture('a', 'ip proto 112');
+    a.start();
+    await until(
+      'FAULT, and why',
+      15000,
+      async () => (await a.instances())[0]?.lastTransition?.why ?? '',
+      (w) => /unicast without any peers/.test(w),
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await a.state(), 'fault');
+    assert.match(
+      a.proc!.output,
+      /\(VI_1\) Cannot use unicast without any peers - going to fault state/,
+    );
+    await cap.end();
+    assert.equal(readPcap(cap.file).length, 0, 'no advert, multicast or other');
+  });
 });

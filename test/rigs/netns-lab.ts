@@ -208,6 +208,36 @@ export class Lab {
     }
   }
 
+  /**
+   * Deletes a host's eth0 (its veth pair: the switch port goes with it) and
+   * makes it again, on the switch, with its addresses and up: the same name,
+   * a new index (what a network script does to a VLAN or bond).
+   */
+  async recreateEth0(name: string): Promise<void> {
+    const host = this.host(name);
+    const port = this.portOf(name);
+    await mustRun(['ip', '-n', host.ns, 'link', 'del', 'eth0']);
+    await mustRun([
+      'ip',
+      '-n',
+      this.switchNs,
+      'link',
+      'add',
+      port,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      host.ns,
+    ]);
+    await mustRun(['ip', '-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up']);
+    await mustRun(['ip', '-n', host.ns, 'addr', 'add', `${host.ipv4}/24`, 'dev', 'eth0']);
+    await mustRun(['ip', '-n', host.ns, 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad']);
+    await mustRun(['ip', '-n', host.ns, 'link', 'set', 'eth0', 'up']);
+  }
+
   /** Interface names in a host's namespace. */
   async interfaces(name: string): Promise<Set<string>> {
     const out = await mustRun(['ip', '-n', this.host(name).ns, '-o', 'link', 'show']);

@@ -25,6 +25,21 @@ const enobufs = (): NodeJS.ErrnoException =>
   });
 
 describe('netlink guard', () => {
+  it("a listener's exception is reported, never thrown into the native callback", async () => {
+    const s = new FakeSocket();
+    guardEvents(s as unknown as NetlinkSocket, () => undefined);
+    const heard: number[] = [];
+    s.on('message', () => {
+      throw new Error('ifNameToIndex: eth0: No such device');
+    });
+    s.on('message', (n: number) => heard.push(n));
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    assert.doesNotThrow(() => s.emit('message', 1));
+    assert.match((await warned).message, /netlink 'message' listener failed: Error: ifNameToIndex/);
+    assert.doesNotThrow(() => s.emit('message', 2), 'the socket goes on');
+    assert.deepEqual(heard, [1, 2], 'the other listeners hear every event');
+  });
+
   it('request socket: a big buffer, and an error fails every request in flight', () => {
     const s = new FakeSocket();
     const seen: Array<string | null> = [];

@@ -310,3 +310,53 @@ describe('vrrp config: one family per instance', () => {
     }
   });
 });
+
+describe('vrrp config: mcast_dst_ip', () => {
+  const load = (body: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-mcast-'));
+    try {
+      const file = path.join(dir, 'k.conf');
+      fs.writeFileSync(file, body);
+      return loadConfig(file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const inst = (name: string, vrid: number, extra: string, vip = '192.0.2.1/24') =>
+    `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${vrid}\n${extra} virtual_ipaddress {\n  ${vip}\n }\n}\n`;
+  const errors = (l: ReturnType<typeof load>) =>
+    l.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+
+  it('the same VRID on one interface: an error on one group, fine on two (keepalived)', () => {
+    assert.match(
+      errors(load(inst('A', 7, '') + inst('B', 7, '')))[0] ?? '',
+      /virtual_router_id 7 on eth0 \(IPv4\) is already used by vrrp_instance A/,
+    );
+    const two = load(inst('A', 7, '') + inst('B', 7, ' mcast_dst_ip 224.0.0.19\n'));
+    assert.deepEqual(errors(two), []);
+    const c = vrrpConfig(two.model);
+    assert.deepEqual(
+      c.instances.map((i) => i.mcastDst),
+      [undefined, '224.0.0.19'],
+    );
+  });
+
+  it('must be multicast of the instance family, link-local for IPv6; ignored with unicast peers', () => {
+    assert.match(
+      errors(load(inst('A', 7, ' mcast_dst_ip 192.0.2.9\n')))[0] ?? '',
+      /mcast_dst_ip 192\.0\.2\.9 is not a multicast address/,
+    );
+    assert.match(
+      errors(load(inst('A', 7, ' mcast_dst_ip ff05::12\n', '2001:db8::1/64')))[0] ?? '',
+      /not a link-local multicast address/,
+    );
+    assert.match(
+      errors(load(inst('A', 7, ' mcast_dst_ip ff02::13\n')))[0] ?? '',
+      /must be an IPv4 address/,
+    );
+    assert.deepEqual(errors(load(inst('A', 7, ' mcast_dst_ip ff02::13\n', '2001:db8::1/64'))), []);
+    const uni = load(inst('A', 7, ' mcast_dst_ip 224.0.0.19\n unicast_peer {\n  192.0.2.12\n }\n'));
+    assert.deepEqual(errors(uni), []);
+    assert.equal(vrrpConfig(uni.model).instances[0]!.mcastDst, undefined);
+  });
+});

@@ -152,7 +152,7 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
     default: 'eth0',
     note: 'the dev of a static_ipaddress without one',
   }),
-  kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true })),
+  kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true }), { implemented: true }),
   kw('disable_local_igmp', FLAG),
   impl('vmac_prefix', WORD, { default: 'vrrp' }),
   kw('vmac_addr_prefix', WORD),

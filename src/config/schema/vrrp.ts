@@ -82,13 +82,13 @@ const IDENTITY: KeywordSpec[] = [
   impl('unicast_src_ip', IP),
   lines('unicast_peer', 'unicast_peer', { implemented: true }),
   impl('mcast_src_ip', IP),
-  kw('mcast_dst_ip', IP),
+  kw('mcast_dst_ip', IP, { implemented: true }),
   impl('unicast_ttl', int(0, 255), {
     default: 255,
     note: 'the TTL / hop limit of unicast adverts',
   }),
   impl('check_unicast_src', FLAG),
-  kw('unicast_fault_no_peer', FLAG),
+  kw('unicast_fault_no_peer', FLAG, { implemented: true }),
   impl('track_src_ip', FLAG, {
     note: 'FAULT while the interface does not hold unicast_src_ip / mcast_src_ip',
   }),

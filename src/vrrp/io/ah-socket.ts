@@ -19,26 +19,53 @@ const IPPROTO_RAW = 255;
 
 export class AhSocket {
   private readonly sys: HalbSys;
-  private readonly sendFd: number;
-  private readonly recvFd: number;
-  private readonly watcher: object;
+  private sendFd: number;
+  private recvFd: number;
+  private watcher: object;
   private readonly byVrid = new Map<number, AhTransport>();
   private disposed = false;
 
-  constructor(ifname: string, ifindex: number, group: string) {
+  constructor(
+    private readonly ifname: string,
+    private index: number,
+    private readonly group: string,
+  ) {
     this.sys = halbSys();
-    this.sendFd = this.sys.rawOpen(4, IPPROTO_RAW, ifindex, ifname);
+    [this.sendFd, this.recvFd, this.watcher] = this.open(index);
+  }
+
+  private open(ifindex: number): [number, number, object] {
+    const sendFd = this.sys.rawOpen(4, IPPROTO_RAW, ifindex, this.ifname);
     let recvFd = -1;
     try {
-      recvFd = this.sys.rawOpen(4, IPPROTO_AH, ifindex, ifname);
-      this.sys.membership(recvFd, 4, ipBytes(group), ifindex, true);
-      this.watcher = this.sys.recvStart(recvFd, 4, (buf, n) => this.receiveBatch(buf, n));
+      recvFd = this.sys.rawOpen(4, IPPROTO_AH, ifindex, this.ifname);
+      this.sys.membership(recvFd, 4, ipBytes(this.group), ifindex, true);
+      const watcher = this.sys.recvStart(recvFd, 4, (buf, n) => this.receiveBatch(buf, n));
+      return [sendFd, recvFd, watcher];
     } catch (err) {
-      this.sys.close(this.sendFd);
+      this.sys.close(sendFd);
       if (recvFd >= 0) this.sys.close(recvFd);
       throw err;
     }
-    this.recvFd = recvFd;
+  }
+
+  get ifindex(): number {
+    return this.index;
+  }
+
+  /** The interface was made again under its name (a new index): new sockets (VrrpSocket.reopen). */
+  reopen(ifindex: number): void {
+    if (this.disposed || ifindex === this.index) return;
+    const [sendFd, recvFd, watcher] = this.open(ifindex);
+    this.closeAll();
+    [this.sendFd, this.recvFd, this.watcher] = [sendFd, recvFd, watcher];
+    this.index = ifindex;
+  }
+
+  private closeAll(): void {
+    this.sys.recvStop(this.watcher);
+    this.sys.close(this.recvFd);
+    this.sys.close(this.sendFd);
   }
 
   /** An instance's own transport, found by its VRID when packets arrive. */
@@ -74,9 +101,7 @@ export class AhSocket {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.sys.recvStop(this.watcher);
-    this.sys.close(this.recvFd);
-    this.sys.close(this.sendFd);
+    this.closeAll();
   }
 }
 

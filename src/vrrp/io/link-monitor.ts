@@ -2,15 +2,28 @@
  * Link state of every interface from rtnetlink: a dump at start, then the
  * kernel's RTNLGRP_LINK notifications. An interface is up when it is
  * administratively up and running (carrier), as keepalived judges it.
+ * Interfaces are known by name, as the config names them, and their index
+ * is followed: an interface deleted and made again under the same name (a
+ * VLAN or bond that a network script re-creates, a USB NIC plugged back)
+ * has a new index, and sockets bound to the old one must be made again.
  */
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
+import { parseMessage } from 'netlink/dist/rt/structs';
 import { guardEvents, rtRequests } from '../../platform/netlink-guard';
 
 type Listener = (ifname: string, up: boolean) => void;
+/** An interface's index: `index` 0 when it was deleted. */
+type IndexListener = (ifname: string, index: number) => void;
+
+const RTM_NEWLINK = 16;
+const RTM_DELLINK = 17;
 
 interface LinkLike {
   readonly kind: string;
-  readonly data: { readonly flags?: { readonly up?: true; readonly running?: true } };
+  readonly data: {
+    readonly index?: number;
+    readonly flags?: { readonly up?: true; readonly running?: true };
+  };
   readonly attrs: { readonly ifname?: string };
 }
 
@@ -18,9 +31,21 @@ export class LinkMonitor {
   private rt: RtNetlinkSocket | undefined;
   private readonly state = new Map<string, boolean>();
   private readonly listeners: Listener[] = [];
+  /** Each name's index as last heard (kept after a deletion, to tell a re-creation). */
+  private readonly indexes = new Map<string, number>();
+  private readonly names = new Map<number, string>();
+  private readonly indexListeners: IndexListener[] = [];
 
   onChange(l: Listener): void {
     this.listeners.push(l);
+  }
+
+  /** The start's dump is in: names heard from now on are interfaces made since. */
+  private ready = false;
+
+  /** An interface was deleted (index 0), made again (another index) or made since the start. */
+  onIndexChange(l: IndexListener): void {
+    this.indexListeners.push(l);
   }
 
   isUp(ifname: string): boolean | undefined {
@@ -30,27 +55,61 @@ export class LinkMonitor {
   private update(msg: LinkLike, deleted: boolean): void {
     const name = msg.attrs.ifname;
     if (!name) return;
+    const index = msg.data.index ?? 0;
+    // Renamed: the old name is gone (down) as far as the config is concerned.
+    const was = this.names.get(index);
+    if (!deleted && was !== undefined && was !== name) this.follow(was, 0, index);
+    this.follow(name, deleted ? 0 : index, index);
     const up = !deleted && msg.data.flags?.up === true && msg.data.flags?.running === true;
+    this.setUp(name, up);
+  }
+
+  private setUp(name: string, up: boolean): void {
     if (this.state.get(name) === up) return;
     this.state.set(name, up);
     for (const l of this.listeners) l(name, up);
+  }
+
+  /** `name` now has `index` (0: gone); `heard` is the index the message was about. */
+  private follow(name: string, index: number, heard: number): void {
+    const before = this.indexes.get(name);
+    if (index === 0) {
+      if (this.names.get(heard) === name) this.names.delete(heard);
+      if (before === undefined || before === 0 || before !== heard) return;
+      this.indexes.set(name, 0);
+      this.setUp(name, false);
+    } else {
+      this.names.set(index, name);
+      this.indexes.set(name, index);
+      // A name first heard after the start's dump is a new interface too.
+      if (before === index || (before === undefined && !this.ready)) return;
+    }
+    for (const l of this.indexListeners) l(name, index);
   }
 
   async start(): Promise<void> {
     const rt = createRtNetlink();
     this.rt = rt;
     const heard = new Set<string>();
-    rt.on('message', (msgs, _rinfo) => {
-      for (const m of msgs as unknown as Array<LinkLike & { kind: string }>) {
-        if (m.kind !== 'link') continue;
+    // The raw messages: the parsed ones no longer say RTM_NEWLINK from RTM_DELLINK.
+    rt.socket.on('message', (msgs: Array<{ type: number; data: Buffer }>) => {
+      for (const raw of msgs) {
+        if (raw.type !== RTM_NEWLINK && raw.type !== RTM_DELLINK) continue;
+        let m: LinkLike;
+        try {
+          m = parseMessage(raw.type, raw.data) as unknown as LinkLike;
+        } catch {
+          continue;
+        }
         if (m.attrs.ifname) heard.add(m.attrs.ifname);
-        this.update(m, false);
+        this.update(m, raw.type === RTM_DELLINK);
       }
     });
     rt.addMembership('LINK');
     // Lost link events: read every link's state again.
     guardEvents(rt.socket, () => void this.resync(new Set()).catch(() => undefined));
     await this.resync(heard);
+    this.ready = true;
   }
 
   /** Every link's state from a dump, except those a notification told about meanwhile. */
@@ -60,10 +119,15 @@ export class LinkMonitor {
     // said meanwhile is newer than the dump, so it stands.
     const dump = rtRequests();
     try {
+      const present = new Set<string>();
       for (const link of await dump.getLinks()) {
         const l = link as unknown as LinkLike;
+        present.add(l.attrs.ifname ?? '');
         if (!heard.has(l.attrs.ifname ?? '')) this.update(l, false);
       }
+      // Deleted while notifications were lost.
+      for (const [name, index] of this.indexes)
+        if (index !== 0 && !present.has(name) && !heard.has(name)) this.follow(name, 0, index);
     } finally {
       dump.socket.close();
     }

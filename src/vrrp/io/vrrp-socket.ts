@@ -26,16 +26,19 @@ export interface VrrpTransport {
 
 export class VrrpSocket implements VrrpTransport {
   private readonly sys: HalbSys;
-  private readonly fd: number;
-  private readonly watcher: object;
+  private fd: number;
+  private watcher: object;
   private listeners: Array<(p: ReceivedPacket) => void> = [];
   private disposed = false;
   private source6: Buffer | undefined;
+  /** The address bound to (unicast_src_ip), to bind again on a re-created interface. */
+  private bound: string | undefined;
+  private multicastSource4: string | undefined;
 
   constructor(
     readonly family: 4 | 6,
     readonly ifname: string,
-    readonly ifindex: number,
+    private index: number,
     readonly group: string,
     source?: string,
     /**
@@ -46,32 +49,79 @@ export class VrrpSocket implements VrrpTransport {
     multicastSource?: string,
   ) {
     this.sys = halbSys();
-    this.fd = this.sys.rawOpen(family, VRRP_PROTOCOL, ifindex, ifname);
+    this.bound = source;
+    if (multicastSource && family === 4) this.multicastSource4 = multicastSource;
+    if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
+    [this.fd, this.watcher] = this.open(index, false);
+  }
+
+  get ifindex(): number {
+    return this.index;
+  }
+
+  /**
+   * A raw socket bound to the interface, in the group, receiving; closed again
+   * on any failure. `later`: a source the interface lacks is bound at a later send.
+   */
+  private open(ifindex: number, later: boolean): [number, object] {
+    const fd = this.sys.rawOpen(this.family, VRRP_PROTOCOL, ifindex, this.ifname);
     try {
-      if (source) this.sys.bindAddress(this.fd, family, ipBytes(source));
-      if (multicastSource && family === 4)
-        this.sys.multicastSource(this.fd, ifindex, ipBytes(multicastSource));
-      if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
-      this.sys.membership(this.fd, family, ipBytes(group), ifindex, true);
+      this.unbound = false;
+      if (this.bound) this.bindSource(fd, this.bound, later);
+      if (this.multicastSource4)
+        this.sys.multicastSource(fd, ifindex, ipBytes(this.multicastSource4));
+      this.sys.membership(fd, this.family, ipBytes(this.group), ifindex, true);
       // In batches: one callback for the adverts of a whole wakeup.
-      this.watcher = this.sys.recvStart(this.fd, family, (buf, length) =>
-        this.receiveBatch(buf, length),
-      );
+      return [
+        fd,
+        this.sys.recvStart(fd, this.family, (buf, length) => this.receiveBatch(buf, length)),
+      ];
     } catch (err) {
-      this.sys.close(this.fd);
+      this.sys.close(fd);
       throw err;
     }
+  }
+
+  /** At a re-creation the interface may not hold the source yet: bound at a later send. */
+  private unbound = false;
+
+  private bindSource(fd: number, address: string, later: boolean): void {
+    try {
+      this.sys.bindAddress(fd, this.family, ipBytes(address));
+      this.unbound = false;
+    } catch (err) {
+      if (!later) throw err;
+      this.unbound = true;
+    }
+  }
+
+  /**
+   * The interface was deleted and made again under the same name (a new
+   * index): the old socket is bound to an index that no longer exists and
+   * would neither hear nor send. A new one takes its place; a bound source
+   * the new interface does not hold yet is bound at a later send.
+   */
+  reopen(ifindex: number): void {
+    if (this.disposed || ifindex === this.index) return;
+    const opened = this.open(ifindex, true);
+    this.sys.recvStop(this.watcher);
+    this.sys.close(this.fd);
+    [this.fd, this.watcher] = opened;
+    this.index = ifindex;
   }
 
   /** Binds to a configured source that the interface did not hold when the socket was made. */
   bind(address: string): void {
     this.sys.bindAddress(this.fd, this.family, ipBytes(address));
+    this.bound = address;
   }
 
   /** The interface's address changed: multicast adverts leave from the new one (as at the start). */
   setMulticastSource(address: string): void {
-    if (this.family === 4) this.sys.multicastSource(this.fd, this.ifindex, ipBytes(address));
-    else this.source6 = ipBytes(address);
+    if (this.family === 4) {
+      this.sys.multicastSource(this.fd, this.index, ipBytes(address));
+      this.multicastSource4 = address;
+    } else this.source6 = ipBytes(address);
   }
 
   /**
@@ -113,14 +163,15 @@ export class VrrpSocket implements VrrpTransport {
   private readonly dstBytes = new Map<string, Buffer>();
 
   send(payload: Buffer, dst: string, ttl?: number): void {
+    if (this.unbound && this.bound) this.bindSource(this.fd, this.bound, true);
     let d = this.dstBytes.get(dst);
     if (!d) {
       d = ipBytes(dst);
       this.dstBytes.set(dst, d);
     }
     if (ttl === undefined)
-      this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6);
-    else this.sys.sendTo(this.fd, this.family, d, this.ifindex, payload, this.source6, ttl);
+      this.sys.sendTo(this.fd, this.family, d, this.index, payload, this.source6);
+    else this.sys.sendTo(this.fd, this.family, d, this.index, payload, this.source6, ttl);
   }
 
   onPacket(cb: (p: ReceivedPacket) => void): void {
