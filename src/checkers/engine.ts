@@ -6,6 +6,8 @@
  * they had, the others are stopped or started.
  */
 import type { Logger } from '../core/log';
+import { checkerBody, realServerAlert } from '../mail/alerts';
+import { sendAlert } from '../mail/smtp';
 import {
   healthKey,
   type HealthReport,
@@ -51,7 +53,11 @@ export class CheckerEngine {
    * healthKey; a restarted process starts each server there (a server known
    * down starts down, as with alpha) instead of flapping it up.
    */
+  /** The last setup's mail settings: a reload that changes only them restarts no checker. */
+  private mail: Pick<CheckerSetup, 'mail' | 'noCheckerEmails'> = {};
+
   apply(setup: CheckerSetup, known: Readonly<Record<string, boolean>> = {}): void {
+    this.mail = { mail: setup.mail, noCheckerEmails: setup.noCheckerEmails };
     const seen = new Set<string>();
     for (const vs of setup.lvs.virtualServers) {
       for (const rs of vs.realServers) {
@@ -87,6 +93,12 @@ export class CheckerEngine {
           (argv) => this.notify(argv),
           (r) => this.events.report(r),
           this.clock.wallNow(),
+          (i, up, serverMoved, serverUp) => {
+            const { mail, noCheckerEmails } = this.mail;
+            const body = checkerBody(built[i]?.line.type ?? '', up);
+            if (!rs.smtpAlert || !mail || !body || (!serverMoved && noCheckerEmails)) return;
+            void sendAlert(mail, realServerAlert(mail, server, service, serverUp, body), this.log);
+          },
         );
         const runners = built.map(
           (b, i) =>

@@ -37,6 +37,13 @@ export class ServerHealth {
     private readonly notify: (argv: readonly string[]) => void,
     private readonly emit: (r: HealthReport) => void,
     at: number,
+    /** A checker changed state: `serverMoved` when the server went up or down with it (mail alerts). */
+    private readonly checkerMoved?: (
+      index: number,
+      up: boolean,
+      serverMoved: boolean,
+      serverUp: boolean,
+    ) => void,
   ) {
     this.members = initialUp.map((up) => ({ up, weightDelta: 0 }));
     this.last = this.compute(initialUp.length === 0 ? 'no checker' : 'not checked yet', at);
@@ -74,6 +81,7 @@ export class ServerHealth {
   update(index: number, state: CheckerState, result: CheckResult, at: number): void {
     const m = this.members[index];
     if (!m) return;
+    const wasUp = m.up;
     m.up = state.up;
     if (!state.up) m.weightDelta = 0;
     else if (result.ok && result.weightDelta !== undefined) m.weightDelta = result.weightDelta;
@@ -82,6 +90,7 @@ export class ServerHealth {
     const first = !this.checked;
     this.checked = true;
     this.last = next;
+    if (wasUp !== state.up) this.checkerMoved?.(index, state.up, next.up !== before.up, next.up);
     if (next.up === before.up && next.weight === before.weight) {
       // The first result is reported too: the table then says what was seen, not "not checked yet".
       if (first) this.emit(next);

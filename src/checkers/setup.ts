@@ -3,7 +3,9 @@
  * (it travels to the child as one JSON line): the virtual servers, the
  * track_files FILE_CHECK reads, and who scripts run as.
  */
+import { bool } from '../config/access';
 import { lvsConfig, type LvsConfig } from '../config/lvs-config';
+import type { MailSettings } from '../mail/alerts';
 import type { ModelBlock } from '../config/validate';
 import { vrrpConfig } from '../config/vrrp-config';
 
@@ -27,6 +29,10 @@ export interface CheckerSetup {
   readonly scriptUser: readonly string[] | undefined;
   readonly scriptSecurity: boolean;
   readonly ssl?: SslFiles;
+  /** E-mail alerts (real servers with smtp_alert): where they go; none without recipients and a server. */
+  readonly mail?: MailSettings;
+  /** no_checker_emails: mail only when the real server itself goes up or down. */
+  readonly noCheckerEmails?: boolean;
 }
 
 function sslFiles(b: ModelBlock | undefined): SslFiles | undefined {
@@ -47,6 +53,10 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
     trackFiles,
     scriptUser: v.globals.scriptUser,
     scriptSecurity: v.globals.scriptSecurity,
+    ...(v.globals.mail ? { mail: v.globals.mail } : {}),
+    ...(bool(root.global_defs as ModelBlock | undefined, 'no_checker_emails', false)
+      ? { noCheckerEmails: true }
+      : {}),
     ...(root.SSL ? { ssl: sslFiles(root.SSL as ModelBlock) } : {}),
   };
 }

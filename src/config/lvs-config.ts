@@ -5,6 +5,7 @@
  * (checker -> real_server -> virtual_server -> default). Pure.
  */
 import { argv, flag, num, str, weighted, words } from './access';
+import { checkerAlertsOn } from '../mail/alerts';
 import type { ModelBlock } from './validate';
 
 export type CheckerType =
@@ -54,6 +55,8 @@ export interface RealServerConfig {
   readonly lowerThreshold: number | undefined;
   readonly notifyUp: string[] | undefined;
   readonly notifyDown: string[] | undefined;
+  /** smtp_alert (its own, the virtual server's, smtp_alert_checker, smtp_alert): mail on each check's change. */
+  readonly smtpAlert: boolean;
   readonly alpha: boolean;
   readonly checkers: readonly CheckerConfig[];
   /** lvs_method: this real server's own forwarding, when it has one. */
@@ -218,6 +221,7 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
           lowerThreshold: num(rs, 'lthreshold'),
           notifyUp: argv(rs, 'notify_up'),
           notifyDown: argv(rs, 'notify_down'),
+          smtpAlert: checkerAlertsOn(rs, vs, root.global_defs as ModelBlock | undefined),
           alpha: rs.alpha === undefined ? vsAlpha : rs.alpha === true,
           checkers: checkersOf(rs, vs),
           ...optional('forwarding', forwardingOf(rs.lvs_method)),

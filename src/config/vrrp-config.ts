@@ -4,6 +4,8 @@
  * instances, addresses parsed. Pure: model in, config out.
  */
 import * as net from 'node:net';
+import * as os from 'node:os';
+import { alertsOn, mailSettings, type MailSettings } from '../mail/alerts';
 import { argv, bool, flag, lines, num, option, str, weighted, words } from './access';
 import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
@@ -41,6 +43,8 @@ export interface VrrpGlobals {
   readonly startupDelayMs: number;
   /** dynamic_interfaces: an instance whose interface does not exist yet starts when it appears. */
   readonly dynamicInterfaces: boolean;
+  /** E-mail alerts: recipients, server, sender (none without recipients and a server). */
+  readonly mail: MailSettings | undefined;
 }
 
 /** garp_group: its own pacing for the interfaces it names. */
@@ -116,6 +120,8 @@ export interface VrrpInstanceConfig {
   readonly virtualRoutes: readonly RouteSpec[];
   readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrc: string | undefined;
+  /** smtp_alert (its own, else the global smtp_alert_vrrp / smtp_alert): mail on each transition. */
+  readonly smtpAlert: boolean;
   /** unicast_fault_no_peer with no unicast_peer: FAULT rather than multicast (keepalived). */
   readonly unicastFaultNoPeer: boolean;
   /** mcast_dst_ip: the instance's own multicast group (undefined: the global one, or unicast). */
@@ -226,6 +232,8 @@ export interface SyncGroupConfig {
   readonly name: string;
   readonly members: readonly string[];
   readonly notify: VrrpInstanceConfig['notify'];
+  /** smtp_alert: mail when the whole group changes state. */
+  readonly smtpAlert: boolean;
 }
 
 export interface VrrpConfig {
@@ -389,6 +397,15 @@ function useVmac(
   return { name: vmacName(vrid, name, prefix), mac: vmacAddress(vrid, family, mac) };
 }
 
+/** The user the daemon runs as (the default sender is user@host, as keepalived's). */
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'root';
+  }
+}
+
 export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
   const g = root.global_defs as ModelBlock | undefined;
   return {
@@ -413,6 +430,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
     dynamicInterfaces: g?.dynamic_interfaces !== undefined && g.dynamic_interfaces !== false,
+    mail: mailSettings(g, os.hostname(), userName()),
   };
 }
 
@@ -511,6 +529,7 @@ export function vrrpConfig(
       virtualRules: parsed(lines(vi, 'virtual_rules'), parseRule),
       unicastSrc: advertSource(vi),
       mcastDst: lines(vi, 'unicast_peer').length > 0 ? undefined : str(vi, 'mcast_dst_ip'),
+      smtpAlert: alertsOn(vi, g),
       unicastFaultNoPeer:
         flag(vi, 'unicast_fault_no_peer') && lines(vi, 'unicast_peer').length === 0,
       trackSrcIp: flag(vi, 'track_src_ip'),
@@ -616,6 +635,7 @@ export function vrrpConfig(
     name,
     members: lines(sg, 'group').flat(),
     notify: notifyOf(sg),
+    smtpAlert: alertsOn(sg, root.global_defs as ModelBlock | undefined),
   }));
   const trackFiles = Object.entries({
     ...((root.vrrp_track_file ?? {}) as Blocks),

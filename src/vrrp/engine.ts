@@ -14,6 +14,7 @@ import { RtnetlinkAddresses } from './io/addresses';
 import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
+import { MailAlerts } from './mail-alerts';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
 import { noAddress } from './source-address';
 import { Sources } from './sources';
@@ -50,6 +51,10 @@ export class VrrpEngine {
     this.announceIntervalS(ifindex, arp),
   );
   private readonly links = new LinkMonitor();
+  private readonly mailAlerts = new MailAlerts(() => this.cfg.globals.mail, {
+    info: (m) => this.log.info(m),
+    error: (m) => this.log.error(m),
+  });
   private readonly vmacs = new VmacLinks();
   private readonly addressWatch = new AddressWatch();
   private readonly sources: Sources<VrrpInstance> = new Sources({
@@ -338,9 +343,10 @@ export class VrrpEngine {
   }
 
   async reconfigure(next: VrrpConfig): Promise<boolean> {
-    // router_id only names the box in logs and mail: it needs no restart.
+    // router_id only names the box in logs and mail, mail settings only who
+    // hears of it: neither needs a restart.
     const globals = (c: VrrpConfig): string =>
-      JSON.stringify({ ...c.globals, routerId: undefined });
+      JSON.stringify({ ...c.globals, routerId: undefined, mail: undefined });
     if (globals(next) !== globals(this.cfg)) return false;
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
     const kept: VrrpInstance[] = [];
@@ -523,6 +529,15 @@ export class VrrpEngine {
     this.instances.push(inst);
     inst.onTransition((_from, to) => {
       this.syncGroupOf(inst, to);
+      this.mailAlerts.instanceMoved(ic, to);
+      const group = this.cfg.syncGroups.find((g) => g.members.includes(ic.name));
+      if (group)
+        this.mailAlerts.groupMoved(
+          group,
+          this.instances
+            .filter((i) => group.members.includes(i.cfg.name))
+            .map((i) => i.status().state),
+        );
       for (const l of this.transitionListeners) l(ic.name, to);
     });
     const waiting = this.heldBy(ic);

@@ -57,6 +57,7 @@ function rs(over: Partial<RealServerConfig> = {}): RealServerConfig {
     lowerThreshold: undefined,
     notifyUp: ['/bin/up'],
     notifyDown: ['/bin/down', 'x'],
+    smtpAlert: false,
     alpha: false,
     checkers: [],
     ...over,
@@ -258,6 +259,7 @@ describe('one real server, several checkers (keepalived ipwrapper.c)', () => {
   function server(over: Partial<RealServerConfig> = {}, initial = [true, true]) {
     const reports: HealthReport[] = [];
     const notified: string[][] = [];
+    const moved: string[] = [];
     const log = recorder();
     const h = new ServerHealth(
       '[192.0.2.10]:tcp:80',
@@ -268,9 +270,23 @@ describe('one real server, several checkers (keepalived ipwrapper.c)', () => {
       (argv) => notified.push([...argv]),
       (r) => reports.push(r),
       1000,
+      (i, checkerUp, serverMoved, serverUp) =>
+        moved.push(
+          `${i} ${checkerUp ? 'up' : 'down'}${serverMoved ? ` server ${serverUp ? 'up' : 'down'}` : ''}`,
+        ),
     );
-    return { h, reports, notified, log };
+    return { h, reports, notified, log, moved };
   }
+
+  it('says which checker changed and whether the server changed with it (mail alerts)', () => {
+    const { h, moved } = server();
+    h.update(0, up, ok, 1);
+    h.update(1, down, bad, 2);
+    h.update(0, down, bad, 3);
+    h.update(1, up, ok, 4);
+    h.update(0, up, ok, 5);
+    assert.deepEqual(moved, ['1 down server down', '0 down', '1 up', '0 up server up']);
+  });
 
   it('is up only while every checker is up; reports only changes', () => {
     const { h, reports, notified, log } = server();

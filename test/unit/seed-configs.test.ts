@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { formatDiagnostic } from '../../src/config/diagnostics';
 import { loadConfig } from '../../src/config/load';
+import { vrrpConfig } from '../../src/config/vrrp-config';
 
 const SEEDS = path.resolve(__dirname, '../../../../shared/corpus/seed-configs');
 
@@ -101,13 +102,16 @@ describe('seed configs', () => {
     });
   }
 
-  it('nothing is silently dropped: every unimplemented keyword is named', () => {
+  it('the mail settings are taken (not warned about); without smtp_alert nothing is mailed', () => {
     const { warnings } = check('000-master.conf');
-    for (const k of ['notification_email', 'notification_email_from', 'smtp_server']) {
-      assert.ok(
-        warnings.some((w) => w.includes(`'${k}' in global_defs is accepted but not implemented`)),
-        k,
-      );
-    }
+    assert.ok(!warnings.some((w) => /not implemented/.test(w)), warnings.join('\n'));
+    const model = loadConfig(path.join(SEEDS, '000-master.conf'), { configId: 'seed' }).model;
+    const v = vrrpConfig(model);
+    assert.deepEqual(
+      [v.globals.mail?.host, v.globals.mail?.port, v.globals.mail?.to, v.globals.mail?.from],
+      ['127.0.0.1', 25, ['admin@example.com'], 'admin@example.com'],
+    );
+    assert.equal(v.globals.mail?.routerId, 'node1');
+    assert.equal(v.instances[0]?.smtpAlert, false);
   });
 });

@@ -57,16 +57,16 @@ const CHECKER_PROCESS_NAME = kw('checker_process_name', WORD);
 
 const IDENTITY_AND_MAIL: KeywordSpec[] = [
   impl('router_id', WORD, { note: 'defaults to the host name' }),
-  lines('notification_email', 'email'),
-  kw('notification_email_from', WORD),
-  kw('smtp_server', words(1, 2), { note: 'IP|NAME [PORT]' }),
-  kw('smtp_helo_name', WORD),
-  kw('smtp_connect_timeout', int(0, UINT_SECS), { unit: 'seconds', default: 30 }),
-  kw('smtp_alert', BOOL),
-  kw('smtp_alert_vrrp', BOOL),
-  kw('smtp_alert_checker', BOOL),
-  kw('no_email_faults', FLAG),
-  kw('no_checker_emails', BOOL),
+  lines('notification_email', 'email', { implemented: true }),
+  impl('notification_email_from', WORD),
+  impl('smtp_server', words(1, 2), { note: 'IP|NAME [PORT]' }),
+  impl('smtp_helo_name', WORD),
+  impl('smtp_connect_timeout', int(0, UINT_SECS), { unit: 'seconds', default: 30 }),
+  impl('smtp_alert', BOOL),
+  impl('smtp_alert_vrrp', BOOL),
+  impl('smtp_alert_checker', BOOL),
+  impl('no_email_faults', FLAG),
+  impl('no_checker_emails', BOOL),
   kw('checker_log_all_failures', BOOL),
 ];
 

@@ -167,7 +167,7 @@ const NOTIFY: KeywordSpec[] = [
   impl('notify_priority_changes', BOOL, {
     note: 'defaults to the sync group, then the global vrrp_notify_priority_changes',
   }),
-  kw('smtp_alert', BOOL),
+  kw('smtp_alert', BOOL, { implemented: true }),
   kw('lvs_sync_daemon_interface', WORD, {
     deprecatedFor: 'lvs_sync_daemon',
     deprecatedForBlock: 'global_defs',
@@ -190,7 +190,7 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
     lines('track_bfd', 'track_bfd'),
     ...NOTIFY_SCRIPTS,
     impl('notify_priority_changes', BOOL),
-    kw('smtp_alert', BOOL),
+    kw('smtp_alert', BOOL, { implemented: true }),
     kw('sync_group_tracking_weight', FLAG),
     kw('global_tracking', FLAG, { deprecatedFor: 'sync_group_tracking_weight' }),
   ],

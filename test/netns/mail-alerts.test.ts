@@ -1,0 +1,145 @@
+/**
+ * keepalived's e-mail alerts on the lab, the real executable against a small
+ * SMTP server in another namespace: an instance with smtp_alert mails its
+ * BACKUP and MASTER states, with keepalived's dialog (HELO, MAIL FROM, a RCPT
+ * TO per recipient, DATA, QUIT), subject and body; one that does not alert
+ * (smtp_alert false over the global one) sends nothing.
+ */
+import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+import { sinkMessages, startSmtpSink } from '../rigs/smtp-sink';
+
+describe('e-mail alerts', () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it('mails each transition of an alerting instance, as keepalived', async () => {
+    lab = await Lab.create({ hosts: ['lb', 'mail'] });
+    const sink = await startSmtpSink(lab, 'mail');
+    const conf = `global_defs {
+    router_id LB1
+    notification_email {
+        ops@example.org
+        noc@example.org
+    }
+    notification_email_from lb1@example.org
+    smtp_server ${lab.host('mail').ipv4} 25
+    smtp_helo_name lb1.example.org
+    smtp_connect_timeout 5
+    smtp_alert
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+vrrp_instance VI_2 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 52
+    priority 150
+    advert_int 1
+    smtp_alert false
+    virtual_ipaddress {
+        192.0.2.101/24
+    }
+}
+`;
+    const lb = new Appliance(lab, 'lb', conf);
+    lb.start();
+    await until(
+      'two mails',
+      20000,
+      async () => sinkMessages(sink).length,
+      (n) => n >= 2,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const msgs = sinkMessages(sink);
+    assert.equal(msgs.length, 2, 'VI_2 sends none');
+    assert.match(msgs[0] ?? '', /^Subject: \[LB1\] VRRP Instance VI_1 - Entering BACKUP state$/m);
+    assert.match(msgs[1] ?? '', /^Subject: \[LB1\] VRRP Instance VI_1 - Entering MASTER state$/m);
+    assert.match(msgs[1] ?? '', /^=> VRRP Instance is now owning VRRP VIPs <=$/m);
+    assert.match(msgs[1] ?? '', /^From: lb1@example\.org$/m);
+    assert.match(msgs[1] ?? '', /^To: ops@example\.org, noc@example\.org$/m);
+    assert.match(msgs[1] ?? '', /^X-Mailer: Keepalived$/m);
+    const dialog = [...sink.output.matchAll(/^C: (.*)$/gm)].map((m) => m[1]).slice(0, 6);
+    assert.deepEqual(dialog, [
+      'HELO lb1.example.org',
+      'MAIL FROM:<lb1@example.org>',
+      'RCPT TO:<ops@example.org>',
+      'RCPT TO:<noc@example.org>',
+      'DATA',
+      'QUIT',
+    ]);
+    assert.match(
+      lb.proc!.output,
+      /SMTP alert "\[LB1\] VRRP Instance VI_1 - Entering MASTER state" sent/,
+    );
+  });
+
+  it("mails a real server going down, with its checker's body (smtp_alert_checker)", async () => {
+    const lab2 = await Lab.create({ hosts: ['lb', 'mail'] });
+    try {
+      const sink = await startSmtpSink(lab2, 'mail');
+      const mailIp = lab2.host('mail').ipv4;
+      const lb = new Appliance(
+        lab2,
+        'lb',
+        `global_defs {
+    router_id LB2
+    notification_email {
+        ops@example.org
+    }
+    smtp_server ${mailIp}
+    smtp_alert_checker
+}
+virtual_server 192.0.2.200 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server ${mailIp} 25 {
+        TCP_CHECK {
+            connect_timeout 2
+        }
+    }
+    real_server ${mailIp} 26 {
+        TCP_CHECK {
+            connect_timeout 2
+        }
+    }
+}
+`,
+      );
+      lb.start();
+      await until(
+        'a mail',
+        20000,
+        async () => sinkMessages(sink).length,
+        (n) => n >= 1,
+      );
+      await new Promise((r) => setTimeout(r, 2500));
+      const msgs = sinkMessages(sink);
+      assert.equal(msgs.length, 1, 'the server that stays up sends none');
+      assert.match(
+        msgs[0] ?? '',
+        new RegExp(
+          `^Subject: \\[LB2\\] Realserver \\[${mailIp.replace(/\./g, '\\.')}\\]:tcp:26 of virtual server \\[192\\.0\\.2\\.200\\]:tcp:80 - DOWN$`,
+          'm',
+        ),
+      );
+      assert.match(msgs[0] ?? '', /^=> TCP CHECK failed on service <=$/m);
+    } finally {
+      await lab2.dispose();
+    }
+  });
+});

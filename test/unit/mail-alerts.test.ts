@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SyncGroupConfig, VrrpInstanceConfig } from '../../src/config/vrrp-config';
+import { alertsOn, dataText, mailSettings, rfc822, vrrpAlert } from '../../src/mail/alerts';
+import { replyCode } from '../../src/mail/smtp';
+import { MailAlerts } from '../../src/vrrp/mail-alerts';
+
+const G = {
+  notification_email: [['ops@example.org'], ['noc@example.org']],
+  notification_email_from: 'lb1@example.org',
+  smtp_server: ['192.0.2.25'],
+  router_id: 'LB1',
+};
+
+describe('mail alerts', () => {
+  it('settings: none without recipients or server; keepalived defaults otherwise', () => {
+    assert.equal(mailSettings({ smtp_server: ['192.0.2.25'] }, 'box', 'root'), undefined);
+    assert.equal(mailSettings({ notification_email: [['a@b']] }, 'box', 'root'), undefined);
+    assert.deepEqual(
+      mailSettings(
+        { notification_email: [['a@b']], smtp_server: ['192.0.2.25', '2525'] },
+        'box',
+        'root',
+      ),
+      {
+        host: '192.0.2.25',
+        port: 2525,
+        to: ['a@b'],
+        from: 'root@box',
+        helo: 'box',
+        routerId: 'box',
+        timeoutMs: 30000,
+        noFaults: false,
+      },
+    );
+  });
+
+  it("smtp_alert: the block's own, else smtp_alert_vrrp, else smtp_alert", () => {
+    assert.equal(alertsOn({}, {}), false);
+    assert.equal(alertsOn({}, { smtp_alert: true }), true);
+    assert.equal(alertsOn({}, { smtp_alert: true, smtp_alert_vrrp: false }), false);
+    assert.equal(alertsOn({ smtp_alert: true }, { smtp_alert_vrrp: false }), true);
+    assert.equal(alertsOn({ smtp_alert: false }, { smtp_alert: true }), false);
+  });
+
+  it("the message: keepalived's subject, body and headers", () => {
+    const s = mailSettings(G, 'box', 'root')!;
+    const a = vrrpAlert(s, 'instance', 'VI_1', 'master');
+    assert.equal(a.subject, '[LB1] VRRP Instance VI_1 - Entering MASTER state');
+    assert.equal(a.body, '=> VRRP Instance is now owning VRRP VIPs <=');
+    assert.equal(
+      vrrpAlert(s, 'group', 'G1', 'fault').body,
+      '=> All VRRP group instances are now in FAULT state <=',
+    );
+    const d = new Date(2026, 11, 6, 9, 5, 3);
+    assert.match(rfc822(d), /^Sun, 06 Dec 2026 09:05:03 [+-]\d{4}$/);
+    assert.equal(
+      dataText(s, a, d),
+      `Date: ${rfc822(d)}\r\nFrom: lb1@example.org\r\n` +
+        'Subject: [LB1] VRRP Instance VI_1 - Entering MASTER state\r\n' +
+        'X-Mailer: Keepalived\r\nTo: ops@example.org, noc@example.org\r\n\r\n' +
+        '=> VRRP Instance is now owning VRRP VIPs <=\r\n\r\n.\r\n',
+    );
+  });
+
+  it('SMTP replies: the code once the last line of a reply is in', () => {
+    assert.equal(replyCode('220 mail ready'), undefined);
+    assert.equal(replyCode('220 mail ready\r\n'), 220);
+    assert.equal(replyCode('250-mail\r\n250-SIZE 1\r\n'), undefined);
+    assert.equal(replyCode('250-mail\r\n250 HELP\r\n'), 250);
+  });
+
+  it('one mail per state change; FAULT not with no_email_faults; a group when all agree', () => {
+    const sent: string[] = [];
+    let s = mailSettings(G, 'box', 'root');
+    const alerts = new MailAlerts(
+      () => s,
+      { info: () => undefined, error: () => undefined },
+      (_s, a) => sent.push(a.subject),
+    );
+    const ic = { name: 'VI_1', smtpAlert: true } as VrrpInstanceConfig;
+    alerts.instanceMoved(ic, 'backup');
+    alerts.instanceMoved(ic, 'backup');
+    alerts.instanceMoved(ic, 'master');
+    alerts.instanceMoved({ name: 'VI_2', smtpAlert: false } as VrrpInstanceConfig, 'master');
+    const g = {
+      name: 'G',
+      members: ['VI_1', 'VI_3'],
+      smtpAlert: true,
+    } as unknown as SyncGroupConfig;
+    alerts.groupMoved(g, ['master', 'backup']);
+    alerts.groupMoved(g, ['master']);
+    alerts.groupMoved(g, ['master', 'master']);
+    s = mailSettings({ ...G, no_email_faults: true }, 'box', 'root');
+    alerts.instanceMoved(ic, 'fault');
+    assert.deepEqual(sent, [
+      '[LB1] VRRP Instance VI_1 - Entering BACKUP state',
+      '[LB1] VRRP Instance VI_1 - Entering MASTER state',
+      '[LB1] VRRP Group G - Entering MASTER state',
+    ]);
+  });
+});
