@@ -98,6 +98,8 @@ export interface VirtualServerConfig {
   readonly quorum: number;
   readonly hysteresis: number;
   readonly quorumUp: string[] | undefined;
+  /** smtp_alert (its own, smtp_alert_checker, smtp_alert): mail when quorum is gained or lost. */
+  readonly smtpAlert: boolean;
   readonly quorumDown: string[] | undefined;
   readonly alpha: boolean;
   readonly omega: boolean;
@@ -242,6 +244,7 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
         quorum: num(vs, 'quorum') ?? 1,
         hysteresis: num(vs, 'hysteresis') ?? 0,
         quorumUp: argv(vs, 'quorum_up'),
+        smtpAlert: checkerAlertsOn(undefined, vs, root.global_defs as ModelBlock | undefined),
         quorumDown: argv(vs, 'quorum_down'),
         alpha: flag(vs, 'alpha'),
         omega: flag(vs, 'omega'),

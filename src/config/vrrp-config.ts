@@ -4,8 +4,8 @@
  * instances, addresses parsed. Pure: model in, config out.
  */
 import * as net from 'node:net';
-import * as os from 'node:os';
-import { alertsOn, mailSettings, type MailSettings } from '../mail/alerts';
+import { alertsOn, type MailSettings } from '../mail/alerts';
+import { localMailSettings } from '../mail/smtp';
 import { argv, bool, flag, lines, num, option, str, weighted, words } from './access';
 import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
@@ -397,15 +397,6 @@ function useVmac(
   return { name: vmacName(vrid, name, prefix), mac: vmacAddress(vrid, family, mac) };
 }
 
-/** The user the daemon runs as (the default sender is user@host, as keepalived's). */
-function userName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'root';
-  }
-}
-
 export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
   const g = root.global_defs as ModelBlock | undefined;
   return {
@@ -430,7 +421,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
     dynamicInterfaces: g?.dynamic_interfaces !== undefined && g.dynamic_interfaces !== false,
-    mail: mailSettings(g, os.hostname(), userName()),
+    mail: localMailSettings(g),
   };
 }
 

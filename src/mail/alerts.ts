@@ -159,3 +159,19 @@ export function checkerAlertsOn(
     if (b?.[k] !== undefined) return bool(b, k, false);
   return false;
 }
+
+/** A virtual server gained or lost quorum (ipwrapper.c update_quorum_state, do_vs_notifies). */
+export function quorumAlert(
+  s: MailSettings,
+  service: string,
+  up: boolean,
+  quorum: number,
+  hysteresis: number,
+  weightSum: number,
+): Alert {
+  const threshold = quorum + (up ? 1 : -1) * hysteresis;
+  return {
+    subject: `[${s.routerId}] Virtualserver ${service} - ${up ? 'UP' : 'DOWN'}`,
+    body: `=> ${up ? 'Gained' : 'Lost'} quorum ${quorum}+${hysteresis}=${threshold} <= ${weightSum} <=`,
+  };
+}

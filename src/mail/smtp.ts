@@ -6,8 +6,10 @@
  * with the server and the step, the alert is lost (as keepalived's).
  */
 import * as net from 'node:net';
+import * as os from 'node:os';
+import type { ModelBlock } from '../config/validate';
 import type { Logger } from '../core/log';
-import { dataText, type Alert, type MailSettings } from './alerts';
+import { dataText, mailSettings, type Alert, type MailSettings } from './alerts';
 
 interface Step {
   readonly name: string;
@@ -84,4 +86,15 @@ export function sendAlert(
       sock.write(next.send ?? '');
     });
   });
+}
+
+/** mailSettings with this host's defaults: the host name, and the user the process runs as. */
+export function localMailSettings(g: ModelBlock | undefined): MailSettings | undefined {
+  let user = 'root';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    /* no passwd entry: keepalived would send no default sender either; root will do */
+  }
+  return mailSettings(g, os.hostname(), user);
 }

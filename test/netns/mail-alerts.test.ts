@@ -86,7 +86,7 @@ vrrp_instance VI_2 {
     );
   });
 
-  it("mails a real server going down, with its checker's body (smtp_alert_checker)", async () => {
+  it("mails a real server going down (its checker's body) and its virtual server losing quorum", async () => {
     const lab2 = await Lab.create({ hosts: ['lb', 'mail'] });
     try {
       const sink = await startSmtpSink(lab2, 'mail');
@@ -107,6 +107,7 @@ virtual_server 192.0.2.200 80 {
     lb_algo rr
     lb_kind NAT
     protocol TCP
+    quorum 2
     real_server ${mailIp} 25 {
         TCP_CHECK {
             connect_timeout 2
@@ -122,22 +123,27 @@ virtual_server 192.0.2.200 80 {
       );
       lb.start();
       await until(
-        'a mail',
+        'two mails',
         20000,
         async () => sinkMessages(sink).length,
-        (n) => n >= 1,
+        (n) => n >= 2,
       );
       await new Promise((r) => setTimeout(r, 2500));
       const msgs = sinkMessages(sink);
-      assert.equal(msgs.length, 1, 'the server that stays up sends none');
+      assert.equal(msgs.length, 2, 'the server that stays up sends none');
+      const rsMail = msgs.find((m) => /Realserver/.test(m)) ?? '';
+      const vsMail = msgs.find((m) => /Virtualserver/.test(m)) ?? '';
       assert.match(
-        msgs[0] ?? '',
+        rsMail,
         new RegExp(
           `^Subject: \\[LB2\\] Realserver \\[${mailIp.replace(/\./g, '\\.')}\\]:tcp:26 of virtual server \\[192\\.0\\.2\\.200\\]:tcp:80 - DOWN$`,
           'm',
         ),
       );
-      assert.match(msgs[0] ?? '', /^=> TCP CHECK failed on service <=$/m);
+      assert.match(rsMail, /^=> TCP CHECK failed on service <=$/m);
+      // One of its two servers down: weight 1 under quorum 2.
+      assert.match(vsMail, /^Subject: \[LB2\] Virtualserver \[192\.0\.2\.200\]:tcp:80 - DOWN$/m);
+      assert.match(vsMail, /^=> Lost quorum 2\+0=2 <= 1 <=$/m);
     } finally {
       await lab2.dispose();
     }

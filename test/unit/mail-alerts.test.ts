@@ -1,7 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SyncGroupConfig, VrrpInstanceConfig } from '../../src/config/vrrp-config';
-import { alertsOn, dataText, mailSettings, rfc822, vrrpAlert } from '../../src/mail/alerts';
+import {
+  alertsOn,
+  checkerAlertsOn,
+  checkerBody,
+  dataText,
+  mailSettings,
+  quorumAlert,
+  realServerAlert,
+  rfc822,
+  vrrpAlert,
+} from '../../src/mail/alerts';
 import { replyCode } from '../../src/mail/smtp';
 import { MailAlerts } from '../../src/vrrp/mail-alerts';
 
@@ -98,5 +108,40 @@ describe('mail alerts', () => {
       '[LB1] VRRP Instance VI_1 - Entering MASTER state',
       '[LB1] VRRP Group G - Entering MASTER state',
     ]);
+  });
+});
+
+describe('mail alerts: checkers', () => {
+  it("a real server's and a virtual server's messages, as keepalived's ipwrapper.c", () => {
+    const s = mailSettings(G, 'box', 'root')!;
+    assert.deepEqual(
+      realServerAlert(
+        s,
+        '[192.0.2.21]:tcp:80',
+        '[192.0.2.100]:tcp:80',
+        false,
+        checkerBody('TCP_CHECK', false)!,
+      ),
+      {
+        subject:
+          '[LB1] Realserver [192.0.2.21]:tcp:80 of virtual server [192.0.2.100]:tcp:80 - DOWN',
+        body: '=> TCP CHECK failed on service <=',
+      },
+    );
+    assert.equal(checkerBody('MISC_CHECK', true), '=> MISC CHECK succeeded on service <=');
+    assert.equal(checkerBody('FILE_CHECK', true), undefined);
+    assert.deepEqual(quorumAlert(s, '[192.0.2.100]:tcp:80', true, 3, 1, 4), {
+      subject: '[LB1] Virtualserver [192.0.2.100]:tcp:80 - UP',
+      body: '=> Gained quorum 3+1=4 <= 4 <=',
+    });
+    assert.equal(quorumAlert(s, 'x', false, 3, 1, 1).body, '=> Lost quorum 3+1=2 <= 1 <=');
+  });
+
+  it("a real server's smtp_alert: its own, its virtual server's, smtp_alert_checker, smtp_alert", () => {
+    assert.equal(checkerAlertsOn({}, {}, { smtp_alert: true }), true);
+    assert.equal(checkerAlertsOn({}, {}, { smtp_alert: true, smtp_alert_checker: false }), false);
+    assert.equal(checkerAlertsOn({}, { smtp_alert: true }, { smtp_alert_checker: false }), true);
+    assert.equal(checkerAlertsOn({ smtp_alert: false }, { smtp_alert: true }, {}), false);
+    assert.equal(checkerAlertsOn(undefined, undefined, { smtp_alert_vrrp: true }), false);
   });
 });
