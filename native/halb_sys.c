@@ -14,6 +14,8 @@
 #include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sched.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -70,6 +72,47 @@ static napi_value set_realtime(napi_env env, napi_callback_info info) {
   sp.sched_priority = prio;
   int policy = (prio > 0 ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK;
   if (sched_setscheduler(0, policy, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
+  return NULL;
+}
+
+/*
+ * setAffinity(cpus: number[]): sched_setaffinity for the whole process (every
+ * thread: Node's workers and libuv's pool too, as keepalived's single thread
+ * is all of its process). Throws EINVAL for a CPU the box does not have.
+ */
+static napi_value set_affinity(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t n = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_array_length(env, argv[0], &n) != napi_ok || n == 0) {
+    napi_throw_type_error(env, NULL, "setAffinity(cpus): a non-empty array of CPU numbers");
+    return NULL;
+  }
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    int32_t cpu = -1;
+    CHECK(env, napi_get_element(env, argv[0], i, &v));
+    if (napi_get_value_int32(env, v, &cpu) != napi_ok || cpu < 0 || cpu >= CPU_SETSIZE) {
+      napi_throw_range_error(env, NULL, "setAffinity: CPU numbers are 0 and up");
+      return NULL;
+    }
+    CPU_SET(cpu, &set);
+  }
+  /* Every thread of the process: /proc/self/task lists them. */
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return throw_errno(env, "opendir(/proc/self/task)", errno);
+  struct dirent *e;
+  int err = 0;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    pid_t tid = (pid_t)atoi(e->d_name);
+    if (sched_setaffinity(tid, sizeof set, &set) != 0 && errno != ESRCH) err = errno;
+  }
+  closedir(d);
+  if (err) return throw_errno(env, "sched_setaffinity", err);
   return NULL;
 }
 
@@ -132,6 +175,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setAffinity", NULL, set_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtGetTimeout", NULL, halb_wdt_get_timeout, NULL, NULL, NULL, napi_enumerable, NULL},

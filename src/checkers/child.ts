@@ -5,6 +5,7 @@
  * SIGTERM, stopping every check first.
  */
 import { compactPeriodically } from '../platform/heap';
+import { Scheduler } from '../platform/scheduling';
 import { trimSoon } from '../platform/trim';
 import { createLogger } from '../core/log';
 import { Pinger } from './checks/ping';
@@ -38,6 +39,8 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
       removed: (key) => send({ type: 'removed', key }),
     },
   );
+  // checker_priority, checker_rt_priority, checker_cpu_affinity: at each setup.
+  const scheduler = new Scheduler('checker', log);
   // ha_suspend: the box's addresses, watched once a setup uses it (keepalived's netlink reflector).
   let local: ReadonlySet<string> | undefined;
   let current: CheckerSetup | undefined;
@@ -74,6 +77,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
           scriptSecurity: m.setup.scriptSecurity,
         });
         current = m.setup;
+        scheduler.apply(m.setup.scheduling);
         for (const p of haSuspendProblems(m.setup.lvs)) log.error(p);
         resuspend();
         engine.apply(m.setup, m.known);

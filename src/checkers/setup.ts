@@ -3,11 +3,11 @@
  * (it travels to the child as one JSON line): the virtual servers, the
  * track_files FILE_CHECK reads, and who scripts run as.
  */
-import { bool } from '../config/access';
+import { bool, num } from '../config/access';
 import { lvsConfig, type LvsConfig } from '../config/lvs-config';
 import type { MailSettings } from '../mail/alerts';
 import type { ModelBlock } from '../config/validate';
-import { vrrpConfig } from '../config/vrrp-config';
+import { cpuList, vrrpConfig } from '../config/vrrp-config';
 
 export interface TrackFileRef {
   readonly file: string;
@@ -33,6 +33,26 @@ export interface CheckerSetup {
   readonly mail?: MailSettings;
   /** no_checker_emails: mail only when the real server itself goes up or down. */
   readonly noCheckerEmails?: boolean;
+  /** checker_priority (nice), checker_rt_priority (SCHED_RR 1..99), checker_cpu_affinity. */
+  readonly scheduling?: CheckerScheduling;
+}
+
+export interface CheckerScheduling {
+  readonly nice?: number;
+  readonly rtPriority?: number;
+  readonly cpus?: readonly number[];
+}
+
+function schedulingOf(g: ModelBlock | undefined): CheckerScheduling | undefined {
+  const nice = num(g, 'checker_priority');
+  const rt = num(g, 'checker_rt_priority');
+  const cpus = cpuList(g, 'checker_cpu_affinity');
+  if (nice === undefined && rt === undefined && cpus === undefined) return undefined;
+  return {
+    ...(nice === undefined ? {} : { nice }),
+    ...(rt === undefined ? {} : { rtPriority: Math.min(99, Math.max(1, rt)) }),
+    ...(cpus === undefined ? {} : { cpus }),
+  };
 }
 
 function sslFiles(b: ModelBlock | undefined): SslFiles | undefined {
@@ -57,6 +77,9 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
     ...(bool(root.global_defs as ModelBlock | undefined, 'no_checker_emails', false)
       ? { noCheckerEmails: true }
       : {}),
+    ...((sched) => (sched ? { scheduling: sched } : {}))(
+      schedulingOf(root.global_defs as ModelBlock | undefined),
+    ),
     ...(root.SSL ? { ssl: sslFiles(root.SSL as ModelBlock) } : {}),
   };
 }

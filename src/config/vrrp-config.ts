@@ -39,6 +39,8 @@ export interface VrrpGlobals {
   /** vrrp_priority (nice) and vrrp_rt_priority (SCHED_RR 1..99) for the VRRP process. */
   readonly nice: number | undefined;
   readonly rtPriority: number | undefined;
+  /** vrrp_cpu_affinity: the CPUs the VRRP process runs on. */
+  readonly cpus: readonly number[] | undefined;
   /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
   readonly startupDelayMs: number;
   /** dynamic_interfaces: an instance whose interface does not exist yet starts when it appears. */
@@ -397,6 +399,12 @@ function useVmac(
   return { name: vmacName(vrid, name, prefix), mac: vmacAddress(vrid, family, mac) };
 }
 
+/** A *_cpu_affinity list (CPU numbers; checked against the box when applied). */
+export function cpuList(g: ModelBlock | undefined, key: string): number[] | undefined {
+  const w = words(g, key);
+  return w ? w.map(Number) : undefined;
+}
+
 export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
   const g = root.global_defs as ModelBlock | undefined;
   return {
@@ -417,6 +425,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     rtPriority: ((n) => (n === undefined ? undefined : Math.min(99, Math.max(1, n))))(
       num(g, 'vrrp_rt_priority'),
     ),
+    cpus: cpuList(g, 'vrrp_cpu_affinity'),
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),

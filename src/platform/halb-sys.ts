@@ -69,6 +69,8 @@ export interface HalbSys {
   multicastSource(fd: number, ifindex: number, address: Buffer): void;
   /** SCHED_RR at this priority (1..99) for the calling thread; 0: back to SCHED_OTHER. */
   setRealtime(priority: number): void;
+  /** sched_setaffinity for every thread of the process (vrrp_cpu_affinity, checker_cpu_affinity). */
+  setAffinity(cpus: readonly number[]): void;
   /** PR_SET_PDEATHSIG: this process gets `signal` when its parent dies; returns getppid(). */
   dieWithParent(signal: number): number;
   /** The Linux watchdog device (opening it starts the timer). */

@@ -3,7 +3,6 @@
  * and family shared by the instances on it (packets dispatched by VRID), one
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
@@ -15,6 +14,7 @@ import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { MailAlerts } from './mail-alerts';
+import { Scheduler } from '../platform/scheduling';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
 import { noAddress } from './source-address';
 import { Sources } from './sources';
@@ -111,15 +111,14 @@ export class VrrpEngine {
     });
   }
 
-  /** vrrp_priority / vrrp_rt_priority: adverts must leave on time however busy the box is. */
+  /** vrrp_priority, vrrp_rt_priority, vrrp_cpu_affinity: adverts must leave on time however busy the box is. */
+  private readonly scheduler = new Scheduler('vrrp', {
+    info: (m) => this.log.info(m),
+    error: (m) => this.log.error(m),
+  });
+
   private applyScheduling(): void {
-    const { nice, rtPriority } = this.cfg.globals;
-    try {
-      if (nice !== undefined) os.setPriority(nice);
-      if (rtPriority !== undefined) halbSys().setRealtime(rtPriority);
-    } catch (err) {
-      this.log.error(`cannot set the VRRP process's priority: ${(err as Error).message}`);
-    }
+    this.scheduler.apply(this.cfg.globals);
   }
 
   start(): void {
@@ -344,9 +343,17 @@ export class VrrpEngine {
 
   async reconfigure(next: VrrpConfig): Promise<boolean> {
     // router_id only names the box in logs and mail, mail settings only who
-    // hears of it: neither needs a restart.
+    // hears of it, the process's scheduling is applied again below: none
+    // needs a restart (which would flap every instance).
     const globals = (c: VrrpConfig): string =>
-      JSON.stringify({ ...c.globals, routerId: undefined, mail: undefined });
+      JSON.stringify({
+        ...c.globals,
+        routerId: undefined,
+        mail: undefined,
+        nice: undefined,
+        rtPriority: undefined,
+        cpus: undefined,
+      });
     if (globals(next) !== globals(this.cfg)) return false;
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
     const kept: VrrpInstance[] = [];
@@ -381,6 +388,7 @@ export class VrrpEngine {
     }
     this.instances = kept;
     this.cfg = next;
+    this.applyScheduling();
     void this.statics.apply(next.statics);
     for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name)))
       this.launch(ic);

@@ -37,12 +37,12 @@ const RCV_BUFS = int(0, UINT_MAX);
 /** The per-process scheduling keywords, for vrrp_, checker_ and bfd_. */
 function scheduling(p: 'vrrp' | 'checker' | 'bfd'): KeywordSpec[] {
   const rttime = kw(`${p}_rlimit_rttime`, RLIMIT, { unit: 'microseconds' });
-  const mine = p === 'vrrp' ? impl : kw;
+  const mine = p === 'bfd' ? kw : impl;
   return [
     mine(`${p}_priority`, NICE, { note: 'nice value' }),
     kw(`${p}_no_swap`, FLAG),
     mine(`${p}_rt_priority`, RT_PRIO, { note: RT_NOTE }),
-    kw(`${p}_cpu_affinity`, words(1), { note: 'CPU numbers' }),
+    mine(`${p}_cpu_affinity`, words(1), { note: 'CPU numbers' }),
     rttime,
     alias(`${p}_rlimit_rtime`, rttime),
   ];

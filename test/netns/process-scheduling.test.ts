@@ -1,0 +1,133 @@
+/**
+ * The processes' scheduling keywords on the real kernel, with the real
+ * executable: vrrp_cpu_affinity pins every thread of the VRRP daemon,
+ * checker_cpu_affinity and checker_priority the checker process (read back
+ * from /proc). A reload that drops them puts the defaults back (every CPU,
+ * nice 0) without restarting anything: the instance keeps its state.
+ */
+import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+import { cpuProblem } from '../../src/platform/scheduling';
+
+const VRRP = `vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+virtual_server 192.0.2.100 80 {
+    delay_loop 5
+    real_server 192.0.2.11 80 {
+        TCP_CHECK {
+            connect_timeout 1
+        }
+    }
+}
+`;
+
+/** Each thread's Cpus_allowed_list, distinct values. */
+function cpusOf(pid: number): string[] {
+  const lists = fs
+    .readdirSync(`/proc/${pid}/task`)
+    .map(
+      (t) =>
+        /Cpus_allowed_list:\s*(\S+)/.exec(
+          fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'),
+        )?.[1] ?? '?',
+    );
+  return [...new Set(lists)];
+}
+
+function niceOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+function childOf(pid: number): number | undefined {
+  for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(p);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}
+
+describe('process scheduling', () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it('a CPU the box lacks is named', () => {
+    assert.equal(cpuProblem([0, 1], 2), undefined);
+    assert.equal(cpuProblem([2], 2), 'this box has CPUs 0-1, not 2');
+    assert.equal(cpuProblem([], 2), 'no CPU given');
+  });
+
+  it('pins the daemon and the checker process, and a reload puts the defaults back', async () => {
+    const last = os.cpus().length - 1;
+    const all = last === 0 ? '0' : `0-${last}`;
+    lab = await Lab.create({ hosts: ['a'] });
+    const a = new Appliance(
+      lab,
+      'a',
+      `global_defs {
+    vrrp_cpu_affinity ${last}
+    checker_cpu_affinity 0
+    checker_priority 5
+}
+${VRRP}`,
+    );
+    a.start();
+    await until(
+      'MASTER',
+      15000,
+      () => a.state(),
+      (s) => s === 'master',
+    );
+    const pid = a.proc!.pid as number;
+    const checker = await until(
+      'the checker process',
+      10000,
+      async () => childOf(pid),
+      (c) => c !== undefined,
+    );
+    await until(
+      'the checker pinned',
+      10000,
+      async () => cpusOf(checker!),
+      (c) => c.join() === '0',
+    );
+    assert.deepEqual(cpusOf(pid), [String(last)], 'every thread of the daemon');
+    assert.equal(niceOf(checker!), 5);
+    assert.match(a.proc!.output, new RegExp(`The VRRP process runs on CPU ${last}`));
+
+    fs.writeFileSync(a.conf, VRRP);
+    process.kill(pid, 'SIGHUP');
+    await until(
+      'the daemon on every CPU again',
+      10000,
+      async () => cpusOf(pid),
+      (c) => c.join() === all,
+    );
+    await until(
+      'the checker on every CPU, nice 0',
+      10000,
+      async () => `${cpusOf(checker!).join()} ${niceOf(checker!)}`,
+      (s) => s === `${all} 0`,
+    );
+    assert.equal(await a.state(), 'master');
+    assert.equal(a.proc!.output.match(/Entering MASTER STATE/g)?.length, 1, 'no flap');
+  });
+});
