@@ -58,7 +58,9 @@ export function buildChecker(
     type: c.type,
     chk: trio(t.host, vs.protocol, t.port),
     vs: serviceId(vs),
-    logAllFailures: o.log_all_failures === true,
+    // Its own log_all_failures, else the global checker_log_all_failures.
+    logAllFailures:
+      typeof o.log_all_failures === 'boolean' ? o.log_all_failures : setup.logAllFailures === true,
   };
   const timing = timingOf(c);
   switch (c.type) {

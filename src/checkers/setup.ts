@@ -33,6 +33,8 @@ export interface CheckerSetup {
   readonly mail?: MailSettings;
   /** no_checker_emails: mail only when the real server itself goes up or down. */
   readonly noCheckerEmails?: boolean;
+  /** checker_log_all_failures: every checker's log_all_failures unless it says otherwise. */
+  readonly logAllFailures?: boolean;
   /** checker_priority (nice), checker_rt_priority (SCHED_RR 1..99), checker_cpu_affinity. */
   readonly scheduling?: CheckerScheduling;
 }
@@ -74,6 +76,9 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
     scriptUser: v.globals.scriptUser,
     scriptSecurity: v.globals.scriptSecurity,
     ...(v.globals.mail ? { mail: v.globals.mail } : {}),
+    ...(bool(root.global_defs as ModelBlock | undefined, 'checker_log_all_failures', false)
+      ? { logAllFailures: true }
+      : {}),
     ...(bool(root.global_defs as ModelBlock | undefined, 'no_checker_emails', false)
       ? { noCheckerEmails: true }
       : {}),

@@ -353,6 +353,7 @@ export class VrrpEngine {
         nice: undefined,
         rtPriority: undefined,
         cpus: undefined,
+        logUnknownVrids: undefined,
       });
     if (globals(next) !== globals(this.cfg)) return false;
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -497,7 +498,15 @@ export class VrrpEngine {
       );
       const vrids = new Map<number, VrrpInstance>();
       this.byVrid.set(key, vrids);
-      created.onPacket((p) => vrids.get(p.payload[1] as number)?.receive(p));
+      created.onPacket((p) => {
+        const vrid = p.payload[1] as number;
+        const inst = vrids.get(vrid);
+        if (inst) inst.receive(p);
+        else if (this.cfg.globals.logUnknownVrids)
+          this.log.info(
+            `Unknown VRID(${vrid}) received on interface(${sockIf}) from ${p.src}. ignoring...`,
+          );
+      });
       this.sockets.set(key, created);
       sock = created;
     }

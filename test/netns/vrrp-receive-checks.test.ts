@@ -5,7 +5,8 @@
  * reason, the state does not change, nothing crashes; then one valid advert
  * does make it step down (the harness can fail). With check_unicast_src a
  * unicast master accepts adverts only from its unicast peers, within each
- * peer's TTL range.
+ * peer's TTL range. With log_unknown_vrids an advert for another VRID is
+ * named in the log (keepalived's line).
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -15,7 +16,10 @@ import { readArp } from '../rigs/pcap';
 import { Lab } from '../rigs/netns-lab';
 import { sendFrom } from '../rigs/send-vrrp';
 
-const CONF = `vrrp_instance VI_1 {
+const CONF = `global_defs {
+    log_unknown_vrids
+}
+vrrp_instance VI_1 {
     interface eth0
     virtual_router_id 51
     priority 100
@@ -121,6 +125,17 @@ describe('receive checks on the wire', () => {
     for (const [reason] of cases) assert.equal(drops[reason], 1, `${reason} counted once`);
     assert.equal(await m.state(), 'master', 'no malformed advert moved the state');
     assert.ok(m.proc?.running, 'halb is still running');
+  });
+
+  it('log_unknown_vrids: an advert for a VRID no instance has is named, and ignored', async () => {
+    await send(255, enc({ vrid: 52 }));
+    await until(
+      'the line',
+      5000,
+      async () => m.proc?.output ?? '',
+      (o) => o.includes(`Unknown VRID(52) received on interface(eth0) from ${src()}. ignoring...`),
+    );
+    assert.equal(await m.state(), 'master');
   });
 
   it('a valid advert of higher priority does make the master step down', async () => {

@@ -67,7 +67,7 @@ const IDENTITY_AND_MAIL: KeywordSpec[] = [
   impl('smtp_alert_checker', BOOL),
   impl('no_email_faults', FLAG),
   impl('no_checker_emails', BOOL),
-  kw('checker_log_all_failures', BOOL),
+  impl('checker_log_all_failures', BOOL),
 ];
 
 const PROCESSES: KeywordSpec[] = [
@@ -147,7 +147,7 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   impl('vrrp_check_unicast_src', FLAG),
   impl('vrrp_skip_check_adv_addr', FLAG),
   impl('vrrp_startup_delay', num(0.001, UINT_USECS), { unit: 'seconds' }),
-  kw('log_unknown_vrids', FLAG),
+  impl('log_unknown_vrids', FLAG),
   impl('default_interface', WORD, {
     default: 'eth0',
     note: 'the dev of a static_ipaddress without one',
