@@ -107,6 +107,14 @@ export interface GarpConfig {
    */
   readonly lowerPrioRepeat: number;
   readonly lowerPrioDelayS: number;
+  /**
+   * garp_extra_if [all] SECONDS (else the global vrrp_garp_extra_if): while
+   * MASTER, one announcement of the first VIP on each of the instance's other
+   * VMACs (all: each other interface) every so often (0: never), so that
+   * switches keep their MAC. See extraIfVips().
+   */
+  readonly extraIfS: number;
+  readonly extraIfAll: boolean;
 }
 
 export interface VrrpInstanceConfig {
@@ -407,6 +415,36 @@ export function cpuList(g: ModelBlock | undefined, key: string): number[] | unde
   return w ? w.map(Number) : undefined;
 }
 
+/** `[all] SECONDS`; undefined without a time (keepalived ignores the line then). */
+function extraIf(
+  w: readonly string[] | undefined,
+): Pick<GarpConfig, 'extraIfS' | 'extraIfAll'> | undefined {
+  const n = w?.find((x) => x !== 'all');
+  if (!w || n === undefined || !/^\d+$/.test(n)) return undefined;
+  return { extraIfS: Math.min(86400, Number(n)), extraIfAll: w.includes('all') };
+}
+
+/**
+ * The VIPs garp_extra_if announces (keepalived's vrrp_send_vmac_update): the
+ * first VIP on each interface other than the instance's own (its VMAC, unless
+ * the adverts leave from the base interface: vmac_xmit_base), and only on
+ * VMACs of this config unless `all`.
+ */
+export function extraIfVips(ic: VrrpInstanceConfig, vmacs: ReadonlySet<string>): Vip[] {
+  if (ic.garp.extraIfS <= 0) return [];
+  const own = ic.useVmac?.name ?? ic.interface;
+  const seen = new Set<string>();
+  const out: Vip[] = [];
+  for (const v of [...ic.vips, ...ic.excludedVips]) {
+    if (!v.dev || seen.has(v.dev)) continue;
+    if (!vmacs.has(v.dev) && !ic.garp.extraIfAll) continue;
+    if (v.dev === own && !ic.vmacXmitBase) continue;
+    seen.add(v.dev);
+    out.push(v);
+  }
+  return out;
+}
+
 export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
   const g = root.global_defs as ModelBlock | undefined;
   return {
@@ -611,6 +649,8 @@ export function vrrpConfig(
             num(g, 'vrrp_garp_lower_prio_delay') ??
             num(g, 'vrrp_garp_master_delay') ??
             (minGarp ? 0 : 5)),
+        ...(extraIf(words(vi, 'garp_extra_if')) ??
+          extraIf(words(g, 'vrrp_garp_extra_if')) ?? { extraIfS: 0, extraIfAll: false }),
       },
       useVmac: vmac,
       vmacXmitBase: flag(vi, 'vmac_xmit_base'),

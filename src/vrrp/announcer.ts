@@ -40,6 +40,8 @@ export class Announcer {
     private readonly garp: GarpConfig,
     private readonly macOf: (ifname: string) => string | undefined,
     private readonly indexOf: (ifname: string) => number,
+    /** garp_extra_if: announced once every garp.extraIfS while MASTER (extraIfVips()). */
+    private readonly extraVips: readonly Vip[] = [],
   ) {}
 
   private readonly frames = new Map<string, Buffer>();
@@ -90,6 +92,9 @@ export class Announcer {
       this.timers.push(
         setTimeout(() => this.burst(vips, this.garp.masterRepeat), this.garp.masterDelayS * 1000),
       );
+    }
+    if (this.garp.extraIfS > 0 && this.extraVips.length > 0) {
+      this.timers.push(setInterval(() => this.burst(this.extraVips, 1), this.garp.extraIfS * 1000));
     }
     if (this.garp.masterRefreshS > 0) {
       this.timers.push(

@@ -4,7 +4,7 @@
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
 import { performance } from 'node:perf_hooks';
-import type { VrrpConfig, VrrpInstanceConfig } from '../config/vrrp-config';
+import { extraIfVips, type VrrpConfig, type VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import { halbSys } from '../platform/halb-sys';
@@ -511,7 +511,16 @@ export class VrrpEngine {
       sock = created;
     }
     const indexOf = (name: string): number => halbSys().ifNameToIndex(name);
-    const announcer = new Announcer(this.sender, ic.garp, interfaceMac, indexOf);
+    const vmacNames = new Set(
+      this.cfg.instances.map((i) => i.useVmac?.name).filter((n): n is string => n !== undefined),
+    );
+    const announcer = new Announcer(
+      this.sender,
+      ic.garp,
+      interfaceMac,
+      indexOf,
+      extraIfVips(ic, vmacNames),
+    );
     announcer.prepare([...ic.vips, ...ic.excludedVips]);
     const transport: VrrpTransport = ahTransport ?? (sock as VrrpSocket);
     const inst = new VrrpInstance(ic, {

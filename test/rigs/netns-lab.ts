@@ -275,13 +275,13 @@ export class Lab {
     return tap;
   }
 
-  /** Starts tcpdump on a host's interface; stop() returns the packets as tshark JSON. */
-  async capture(name: string, filter = ''): Promise<Capture> {
+  /** Starts tcpdump on a host's interface (eth0 unless said); stop() returns the packets as tshark JSON. */
+  async capture(name: string, filter = '', ifname = 'eth0'): Promise<Capture> {
     const file = path.join(
       this.dir,
       `${name}-${Date.now()}-${crypto.randomBytes(2).toString('hex')}.pcap`,
     );
-    const args = ['tcpdump', '-i', 'eth0', '--immediate-mode', '-U', '-n', '-w', file];
+    const args = ['tcpdump', '-i', ifname, '--immediate-mode', '-U', '-n', '-w', file];
     if (filter) args.push(...filter.split(/\s+/));
     const proc = this.spawn(name, args);
     await proc.waitFor(/listening on/, 10000, 'tcpdump to start');

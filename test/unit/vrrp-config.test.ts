@@ -38,6 +38,19 @@ describe('vrrp config', () => {
     assert.deepEqual(lp(garp('  vrrp_strict\n')), [0, 0]);
   });
 
+  it('garp_extra_if [all] SECONDS: the instance, else the global vrrp_garp_extra_if; off by default', () => {
+    const ex = (g: string, i = '') => {
+      const garp = fromText(
+        `global_defs {\n${g}}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${i}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!.garp;
+      return [garp.extraIfS, garp.extraIfAll];
+    };
+    assert.deepEqual(ex(''), [0, false]);
+    assert.deepEqual(ex('  vrrp_garp_extra_if 100\n'), [100, false]);
+    assert.deepEqual(ex('  vrrp_garp_extra_if all 100\n', '  garp_extra_if 30\n'), [30, false]);
+    assert.deepEqual(ex('', '  garp_extra_if all 30\n'), [30, true]);
+  });
+
   it('vrrp_min_garp: one announcement and no second burst, unless set explicitly', () => {
     const garp = (g: string, i = '') =>
       fromText(

@@ -50,6 +50,7 @@ function scheduling(p: 'vrrp' | 'checker' | 'bfd'): KeywordSpec[] {
 
 const GARP_EXTRA_IF = kw('vrrp_garp_extra_if', words(1, 2), {
   note: '[all] SECONDS (1..86400)',
+  implemented: true,
 });
 const LVS_FLUSH_ON_STOP = impl('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
 const SNMP_VRRP = kw('enable_snmp_vrrp', FLAG);

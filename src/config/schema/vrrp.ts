@@ -66,7 +66,10 @@ export const NOTIFY_SCRIPTS: readonly KeywordSpec[] = [
 /** The instance GARP settings default to their global_defs vrrp_* counterparts. */
 const G = 'defaults to the global_defs vrrp_ setting';
 
-const GARP_EXTRA_IF = kw('garp_extra_if', words(1, 2), { note: '[all] SECONDS (0..86400)' });
+const GARP_EXTRA_IF = kw('garp_extra_if', words(1, 2), {
+  note: '[all] SECONDS (0..86400)',
+  implemented: true,
+});
 
 const IDENTITY: KeywordSpec[] = [
   impl('state', oneOf(['MASTER', 'BACKUP']), {
