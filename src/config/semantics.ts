@@ -100,6 +100,13 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         `${where} has ${vips.length} addresses; an advert carries at most 255 (use virtual_ipaddress_excluded)`,
       );
     const unicast = lines(vi, 'unicast_peer').length > 0;
+    if (vi.promote_secondaries === true && vi.use_vmac !== undefined)
+      report(
+        vi,
+        'promote_secondaries',
+        'warning',
+        `${where}: promote_secondaries is automatically set for vmacs - ignoring`,
+      );
     // keepalived's VRRP_FLAG_UNICAST_CONFIGURED keywords, with no peer to send to.
     const unicastWord = UNICAST_KEYWORDS.find((k) => vi[k] !== undefined);
     if (!unicast && unicastWord && vi.unicast_fault_no_peer !== true)

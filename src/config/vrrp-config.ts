@@ -132,6 +132,8 @@ export interface VrrpInstanceConfig {
   readonly virtualRoutes: readonly RouteSpec[];
   readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrc: string | undefined;
+  /** promote_secondaries: net.ipv4.conf.IF.promote_secondaries on while it runs (not with use_vmac). */
+  readonly promoteSecondaries: boolean;
   /** smtp_alert (its own, else the global smtp_alert_vrrp / smtp_alert): mail on each transition. */
   readonly smtpAlert: boolean;
   /** unicast_fault_no_peer with no unicast_peer: FAULT rather than multicast (keepalived). */
@@ -571,6 +573,7 @@ export function vrrpConfig(
       unicastSrc: advertSource(vi),
       mcastDst: lines(vi, 'unicast_peer').length > 0 ? undefined : str(vi, 'mcast_dst_ip'),
       smtpAlert: alertsOn(vi, g),
+      promoteSecondaries: flag(vi, 'promote_secondaries') && vi.use_vmac === undefined,
       unicastFaultNoPeer:
         flag(vi, 'unicast_fault_no_peer') && lines(vi, 'unicast_peer').length === 0,
       trackSrcIp: flag(vi, 'track_src_ip'),

@@ -13,6 +13,7 @@ import { RtnetlinkAddresses } from './io/addresses';
 import { RtnetlinkRoutes } from './io/routes';
 import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
+import { PromoteSecondaries } from './io/promote-secondaries';
 import { MailAlerts } from './mail-alerts';
 import { Scheduler } from '../platform/scheduling';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
@@ -51,6 +52,7 @@ export class VrrpEngine {
     this.announceIntervalS(ifindex, arp),
   );
   private readonly links = new LinkMonitor();
+  private readonly promoted = new PromoteSecondaries();
   private readonly mailAlerts = new MailAlerts(() => this.cfg.globals.mail, {
     info: (m) => this.log.info(m),
     error: (m) => this.log.error(m),
@@ -386,6 +388,8 @@ export class VrrpEngine {
       this.ahTransports.delete(inst);
       this.held.delete(inst);
       this.sources.forget(inst);
+      if (inst.cfg.promoteSecondaries && inst.cfg.interface)
+        this.promoted.release(inst.cfg.interface);
     }
     this.instances = kept;
     this.cfg = next;
@@ -548,6 +552,13 @@ export class VrrpEngine {
       },
     });
     self.inst = inst;
+    if (ic.promoteSecondaries) {
+      try {
+        this.promoted.acquire(ic.interface);
+      } catch (err) {
+        this.log.error(`(${ic.name}) cannot set promote_secondaries: ${(err as Error).message}`);
+      }
+    }
     if (primary === undefined) this.sources.lacking(inst);
     if (ahTransport) this.ahTransports.set(inst, ahTransport);
     this.byVrid.get(key)?.set(ic.vrid, inst);
@@ -747,6 +758,7 @@ export class VrrpEngine {
     // After the VIPs, as keepalived: rules, routes, then addresses.
     await this.statics.clear();
     await this.removeVmacs(this.instances);
+    this.promoted.releaseAll();
     await this.fw?.dispose();
     this.fw = undefined;
     for (const s of this.sockets.values()) s.dispose();

@@ -109,7 +109,7 @@ const ADDRESSES: KeywordSpec[] = [
   lines('virtual_ipaddress_excluded', 'vip', { implemented: true }),
   lines('virtual_routes', 'vroute', { implemented: true }),
   lines('virtual_rules', 'vrule', { implemented: true }),
-  kw('promote_secondaries', FLAG),
+  kw('promote_secondaries', FLAG, { implemented: true }),
   impl('use_vmac', words(0, 2), { note: '[IFNAME] [MAC]' }),
   kw('use_vmac_addr', FLAG),
   impl('vmac_xmit_base', FLAG),
