@@ -5,7 +5,9 @@
  * VRRP version, and what keepalived checks on the box (interfaces, scripts).
  */
 import { urlRegex } from '../checkers/checks/url-regex';
+import { smtpPort } from '../mail/alerts';
 import { parseRoute, parseRule } from '../vrrp/routes';
+import { canonicalIp } from '../vrrp/checksum';
 import * as net from 'node:net';
 import type { Diagnostic, Position } from './diagnostics';
 import { argv, lines } from './access';
@@ -47,9 +49,18 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   const trackFiles = (root.track_file ?? {}) as Blocks;
   const global = (root.global_defs ?? {}) as ModelBlock;
   const globalVersion = (global.vrrp_version as number | undefined) ?? 2;
-  const vrids = new Map<string, string>();
+  /** Per interface, family and VRID: the instances there, with their group (undefined: unicast). */
+  const vrids = new Map<string, Array<{ name: string; group: string | undefined }>>();
   let usesScripts = Object.keys(scripts).length > 0;
 
+  const smtp = global.smtp_server as string[] | undefined;
+  if (smtp?.[1] !== undefined && smtpPort(smtp[1]) === undefined)
+    report(
+      global,
+      'smtp_server',
+      'warning',
+      `Invalid smtp server ${smtp.join(' ')}: '${smtp[1]}' is not a port (1-65535); no e-mail alert is sent`,
+    );
   for (const [name, vi] of Object.entries(instances)) {
     const where = `vrrp_instance ${name}`;
     const vrid = vi.virtual_router_id as number | undefined;
@@ -67,8 +78,9 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       );
     }
     const vips = ((vi.virtual_ipaddress ?? []) as string[][]).map((l) => l[0] as string);
-    // As keepalived: the first address sets the instance's family; the others are ignored.
-    const fam = family(vips[0] ?? '') === 6 ? 6 : 4;
+    // As keepalived: the first address sets the instance's family; the others are
+    // ignored. Without VIPs, mcast_dst_ip sets it.
+    const fam = family(vips[0] ?? (vi.mcast_dst_ip as string | undefined) ?? '') === 6 ? 6 : 4;
     for (const vip of vips.filter((v) => family(v) !== 0 && family(v) !== fam))
       report(
         vi,
@@ -123,18 +135,28 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         report(vi, 'mcast_dst_ip', 'error', `${where}: mcast_dst_ip ${mcastDst} ${problem}`);
     }
     if (vrid !== undefined && ifname !== undefined) {
-      // keepalived: the same VRID on one interface is fine with different multicast groups.
-      const group = unicast ? 'unicast' : (mcastDst ?? 'default');
-      const key = `${ifname}/${fam}/${group}/${vrid}`;
-      const other = vrids.get(key);
+      // keepalived: the same VRID on one interface is fine on different multicast
+      // groups; a unicast instance shares its VRID with no one there.
+      const fallback = fam === 4 ? global.vrrp_mcast_group4 : global.vrrp_mcast_group6;
+      const group = unicast
+        ? undefined
+        : canonicalIp(
+            mcastDst ?? (fallback as string | undefined) ?? (fam === 4 ? '224.0.0.18' : 'ff02::12'),
+            fam,
+          );
+      const key = `${ifname}/${fam}/${vrid}`;
+      const here = vrids.get(key) ?? [];
+      const other = here.find(
+        (o) => o.group === undefined || group === undefined || o.group === group,
+      );
       if (other)
         report(
           vi,
           'virtual_router_id',
           'error',
-          `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other}; each instance on one interface needs its own VRID (or its own mcast_dst_ip)`,
+          `virtual_router_id ${vrid} on ${ifname} (IPv${fam}) is already used by vrrp_instance ${other.name}; each instance on one interface needs its own VRID (or, multicast, its own mcast_dst_ip)`,
         );
-      else vrids.set(key, name);
+      else vrids.set(key, [...here, { name, group }]);
     }
     if (vi.nopreempt === true && vi.state === 'MASTER')
       report(

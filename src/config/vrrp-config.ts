@@ -45,6 +45,8 @@ export interface VrrpGlobals {
   readonly startupDelayMs: number;
   /** dynamic_interfaces: an instance whose interface does not exist yet starts when it appears. */
   readonly dynamicInterfaces: boolean;
+  /** fifo_write_vrrp_states_on_reload: a reload writes each kept instance's state to the FIFO again. */
+  readonly fifoStatesOnReload: boolean;
   /** log_unknown_vrids: say so when an advert comes for a VRID no instance here has. */
   readonly logUnknownVrids: boolean;
   /** E-mail alerts: recipients, server, sender (none without recipients and a server). */
@@ -473,6 +475,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
     dynamicInterfaces: g?.dynamic_interfaces !== undefined && g.dynamic_interfaces !== false,
     logUnknownVrids: flag(g, 'log_unknown_vrids'),
+    fifoStatesOnReload: flag(g, 'fifo_write_vrrp_states_on_reload'),
     mail: localMailSettings(g),
   };
 }

@@ -21,6 +21,13 @@ export interface MailSettings {
   readonly noFaults: boolean;
 }
 
+/** smtp_server's port (25 when not given); undefined when it is no port. */
+export function smtpPort(word: string | undefined): number | undefined {
+  if (word === undefined) return 25;
+  const n = Number(word);
+  return /^\d+$/.test(word) && n >= 1 && n <= 65535 ? n : undefined;
+}
+
 /** None without recipients or a server: keepalived sends nothing then. */
 export function mailSettings(
   g: ModelBlock | undefined,
@@ -30,9 +37,11 @@ export function mailSettings(
   const to = lines(g, 'notification_email').map((l) => l[0] as string);
   const server = words(g, 'smtp_server');
   if (to.length === 0 || !server?.[0]) return undefined;
+  const port = smtpPort(server[1]);
+  if (port === undefined) return undefined; // keepalived: "Invalid smtp server", no mail
   return {
     host: server[0],
-    port: Number(server[1] ?? 25),
+    port,
     to,
     from: str(g, 'notification_email_from') ?? `${user}@${hostname}`,
     helo: str(g, 'smtp_helo_name') ?? hostname,

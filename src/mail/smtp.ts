@@ -52,13 +52,22 @@ export function sendAlert(
     let at = 0;
     let buffered = '';
     let done = false;
-    const sock = net.connect({ host: s.host, port: s.port });
+    let sock: net.Socket;
+    try {
+      sock = net.connect({ host: s.host, port: s.port });
+    } catch (err) {
+      log.error(`SMTP alert to ${server} failed: ${(err as Error).message}`);
+      resolve(false);
+      return;
+    }
+    let sent = false;
     const finish = (ok: boolean, why?: string): void => {
       if (done) return;
       done = true;
-      if (why) log.error(`SMTP alert to ${server} failed: ${why}`);
+      // Delivered once the body was accepted, whatever QUIT then gets.
+      if (why && !sent) log.error(`SMTP alert to ${server} failed: ${why}`);
       sock.destroy();
-      resolve(ok);
+      resolve(ok || sent);
     };
     sock.setTimeout(s.timeoutMs, () =>
       finish(false, `timeout waiting for the ${plan[at]?.name ?? 'server'} reply`),
@@ -76,10 +85,13 @@ export function sendAlert(
         finish(false, `${step.name}: the server answered ${code}`);
         return;
       }
+      if (step.name === 'body') {
+        sent = true;
+        log.info(`SMTP alert "${a.subject}" sent to ${server}`);
+      }
       at++;
       const next = plan[at];
       if (!next) {
-        log.info(`SMTP alert "${a.subject}" sent to ${server}`);
         finish(true);
         return;
       }

@@ -57,8 +57,23 @@ export function withSaverLock<T>(runtimeDir: string, fn: () => T, waitMs = 10000
         sleepSync(20);
         continue;
       }
-      // Its saver is gone: take it over.
-      fs.rmSync(file, { force: true });
+      // Its saver is gone: take it over. Moved aside first, then looked at: of two
+      // savers that both found it dead, the second may have moved the lock the
+      // first has just taken, and puts it back.
+      const aside = `${file}.stale.${process.pid}`;
+      try {
+        fs.renameSync(file, aside);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw e;
+      }
+      try {
+        if (fs.readFileSync(aside, 'utf8') !== held) fs.linkSync(aside, file);
+      } catch {
+        /* another saver has taken it meanwhile: it holds the lock */
+      } finally {
+        fs.rmSync(aside, { force: true });
+      }
     }
   } finally {
     fs.rmSync(mine, { force: true });

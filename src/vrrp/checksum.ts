@@ -64,3 +64,12 @@ export function pseudoHeaderSum(src: string, dst: string, length: number): numbe
   if (s.length === 4) return sum16(s) + sum16(d) + 112 + length;
   return sum16(s) + sum16(d) + Math.floor(length / 0x10000) + (length & 0xffff) + 112;
 }
+
+/** One spelling per address ("FF02:0::12" and "ff02::12" are one group); as given when no address. */
+export function canonicalIp(address: string, family: 4 | 6): string {
+  try {
+    return ipString(ipBytes(address), family);
+  } catch {
+    return address.toLowerCase();
+  }
+}

@@ -15,6 +15,7 @@ import { AddressWatch } from './io/address-watch';
 import { LinkMonitor } from './io/link-monitor';
 import { PromoteSecondaries } from './io/promote-secondaries';
 import { MailAlerts } from './mail-alerts';
+import { canonicalIp } from './checksum';
 import { Scheduler } from '../platform/scheduling';
 import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
 import { noAddress } from './source-address';
@@ -176,9 +177,16 @@ export class VrrpEngine {
     this.links.start().then(
       () => {
         // Made between the launch and the links' first dump: no event will tell.
+        if (this.stopped) return;
         for (const ic of [...this.awaiting.values()])
           if (ic.interface && interfaceIndex(ic.interface) !== undefined)
             this.launchAwaiting(ic.interface);
+        // Deleted and made again before the links were watched: no event told.
+        for (const [key, sock] of [...this.sockets, ...this.ahSockets]) {
+          const name = key.slice(0, key.indexOf('/'));
+          const index = interfaceIndex(name);
+          if (index !== undefined && index !== sock.ifindex) this.reopenSockets(name, index);
+        }
         this.applyTracking();
       },
       (err: Error) => this.log.error(`cannot watch link states: ${err.message}`),
@@ -356,6 +364,7 @@ export class VrrpEngine {
         rtPriority: undefined,
         cpus: undefined,
         logUnknownVrids: undefined,
+        fifoStatesOnReload: undefined,
       });
     if (globals(next) !== globals(this.cfg)) return false;
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -394,6 +403,7 @@ export class VrrpEngine {
     this.instances = kept;
     this.cfg = next;
     this.applyScheduling();
+    if (next.globals.fifoStatesOnReload) for (const inst of kept) inst.writeFifoState();
     void this.statics.apply(next.statics);
     for (const ic of next.instances.filter((i) => !kept.some((k) => k.cfg.name === i.name)))
       this.launch(ic);
@@ -456,9 +466,11 @@ export class VrrpEngine {
       this.log.info(`(${ic.name}) Cannot use unicast without any peers - going to fault state`);
     const facts = interfaceFacts(ic.interface);
     if (!facts) throw new Error(`interface ${ic.interface} does not exist`);
-    const group =
+    const group = canonicalIp(
       ic.mcastDst ??
-      (ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6);
+        (ic.family === 4 ? this.cfg.globals.mcastGroup4 : this.cfg.globals.mcastGroup6),
+      ic.family,
+    );
     // None (yet): the instance waits in FAULT for one (sources.ts), as keepalived's.
     const primary = this.sources.initial({ ...ic, interface: ic.interface }, this.cfg);
     // With use_vmac the adverts leave from the VMAC (unless vmac_xmit_base), still
@@ -598,6 +610,7 @@ export class VrrpEngine {
    * the real one.
    */
   private interfaceMoved(ifname: string, index: number): void {
+    if (this.stopped) return;
     const uses = (ic: VrrpInstanceConfig): boolean =>
       ic.interface === ifname ||
       ic.useVmac?.name === ifname ||
@@ -607,7 +620,10 @@ export class VrrpEngine {
     this.log.info(`Interface ${ifname} ${index === 0 ? 'deleted' : 'added'}`);
     if (index === 0) return;
     this.launchAwaiting(ifname);
-    this.reopenSockets(ifname, index);
+    this.promoted.reapply(ifname);
+    // A VMAC's sockets are made again once its firewall rule is back (below), as at launch.
+    if (!this.instances.some((i) => i.cfg.useVmac?.name === ifname))
+      this.reopenSockets(ifname, index);
     for (const inst of this.instances) {
       const ic = inst.cfg;
       const vmac = ic.useVmac;
@@ -750,7 +766,10 @@ export class VrrpEngine {
     }
   }
 
+  private stopped = false;
+
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.scripts.values()) t.dispose();
     for (const t of this.files.values()) t.dispose();
     this.processes.dispose();

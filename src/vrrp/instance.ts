@@ -571,6 +571,14 @@ export class VrrpInstance implements DeadlineOwner {
     child.on('exit', () => clearTimeout(t));
   }
 
+  /** fifo_write_vrrp_states_on_reload: the FIFO line of the state it is in, again. */
+  writeFifoState(): void {
+    const state = ({ master: 'MASTER', backup: 'BACKUP', fault: 'FAULT' } as const)[
+      this.m.state as 'master' | 'backup' | 'fault'
+    ];
+    if (state) this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
+  }
+
   private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED'): void {
     const n = this.cfg.notify;
     const specific = {

@@ -99,7 +99,7 @@ vrrp_instance VI_1 {
     assert.equal(await node.state(), 'master');
   });
 
-  it('a reload that removes instances notifies FAULT, or DELETED with notify_deleted', async () => {
+  it('a reload that removes instances notifies FAULT, or DELETED with notify_deleted; fifo_write_vrrp_states_on_reload', async () => {
     const lab = await Lab.create({ hosts: ['lb1'] });
     labs.push(lab);
     const fifo = `${lab.dir}/notify.fifo`;
@@ -129,5 +129,22 @@ vrrp_instance VI_1 {
     await reader.waitFor('INSTANCE "VI_3" FAULT 100', 10000);
     assert.doesNotMatch(reader.output, /VI_[23]" STOP/, 'no STOP for a deleted instance');
     assert.doesNotMatch(reader.output, /VI_1" (STOP|FAULT|DELETED)/, 'the kept one is untouched');
+
+    // fifo_write_vrrp_states_on_reload: the kept instance's state once more, and no flap.
+    const count = (): number => reader.output.match(/INSTANCE "VI_1" MASTER 100/g)?.length ?? 0;
+    assert.equal(count(), 1);
+    fs.writeFileSync(
+      node.conf,
+      `global_defs {\n    vrrp_notify_fifo ${fifo}\n    fifo_write_vrrp_states_on_reload\n}\n` +
+        instance(1),
+    );
+    process.kill(proc.pid as number, 'SIGHUP');
+    await until(
+      'the state written again',
+      10000,
+      async () => count(),
+      (n) => n === 2,
+    );
+    assert.equal(proc.output.match(/\(VI_1\) Entering MASTER STATE/g)?.length, 1, 'no flap');
   });
 });

@@ -10,6 +10,7 @@ import {
   quorumAlert,
   realServerAlert,
   rfc822,
+  smtpPort,
   vrrpAlert,
 } from '../../src/mail/alerts';
 import { replyCode } from '../../src/mail/smtp';
@@ -42,6 +43,20 @@ describe('mail alerts', () => {
         timeoutMs: 30000,
         noFaults: false,
       },
+    );
+  });
+
+  it('smtp_server: a port that is no port means no mail (keepalived: invalid smtp server)', () => {
+    assert.equal(smtpPort(undefined), 25);
+    assert.equal(smtpPort('2525'), 2525);
+    for (const bad of ['abc', '0', '70000', '25x']) assert.equal(smtpPort(bad), undefined, bad);
+    assert.equal(
+      mailSettings(
+        { notification_email: [['a@b']], smtp_server: ['192.0.2.25', 'abc'] },
+        'box',
+        'root',
+      ),
+      undefined,
     );
   });
 

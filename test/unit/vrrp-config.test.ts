@@ -345,6 +345,31 @@ describe('vrrp config: mcast_dst_ip', () => {
       errors(load(inst('A', 7, '') + inst('B', 7, '')))[0] ?? '',
       /virtual_router_id 7 on eth0 \(IPv4\) is already used by vrrp_instance A/,
     );
+    assert.match(
+      errors(load(inst('A', 7, '') + inst('B', 7, ' mcast_dst_ip 224.0.0.18\n')))[0] ?? '',
+      /already used by vrrp_instance A/,
+      'the default group named explicitly is the same group',
+    );
+    assert.match(
+      errors(
+        load(
+          inst('A', 7, ' mcast_dst_ip 224.0.0.19\n') +
+            inst('B', 7, ' unicast_peer {\n  192.0.2.12\n }\n'),
+        ),
+      )[0] ?? '',
+      /already used by vrrp_instance A/,
+      'a unicast instance shares its VRID with no one',
+    );
+    assert.match(
+      errors(
+        load(
+          inst('A', 7, ' mcast_dst_ip ff02::13\n', '2001:db8::1/64') +
+            inst('B', 7, ' mcast_dst_ip FF02:0::13\n', '2001:db8::2/64'),
+        ),
+      )[0] ?? '',
+      /already used/,
+      'one IPv6 group however spelt',
+    );
     const two = load(inst('A', 7, '') + inst('B', 7, ' mcast_dst_ip 224.0.0.19\n'));
     assert.deepEqual(errors(two), []);
     const c = vrrpConfig(two.model);

@@ -114,7 +114,7 @@ const SCRIPTS_AND_FIFOS: KeywordSpec[] = [
   impl('vrrp_notify_priority_changes', BOOL, {
     note: 'MASTER_PRIORITY / BACKUP_PRIORITY lines on the notify FIFO',
   }),
-  kw('fifo_write_vrrp_states_on_reload', FLAG),
+  impl('fifo_write_vrrp_states_on_reload', FLAG),
 ];
 
 const VRRP_DEFAULTS: KeywordSpec[] = [

@@ -90,7 +90,7 @@ export class LinkMonitor {
   async start(): Promise<void> {
     const rt = createRtNetlink();
     this.rt = rt;
-    const heard = new Set<string>();
+    const heard = this.listen();
     // The raw messages: the parsed ones no longer say RTM_NEWLINK from RTM_DELLINK.
     rt.socket.on('message', (msgs: Array<{ type: number; data: Buffer }>) => {
       for (const raw of msgs) {
@@ -101,19 +101,29 @@ export class LinkMonitor {
         } catch {
           continue;
         }
-        if (m.attrs.ifname) heard.add(m.attrs.ifname);
+        const name = m.attrs.ifname;
+        if (name) for (const h of this.hearing) h.add(name);
         this.update(m, raw.type === RTM_DELLINK);
       }
     });
     rt.addMembership('LINK');
     // Lost link events: read every link's state again.
-    guardEvents(rt.socket, () => void this.resync(new Set()).catch(() => undefined));
+    guardEvents(rt.socket, () => void this.resync(this.listen()).catch(() => undefined));
     await this.resync(heard);
     this.ready = true;
   }
 
+  /** The names notifications tell about while a dump runs (a dump is older than they are). */
+  private readonly hearing = new Set<Set<string>>();
+
+  private listen(): Set<string> {
+    const heard = new Set<string>();
+    this.hearing.add(heard);
+    return heard;
+  }
+
   /** Every link's state from a dump, except those a notification told about meanwhile. */
-  private async resync(heard: ReadonlySet<string>): Promise<void> {
+  private async resync(heard: Set<string>): Promise<void> {
     // The dump runs on a socket of its own: a notification landing in the middle
     // of a multipart dump breaks the package's parsing of it. What a notification
     // said meanwhile is newer than the dump, so it stands.
@@ -130,6 +140,7 @@ export class LinkMonitor {
         if (index !== 0 && !present.has(name) && !heard.has(name)) this.follow(name, 0, index);
     } finally {
       dump.socket.close();
+      this.hearing.delete(heard);
     }
   }
 

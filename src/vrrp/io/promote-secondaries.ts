@@ -38,6 +38,16 @@ export class PromoteSecondaries {
     this.ours.set(ifname, 1);
   }
 
+  /** The interface was made again: its new self starts from the default, set it again. */
+  reapply(ifname: string): void {
+    if (!this.ours.has(ifname)) return;
+    try {
+      this.io.write(pathOf(ifname), '1');
+    } catch {
+      /* gone again */
+    }
+  }
+
   release(ifname: string): void {
     const n = this.ours.get(ifname);
     if (n === undefined) return;

@@ -4,7 +4,7 @@
  * received packet up with its source, destination and TTL / hop limit.
  */
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
-import { ipBytes } from '../checksum';
+import { canonicalIp, ipBytes } from '../checksum';
 import { VRRP_PROTOCOL } from '../packet';
 import { parseIpv4 } from './ipv4-header';
 import { parseIpv6Record } from './ipv6-record';
@@ -31,6 +31,8 @@ export class VrrpSocket implements VrrpTransport {
   private listeners: Array<(p: ReceivedPacket) => void> = [];
   private disposed = false;
   private source6: Buffer | undefined;
+  /** The group as received packets spell their destination. */
+  private readonly groupName: string;
   /** The address bound to (unicast_src_ip), to bind again on a re-created interface. */
   private bound: string | undefined;
   private multicastSource4: string | undefined;
@@ -49,6 +51,7 @@ export class VrrpSocket implements VrrpTransport {
     multicastSource?: string,
   ) {
     this.sys = halbSys();
+    this.groupName = canonicalIp(group, family);
     this.bound = source;
     if (multicastSource && family === 4) this.multicastSource4 = multicastSource;
     if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
@@ -145,7 +148,20 @@ export class VrrpSocket implements VrrpTransport {
     }
   }
 
+  /**
+   * Another group's multicast: an IPv6 raw socket hears every group joined on
+   * the host whatever IPV6_MULTICAST_ALL says (IPv4's is filtered by the
+   * kernel), and with mcast_dst_ip another instance may use the same VRID there.
+   */
+  private otherGroup(dst: string): boolean {
+    if (dst === this.groupName) return false;
+    if (this.family === 6) return dst.startsWith('ff');
+    const first = Number(dst.slice(0, dst.indexOf('.')));
+    return first >= 224 && first <= 239;
+  }
+
   private deliver(p: ReceivedPacket): void {
+    if (this.otherGroup(p.dst)) return;
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) {
       try {
