@@ -116,6 +116,24 @@ static napi_value set_affinity(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* getAffinity(): number[] — the CPUs the calling thread may run on. */
+static napi_value get_affinity(napi_env env, napi_callback_info info) {
+  (void)info;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return throw_errno(env, "sched_getaffinity", errno);
+  napi_value out;
+  CHECK(env, napi_create_array(env, &out));
+  uint32_t n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (!CPU_ISSET(cpu, &set)) continue;
+    napi_value v;
+    CHECK(env, napi_create_int32(env, cpu, &v));
+    CHECK(env, napi_set_element(env, out, n++, v));
+  }
+  return out;
+}
+
 /* ifNameToIndex(name: string): number — throws ENODEV when no such interface. */
 static napi_value if_name_to_index(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -176,6 +194,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setAffinity", NULL, set_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"getAffinity", NULL, get_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtSetTimeout", NULL, halb_wdt_set_timeout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtGetTimeout", NULL, halb_wdt_get_timeout, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -6,6 +6,7 @@
  * dying (keepalived's "Healthcheck child process(N) died: Respawning").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { baseSchedulingEnv } from '../platform/scheduling';
 import type { Logger } from '../core/log';
 import { healthKey, type HealthReport, type HealthTable } from '../lvs/health';
 import { decodeFromChild, encodeLine, LineSplitter } from './protocol';
@@ -210,7 +211,8 @@ export class CheckerSupervisor {
 
 /** The child's environment: halb's personality, and not the daemon's own heartbeat pipe. */
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, HALB_PERSONALITY: 'halb' };
+  // What the daemon started with, not the VRRP settings the child inherits.
+  const out: NodeJS.ProcessEnv = { ...env, HALB_PERSONALITY: 'halb', ...baseSchedulingEnv() };
   delete out.HALB_HEARTBEAT_FD;
   return out;
 }

@@ -71,6 +71,8 @@ export interface HalbSys {
   setRealtime(priority: number): void;
   /** sched_setaffinity for every thread of the process (vrrp_cpu_affinity, checker_cpu_affinity). */
   setAffinity(cpus: readonly number[]): void;
+  /** The CPUs the calling thread may run on (what a removed *_cpu_affinity goes back to). */
+  getAffinity(): number[];
   /** PR_SET_PDEATHSIG: this process gets `signal` when its parent dies; returns getppid(). */
   dieWithParent(signal: number): number;
   /** The Linux watchdog device (opening it starts the timer). */

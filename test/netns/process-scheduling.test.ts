@@ -130,4 +130,45 @@ ${VRRP}`,
     assert.equal(await a.state(), 'master');
     assert.equal(a.proc!.output.match(/Entering MASTER STATE/g)?.length, 1, 'no flap');
   });
+
+  it("the checker process does not inherit the VRRP process's CPUs or nice value", async () => {
+    const last = os.cpus().length - 1;
+    const all = last === 0 ? '0' : `0-${last}`;
+    const lab2 = await Lab.create({ hosts: ['b'] });
+    try {
+      const b = new Appliance(
+        lab2,
+        'b',
+        `global_defs {
+    vrrp_cpu_affinity ${last}
+    vrrp_priority 3
+}
+${VRRP}`,
+      );
+      b.start();
+      await until(
+        'MASTER',
+        15000,
+        () => b.state(),
+        (st) => st === 'master',
+      );
+      const pid = b.proc!.pid as number;
+      const checker = await until(
+        'the checker process',
+        10000,
+        async () => childOf(pid),
+        (c) => c !== undefined,
+      );
+      await until(
+        'the checker back on every CPU, nice 0',
+        10000,
+        async () => `${cpusOf(checker!).join()} ${niceOf(checker!)}`,
+        (st) => st === `${all} 0`,
+      );
+      assert.deepEqual(cpusOf(pid), [String(last)]);
+      assert.equal(niceOf(pid), 3);
+    } finally {
+      await lab2.dispose();
+    }
+  });
 });
