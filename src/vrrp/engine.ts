@@ -434,30 +434,38 @@ export class VrrpEngine {
       }
       return;
     }
-    const vmac = ic.useVmac;
-    const base = ic.interface ? interfaceFacts(ic.interface) : undefined;
-    this.vmacs
-      .ensure({
-        name: vmac.name,
-        parent: ic.interface ?? '',
-        mac: vmac.mac,
-        family: ic.family,
-        linkLocal6: base?.linkLocal6,
-      })
-      .then(() => {
-        this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ic.interface}`);
-        // Before the instance's socket joins the VRRP group (an IGMP / MLD report).
-        const link = {
-          family: ic.family,
-          vmac: halbSys().ifNameToIndex(vmac.name),
-          parent: base?.index ?? 0,
-        };
-        this.firewall().addVmac(ic.name, link);
-        this.vmacLinks.set(ic.name, link);
-        this.startInstance(ic);
-        this.applyTracking();
-      })
+    this.makeVmac(ic, '')
+      .then(() => this.startInstance(ic))
+      .then(() => this.applyTracking())
       .catch(fail);
+  }
+
+  /**
+   * The instance's VMAC on its interface, made (again), and its firewall rule
+   * set: before any socket on it joins the VRRP group (an IGMP / MLD report).
+   */
+  private async makeVmac(ic: VrrpInstanceConfig, again: '' | ' again'): Promise<number> {
+    const vmac = ic.useVmac;
+    if (!vmac) throw new Error('no VMAC');
+    const base = ic.interface ? interfaceFacts(ic.interface) : undefined;
+    await this.vmacs.ensure({
+      name: vmac.name,
+      parent: ic.interface ?? '',
+      mac: vmac.mac,
+      family: ic.family,
+      linkLocal6: base?.linkLocal6,
+    });
+    this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ic.interface}${again}`);
+    const link = {
+      family: ic.family,
+      vmac: halbSys().ifNameToIndex(vmac.name),
+      parent: base?.index ?? 0,
+    };
+    const old = this.vmacLinks.get(ic.name);
+    if (old) this.fw?.removeVmac(ic.name, old);
+    this.firewall().addVmac(ic.name, link);
+    this.vmacLinks.set(ic.name, link);
+    return link.vmac;
   }
 
   private startInstance(ic: VrrpInstanceConfig): void {
@@ -628,27 +636,9 @@ export class VrrpEngine {
       const ic = inst.cfg;
       const vmac = ic.useVmac;
       if (!vmac || ic.interface !== ifname) continue;
-      const base = interfaceFacts(ifname);
-      this.vmacs
-        .ensure({
-          name: vmac.name,
-          parent: ifname,
-          mac: vmac.mac,
-          family: ic.family,
-          linkLocal6: base?.linkLocal6,
-        })
-        .then(() => {
-          const link = {
-            family: ic.family,
-            vmac: halbSys().ifNameToIndex(vmac.name),
-            parent: index,
-          };
-          const old = this.vmacLinks.get(ic.name);
-          if (old) this.fw?.removeVmac(ic.name, old);
-          this.firewall().addVmac(ic.name, link);
-          this.vmacLinks.set(ic.name, link);
-          this.log.info(`(${ic.name}) VMAC ${vmac.name} (${vmac.mac}) up on ${ifname} again`);
-          this.reopenSockets(vmac.name, link.vmac);
+      this.makeVmac(ic, ' again')
+        .then((index) => {
+          this.reopenSockets(vmac.name, index);
           this.applyTracking();
         })
         .catch((err: Error) =>
