@@ -58,19 +58,30 @@ export function alertsOn(own: ModelBlock | undefined, g: ModelBlock | undefined)
   return bool(g, 'smtp_alert', false);
 }
 
-export type AlertState = 'master' | 'backup' | 'fault';
+/** An instance's mails; a sync group has no DELETED one (keepalived's vrrp_notify.c). */
+export type AlertState = 'master' | 'backup' | 'fault' | 'stop' | 'deleted';
 
 const INSTANCE_BODY: Record<AlertState, string> = {
   master: '=> VRRP Instance is now owning VRRP VIPs <=',
   backup: '=> VRRP Instance is no longer owning VRRP VIPs <=',
   fault: '=> VRRP Instance is no longer owning VRRP VIPs <=',
+  stop: '=> VRRP Instance stopping <=',
+  deleted: '=> VRRP Deleted at reload <=',
 };
 
-const GROUP_BODY: Record<AlertState, string> = {
+const GROUP_BODY: Record<Exclude<AlertState, 'deleted'>, string> = {
   master: '=> All VRRP group instances are now in MASTER state <=',
   backup: '=> All VRRP group instances are now in BACKUP state <=',
   fault: '=> All VRRP group instances are now in FAULT state <=',
+  stop: '=> All VRRP group instances are now stopping <=',
 };
+
+/** What follows the name in the subject: "Entering MASTER state", "Stopping", "Deleted". */
+function happening(state: AlertState): string {
+  if (state === 'stop') return 'Stopping';
+  if (state === 'deleted') return 'Deleted';
+  return `Entering ${state.toUpperCase()} state`;
+}
 
 export interface Alert {
   readonly subject: string;
@@ -85,8 +96,8 @@ export function vrrpAlert(
 ): Alert {
   const what = kind === 'instance' ? 'VRRP Instance' : 'VRRP Group';
   return {
-    subject: `[${s.routerId}] ${what} ${name} - Entering ${state.toUpperCase()} state`,
-    body: (kind === 'instance' ? INSTANCE_BODY : GROUP_BODY)[state],
+    subject: `[${s.routerId}] ${what} ${name} - ${happening(state)}`,
+    body: kind === 'group' && state !== 'deleted' ? GROUP_BODY[state] : INSTANCE_BODY[state],
   };
 }
 

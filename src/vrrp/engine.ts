@@ -389,7 +389,10 @@ export class VrrpEngine {
       );
       // Removed: keepalived's notifications for a deleted instance (FAULT, or DELETED).
       if (changed) await inst.stop();
-      else await inst.remove();
+      else {
+        await inst.remove();
+        this.mailAlerts.instanceRemoved(inst.cfg);
+      }
       await this.removeVmacs([inst]);
       this.byVrid.get(this.keyOf.get(inst) ?? '')?.delete(inst.cfg.vrid);
       this.keyOf.delete(inst);
@@ -764,6 +767,11 @@ export class VrrpEngine {
     for (const t of this.files.values()) t.dispose();
     this.processes.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
+    // Sent while the rest is taken down; waited for at the end (bounded).
+    const mails = this.mailAlerts.stopping(
+      this.instances.map((i) => i.cfg),
+      this.cfg.syncGroups,
+    );
     // After the VIPs, as keepalived: rules, routes, then addresses.
     await this.statics.clear();
     await this.removeVmacs(this.instances);
@@ -785,5 +793,6 @@ export class VrrpEngine {
     this.deadlines.dispose();
     this.fifo?.dispose();
     for (const t of this.scripts.values()) t.dispose();
+    await mails;
   }
 }

@@ -2,7 +2,9 @@
  * keepalived's VRRP e-mail alerts (vrrp_notify.c): an instance with
  * smtp_alert mails each change to MASTER, BACKUP or FAULT (not FAULT with
  * no_email_faults), never the same state twice in a row; a sync group with
- * smtp_alert mails when all its members are in one state.
+ * smtp_alert mails when all its members are in one state. At shutdown every
+ * instance and group mails "Stopping"; an instance a reload removes mails
+ * "Deleted" with notify_deleted, else FAULT (keepalived's old way).
  */
 import type { SyncGroupConfig, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
@@ -12,7 +14,14 @@ import { sendAlert } from '../mail/smtp';
 export type SendAlert = (s: MailSettings, a: Alert, log: Pick<Logger, 'info' | 'error'>) => unknown;
 
 const isAlertState = (s: string): s is AlertState =>
-  s === 'master' || s === 'backup' || s === 'fault';
+  s === 'master' || s === 'backup' || s === 'fault' || s === 'stop' || s === 'deleted';
+
+/**
+ * How long a stopping daemon waits for its "Stopping" mails. keepalived gives
+ * them the second its shutdown timer runs; a little more here, never the
+ * full smtp_connect_timeout (30 s by default) of a server that is down.
+ */
+export const STOP_MAIL_WAIT_MS = 2000;
 
 export class MailAlerts {
   /** The state last mailed, by 'instance NAME' / 'group NAME'. */
@@ -35,12 +44,39 @@ export class MailAlerts {
     if (states.every((s) => s === first)) this.mail('group', g.name, first);
   }
 
-  private mail(kind: 'instance' | 'group', name: string, to: string): void {
+  /** A reload removed the instance. */
+  instanceRemoved(ic: VrrpInstanceConfig): void {
+    if (ic.smtpAlert) void this.mail('instance', ic.name, ic.notifyDeleted ? 'deleted' : 'fault');
+  }
+
+  /**
+   * The daemon stops: "Stopping" for every instance and group that mails,
+   * resolved once they are sent (or failed), or after STOP_MAIL_WAIT_MS.
+   */
+  async stopping(
+    instances: readonly VrrpInstanceConfig[],
+    groups: readonly SyncGroupConfig[],
+    waitMs = STOP_MAIL_WAIT_MS,
+  ): Promise<void> {
+    const sends: unknown[] = [];
+    for (const ic of instances)
+      if (ic.smtpAlert) sends.push(this.mail('instance', ic.name, 'stop'));
+    for (const g of groups) if (g.smtpAlert) sends.push(this.mail('group', g.name, 'stop'));
+    if (!sends.some((p) => p !== undefined)) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(sends),
+      new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private mail(kind: 'instance' | 'group', name: string, to: string): unknown {
     const s = this.settings();
-    if (!s || !isAlertState(to) || (to === 'fault' && s.noFaults)) return;
+    if (!s || !isAlertState(to) || (to === 'fault' && s.noFaults)) return undefined;
     const key = `${kind} ${name}`;
-    if (this.last.get(key) === to) return;
+    if (this.last.get(key) === to) return undefined;
     this.last.set(key, to);
-    void this.send(s, vrrpAlert(s, kind, name, to), this.log);
+    return this.send(s, vrrpAlert(s, kind, name, to), this.log);
   }
 }

@@ -3,10 +3,12 @@
  * SMTP server in another namespace: an instance with smtp_alert mails its
  * BACKUP and MASTER states, with keepalived's dialog (HELO, MAIL FROM, a RCPT
  * TO per recipient, DATA, QUIT), subject and body; one that does not alert
- * (smtp_alert false over the global one) sends nothing.
+ * (smtp_alert false over the global one) sends nothing. A reload that removes
+ * an instance with notify_deleted mails "Deleted"; SIGTERM mails "Stopping".
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
 import { sinkMessages, startSmtpSink } from '../rigs/smtp-sink';
@@ -38,6 +40,7 @@ vrrp_instance VI_1 {
     virtual_router_id 51
     priority 150
     advert_int 1
+    notify_deleted
     virtual_ipaddress {
         192.0.2.100/24
     }
@@ -84,6 +87,35 @@ vrrp_instance VI_2 {
       lb.proc!.output,
       /SMTP alert "\[LB1\] VRRP Instance VI_1 - Entering MASTER state" sent/,
     );
+
+    // A reload without VI_1 (notify_deleted): "Deleted". VI_3 is new.
+    const vi1 = conf.slice(conf.indexOf('vrrp_instance VI_1'), conf.indexOf('vrrp_instance VI_2'));
+    const vi3 = vi1.replace(/VI_1/, 'VI_3').replace(/ 51\n/, ' 53\n').replace('.100/', '.103/');
+    fs.writeFileSync(lb.conf, conf.replace(vi1, vi3));
+    process.kill(lb.proc!.pid as number, 'SIGHUP');
+    const subjects = (): string[] =>
+      sinkMessages(sink).map((m) => /^Subject: (.*)$/m.exec(m)?.[1] ?? '');
+    await until(
+      "VI_1's removal and VI_3 MASTER mailed",
+      20000,
+      async () => subjects().length,
+      (n) => n >= 5,
+    );
+    assert.deepEqual(subjects().slice(2, 3), ['[LB1] VRRP Instance VI_1 - Deleted']);
+    assert.match(sinkMessages(sink)[2] ?? '', /^=> VRRP Deleted at reload <=$/m);
+    // SIGTERM: "Stopping", sent before the daemon exits.
+    const exited = await lb.proc!.kill('SIGTERM', 10000);
+    assert.equal(exited.code, 0);
+    await until(
+      'the Stopping mail at the sink',
+      5000,
+      async () => subjects().length,
+      (n) => n >= 6,
+    );
+    const last = sinkMessages(sink).at(-1) ?? '';
+    assert.match(last, /^Subject: \[LB1\] VRRP Instance VI_3 - Stopping$/m);
+    assert.match(last, /^=> VRRP Instance stopping <=$/m);
+    assert.equal(subjects().filter((x) => x.includes('VI_2')).length, 0);
   });
 
   it("mails a real server going down (its checker's body) and its virtual server losing quorum", async () => {

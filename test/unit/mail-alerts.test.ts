@@ -124,6 +124,66 @@ describe('mail alerts', () => {
       '[LB1] VRRP Group G - Entering MASTER state',
     ]);
   });
+
+  it('at shutdown "Stopping" for each instance and group; a removed instance "Deleted" or FAULT', async () => {
+    const sent: string[] = [];
+    const bodies: string[] = [];
+    const alerts = new MailAlerts(
+      () => mailSettings(G, 'box', 'root'),
+      { info: () => undefined, error: () => undefined },
+      async (_s, a) => {
+        sent.push(a.subject);
+        bodies.push(a.body);
+        return true;
+      },
+    );
+    const vi = (name: string, more: object = {}): VrrpInstanceConfig =>
+      ({ name, smtpAlert: true, notifyDeleted: false, ...more }) as VrrpInstanceConfig;
+    alerts.instanceRemoved(vi('OLD', { notifyDeleted: true }));
+    alerts.instanceRemoved(vi('OLDER'));
+    alerts.instanceMoved(vi('FAULTY'), 'fault');
+    alerts.instanceRemoved(vi('FAULTY'));
+    const g = { name: 'G', members: ['VI_1'], smtpAlert: true } as unknown as SyncGroupConfig;
+    await alerts.stopping([vi('VI_1'), vi('QUIET', { smtpAlert: false })], [g]);
+    assert.deepEqual(sent, [
+      '[LB1] VRRP Instance OLD - Deleted',
+      '[LB1] VRRP Instance OLDER - Entering FAULT state',
+      '[LB1] VRRP Instance FAULTY - Entering FAULT state',
+      '[LB1] VRRP Instance VI_1 - Stopping',
+      '[LB1] VRRP Group G - Stopping',
+    ]);
+    assert.deepEqual(bodies.slice(0, 1).concat(bodies.slice(3)), [
+      '=> VRRP Deleted at reload <=',
+      '=> VRRP Instance stopping <=',
+      '=> All VRRP group instances are now stopping <=',
+    ]);
+  });
+
+  it('a stopping daemon waits for its mails, but not for a server that does not answer', async () => {
+    let answered = false;
+    const slow = new MailAlerts(
+      () => mailSettings(G, 'box', 'root'),
+      { info: () => undefined, error: () => undefined },
+      () =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            answered = true;
+            resolve(true);
+          }, 20),
+        ),
+    );
+    const vi = { name: 'VI_1', smtpAlert: true } as VrrpInstanceConfig;
+    await slow.stopping([vi], [], 5000);
+    assert.equal(answered, true, 'waited for the mail');
+    const hung = new MailAlerts(
+      () => mailSettings(G, 'box', 'root'),
+      { info: () => undefined, error: () => undefined },
+      () => new Promise(() => undefined),
+    );
+    const t0 = Date.now();
+    await hung.stopping([vi], [], 50);
+    assert.ok(Date.now() - t0 < 2000, 'gave up after its bound');
+  });
 });
 
 describe('mail alerts: checkers', () => {
