@@ -4,31 +4,53 @@
  * server's health changes and a `VS ... UP|DOWN` line when its virtual server
  * gains or loses quorum (lvs/notify-lines.ts). The states are worked out from
  * the config and the checkers' health alone, so the lines follow the checks
- * whether or not the kernel has IPVS. A virtual server with smtp_alert also
- * mails its quorum changes (mail/). Nothing is computed without a FIFO or
- * such a virtual server.
+ * whether or not the kernel has IPVS. The quorum events of lvs/quorum-events.ts
+ * (a start or reload's "Starting with quorum", a reload removing real
+ * servers, omega at stop) run quorum_up / quorum_down and the removed real
+ * servers' notify_down here, under the script security of the VRRP notifies,
+ * and a virtual server with smtp_alert mails them (mail/).
  */
-import { words } from '../config/access';
+import { flag, words } from '../config/access';
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
 import type { Logger } from '../core/log';
-import { desiredTable, virtualServerId, type VirtualServerState } from '../ipvs/desired';
+import { desiredTable, type VirtualServerState } from '../ipvs/desired';
 import type { HealthTable, ServiceId } from '../lvs/health';
 import { lvsNotifyLines } from '../lvs/notify-lines';
 import { NotifyFifo } from '../vrrp/notify-fifo';
-import { quorumAlert, type MailSettings } from '../mail/alerts';
+import {
+  quorumAlert,
+  realServerAlert,
+  shutdownAlert,
+  type Alert,
+  type MailSettings,
+} from '../mail/alerts';
 import { localMailSettings, sendAlert } from '../mail/smtp';
+import { ScriptRunner } from '../checkers/scripts';
+import { lvsEvents, shutdownEvents, type LvsEvent } from '../lvs/quorum-events';
+
+/** How long a stopping daemon waits for omega's scripts and mails (keepalived: its 1 s shutdown timer). */
+export const STOP_NOTIFY_WAIT_MS = 2000;
 
 export class LvsNotifier {
   private fifos: NotifyFifo[] = [];
   private states: ReadonlyMap<ServiceId, VirtualServerState> | undefined;
+  private lvs: LvsConfig | undefined;
   private mail: MailSettings | undefined;
+  private readonly scripts = new ScriptRunner({ scriptUser: undefined, scriptSecurity: false });
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly send: (s: MailSettings, a: Alert, log: Logger) => Promise<unknown> = sendAlert,
+  ) {}
 
   /** Opens the FIFOs the config names (again only when the paths change). */
   configure(globals: ModelBlock | undefined): void {
     this.mail = localMailSettings(globals);
+    this.scripts.setPolicy({
+      scriptUser: words(globals, 'script_user'),
+      scriptSecurity: flag(globals, 'enable_script_security'),
+    });
     const paths = [
       ...new Set(
         ['notify_fifo', 'lvs_notify_fifo']
@@ -49,23 +71,88 @@ export class LvsNotifier {
     }
   }
 
-  /** The config or the health changed: a line for each real server and virtual server that changed state. */
-  update(lvs: LvsConfig, health: HealthTable): void {
-    const mail = this.mail;
-    const mailing = mail ? lvs.virtualServers.filter((vs) => vs.smtpAlert) : [];
-    if (this.fifos.length === 0 && mailing.length === 0) return;
+  /**
+   * The config (`init`: a start or reload) or the health changed: a line for
+   * each real server and virtual server that changed state, and the quorum
+   * events' scripts and mails.
+   */
+  update(lvs: LvsConfig, health: HealthTable, init = false): void {
+    // A big table's states are not worked out twice per check for nothing.
+    if (this.fifos.length === 0 && !announces(lvs)) {
+      this.states = undefined;
+      this.lvs = undefined;
+      return;
+    }
     const quorum = new Map([...(this.states ?? [])].map(([id, s]) => [id, s.quorumUp]));
     const next = desiredTable(lvs, health, quorum).states;
     for (const line of lvsNotifyLines(this.states, next)) for (const f of this.fifos) f.write(line);
-    for (const vs of mailing) {
-      const id = virtualServerId(vs);
-      const now = next.get(id);
-      const before = this.states?.get(id);
-      if (!mail || !now || !before || now.quorumUp === before.quorumUp) continue;
-      const alert = quorumAlert(mail, id, now.quorumUp, vs.quorum, vs.hysteresis, now.weightSum);
-      void sendAlert(mail, alert, this.log);
-    }
+    for (const e of lvsEvents(this.lvs, this.states, lvs, next, init)) void this.announce(e);
     this.states = next;
+    this.lvs = lvs;
+  }
+
+  /**
+   * The daemon stops (the table is about to go): omega's announcements, as
+   * keepalived's clear_services, waited for up to STOP_NOTIFY_WAIT_MS.
+   */
+  async stopping(flushOnStop: boolean, waitMs = STOP_NOTIFY_WAIT_MS): Promise<void> {
+    if (!this.lvs || !this.states) return;
+    const events = shutdownEvents(this.lvs, this.states, flushOnStop);
+    if (events.length === 0) return;
+    const all = Promise.allSettled(events.map((e) => this.announce(e)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    this.scripts.killAll();
+  }
+
+  /** One event: its script, its FIFO line, its mail; resolved when they are done. */
+  private announce(e: LvsEvent): Promise<unknown> {
+    const work: Promise<unknown>[] = [];
+    const mail = this.mail;
+    if (e.kind === 'rs') {
+      if (e.rs.notifyDown?.length) work.push(this.run(e.rs.notifyDown));
+      this.fifoLine(`RS ${e.rsId} ${e.id} DOWN`);
+      if (mail && e.rs.smtpAlert) {
+        const body = e.why === 'removing' ? '=> Removing <=' : '=> Shutting down <=';
+        work.push(this.send(mail, realServerAlert(mail, e.rsId, e.id, false, body), this.log));
+      }
+      return Promise.allSettled(work);
+    }
+    const script = e.up ? e.vs.quorumUp : e.vs.quorumDown;
+    if (script?.length) work.push(this.run(script));
+    if (e.fifoLine) this.fifoLine(`VS ${e.id} ${e.up ? 'UP' : 'DOWN'}`);
+    if (mail && e.vs.smtpAlert) {
+      const alert =
+        e.why === 'shutting-down'
+          ? shutdownAlert(mail, e.id)
+          : quorumAlert(
+              mail,
+              e.id,
+              e.up,
+              e.vs.quorum,
+              e.vs.hysteresis,
+              e.weightSum,
+              e.why === 'starting',
+              e.wasUp,
+            );
+      work.push(this.send(mail, alert, this.log));
+    }
+    return Promise.allSettled(work);
+  }
+
+  private fifoLine(line: string): void {
+    for (const f of this.fifos) f.write(line);
+  }
+
+  /** quorum_up / quorum_down / notify_down: refused under script security as keepalived would. */
+  private run(argv: readonly string[]): Promise<unknown> {
+    const refused = this.scripts.refusal(argv);
+    if (refused) {
+      this.log.error(`notify script ${argv[0]} refused: ${refused}`);
+      return Promise.resolve();
+    }
+    return this.scripts.run(argv, 0);
   }
 
   dispose(): void {
@@ -76,4 +163,22 @@ export class LvsNotifier {
     for (const f of this.fifos) f.dispose();
     this.fifos = [];
   }
+}
+
+const announcing = new WeakMap<LvsConfig, boolean>();
+
+/** Whether any event of this config would run a script or send a mail. */
+function announces(lvs: LvsConfig): boolean {
+  let yes = announcing.get(lvs);
+  if (yes === undefined) {
+    yes = lvs.virtualServers.some(
+      (vs) =>
+        vs.smtpAlert ||
+        vs.quorumUp !== undefined ||
+        vs.quorumDown !== undefined ||
+        vs.realServers.some((rs) => rs.smtpAlert || rs.notifyDown !== undefined),
+    );
+    announcing.set(lvs, yes);
+  }
+  return yes;
 }

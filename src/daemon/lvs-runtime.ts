@@ -113,7 +113,7 @@ export class LvsRuntime {
     } else {
       this.checkers.update(setup);
     }
-    this.reconcile();
+    this.reconcile(true);
     this.forwardFor(setup.lvs);
   }
 
@@ -171,11 +171,12 @@ export class LvsRuntime {
     return this.kernel;
   }
 
-  private reconcile(): void {
+  /** init: a start or reload, not a check's result (keepalived's notifications say which). */
+  private reconcile(init = false): void {
     const lvs = this.lvs;
     const checkers = this.checkers;
     if (!lvs || !checkers) return;
-    this.notifier.update(lvs, checkers.table);
+    this.notifier.update(lvs, checkers.table, init);
     const timeouts = this.timeouts;
     void this.openKernel().then(async (k) => {
       const reconciler = this.reconciler;
@@ -195,6 +196,8 @@ export class LvsRuntime {
 
   /** Stops the checks and, as keepalived does when it stops, takes its virtual servers out of the kernel. */
   async dispose(): Promise<void> {
+    // omega: the virtual servers' last announcements, while the table is still in.
+    if (!this.o.keepTableAtStop) await this.notifier.stopping(this.flushAtStop);
     await this.checkers?.dispose();
     this.checkers = undefined;
     this.notifier.dispose();

@@ -180,7 +180,11 @@ export function checkerAlertsOn(
   return false;
 }
 
-/** A virtual server gained or lost quorum (ipwrapper.c update_quorum_state, do_vs_notifies). */
+/**
+ * A virtual server gained or lost quorum (ipwrapper.c update_quorum_state,
+ * do_vs_notifies); `starting`: a start or reload did it. The threshold shown
+ * is the one crossed: quorum + hysteresis from down, quorum - hysteresis from up.
+ */
 export function quorumAlert(
   s: MailSettings,
   service: string,
@@ -188,10 +192,23 @@ export function quorumAlert(
   quorum: number,
   hysteresis: number,
   weightSum: number,
+  starting = false,
+  wasUp = !up,
 ): Alert {
-  const threshold = quorum + (up ? 1 : -1) * hysteresis;
+  const threshold = quorum + (wasUp ? -1 : 1) * hysteresis;
+  const what = starting
+    ? `Starting with quorum ${up ? 'up' : 'down'}`
+    : `${up ? 'Gained' : 'Lost'} quorum`;
   return {
     subject: `[${s.routerId}] Virtualserver ${service} - ${up ? 'UP' : 'DOWN'}`,
-    body: `=> ${up ? 'Gained' : 'Lost'} quorum ${quorum}+${hysteresis}=${threshold} <= ${weightSum} <=`,
+    body: `=> ${what} ${quorum}+${hysteresis}=${threshold} <= ${weightSum} <=`,
+  };
+}
+
+/** A virtual server (with omega) at stop. */
+export function shutdownAlert(s: MailSettings, service: string): Alert {
+  return {
+    subject: `[${s.routerId}] Virtualserver ${service} - DOWN`,
+    body: '=> Shutting down <=',
   };
 }

@@ -5,7 +5,8 @@
  * health, a killed checker process is started again while VRRP stays MASTER,
  * a server that goes down writes keepalived's RS / VS lines to
  * lvs_notify_fifo, and a reload that removes the virtual server empties the
- * table.
+ * table. quorum_up / quorum_down run when the quorum goes and comes back, and
+ * omega runs the real servers' notify_down and quorum_down at stop.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -141,6 +142,55 @@ describe('checkers in the appliance', () => {
       );
       assert.equal(await app.state(), 'master');
       assert.equal((await app.status())?.led.pattern, 'master', 'no real server left: green again');
+    } finally {
+      await lab.dispose();
+    }
+  });
+
+  it("runs quorum_down / quorum_up as the quorum goes and comes, and omega's scripts at stop", async () => {
+    const lab = await Lab.create({ hosts: ['lb', 'web'] });
+    try {
+      const web = lab.host('web');
+      const start = () => lab.spawn('web', [process.execPath, TOYS, 'tcp', web.ipv4, '8080']);
+      let server = start();
+      await server.waitFor('listening', 10000, 'the web server');
+      const marks = path.join(lab.dir, 'marks');
+      const script = path.join(lab.dir, 'mark.sh');
+      fs.writeFileSync(script, `#!/bin/sh\necho "$*" >> ${marks}\n`, { mode: 0o755 });
+      const read = async (): Promise<string> =>
+        fs.existsSync(marks) ? fs.readFileSync(marks, 'utf8') : '';
+      const conf = lvs(web.ipv4)
+        .replace(
+          'delay_loop 1',
+          `delay_loop 1\n    omega\n    quorum_up "${script} up"\n    quorum_down "${script} down"`,
+        )
+        .replace('TCP_CHECK {', `notify_down "${script} rs-down"\n        TCP_CHECK {`);
+      const app = new Appliance(lab, 'lb', vrrp + conf);
+      const proc = app.start();
+      await proc.waitFor('TCP connection to', 20000, 'the first check');
+      await server.kill('SIGTERM');
+      assert.equal(
+        await until('quorum_down', 20000, read, (t) => t.includes('down')),
+        'rs-down\ndown\n',
+        "the server's notify_down (checker process), then quorum_down; nothing at start",
+      );
+      server = start();
+      await server.waitFor('listening', 10000, 'the web server again');
+      assert.equal(
+        await until('quorum_up', 20000, read, (t) => t.includes('up')),
+        'rs-down\ndown\nup\n',
+      );
+      await until(
+        'the real server up in halb status',
+        20000,
+        () => app.status(),
+        (s) => s?.realServers?.[0]?.up === true,
+      );
+      await proc.kill('SIGTERM', 10000);
+      assert.equal(
+        await until('omega at stop', 5000, read, (t) => t.split('\n').length >= 6),
+        'rs-down\ndown\nup\nrs-down\ndown\n',
+      );
     } finally {
       await lab.dispose();
     }
