@@ -30,6 +30,8 @@ import { Deadlines } from './deadlines';
 import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
+import { GroupNotifier } from './group-notify';
+import { runNotifyScript } from './notify-script';
 import { ProcessTracking } from './process-tracking';
 import { Statics } from './statics';
 import { weigh, type TrackedState } from './tracking-weights';
@@ -54,6 +56,14 @@ export class VrrpEngine {
   );
   private readonly links = new LinkMonitor();
   private readonly promoted = new PromoteSecondaries();
+  private readonly groupNotifier = new GroupNotifier(
+    (line) => this.fifo?.write(line),
+    (argv, group) => {
+      const refused = this.policy.refusal(argv);
+      if (refused) this.log.error(`(${group}) notify script refused: ${refused}`);
+      else runNotifyScript(argv, this.policy.spawnAs() ?? {}, this.log, group);
+    },
+  );
   private readonly mailAlerts = new MailAlerts(() => this.cfg.globals.mail, {
     info: (m) => this.log.info(m),
     error: (m) => this.log.error(m),
@@ -404,6 +414,8 @@ export class VrrpEngine {
         this.promoted.release(inst.cfg.interface);
     }
     this.instances = kept;
+    for (const g of this.cfg.syncGroups)
+      if (!next.syncGroups.some((n) => n.name === g.name)) this.groupNotifier.forget(g.name);
     this.cfg = next;
     this.applyScheduling();
     if (next.globals.fifoStatesOnReload) for (const inst of kept) inst.writeFifoState();
@@ -591,13 +603,13 @@ export class VrrpEngine {
       this.syncGroupOf(inst, to);
       this.mailAlerts.instanceMoved(ic, to);
       const group = this.cfg.syncGroups.find((g) => g.members.includes(ic.name));
-      if (group)
-        this.mailAlerts.groupMoved(
-          group,
-          this.instances
-            .filter((i) => group.members.includes(i.cfg.name))
-            .map((i) => i.status().state),
-        );
+      if (group) {
+        const states = this.instances
+          .filter((i) => group.members.includes(i.cfg.name))
+          .map((i) => i.status().state);
+        this.groupNotifier.moved(group, states);
+        this.mailAlerts.groupMoved(group, states);
+      }
       for (const l of this.transitionListeners) l(ic.name, to);
     });
     const waiting = this.heldBy(ic);
@@ -767,6 +779,7 @@ export class VrrpEngine {
     for (const t of this.files.values()) t.dispose();
     this.processes.dispose();
     await Promise.all(this.instances.map((i) => i.stop()));
+    this.groupNotifier.stopping(this.cfg.syncGroups);
     // Sent while the rest is taken down; waited for at the end (bounded).
     const mails = this.mailAlerts.stopping(
       this.instances.map((i) => i.cfg),

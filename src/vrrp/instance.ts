@@ -4,7 +4,6 @@
  * (adverts), the address manager (VIPs), the announcer (GARP / NA), the log
  * and the notify scripts.
  */
-import { spawn } from 'node:child_process';
 import type { Vip, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
@@ -23,6 +22,7 @@ export interface RouteManager {
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
 import { HmacAuth } from './auth-hmac';
 import { encodeAdvert, passwordBytes, type Advert } from './packet';
+import { runNotifyScript } from './notify-script';
 import { checkReceived, count, type Counters, type DropReason } from './receive-check';
 import {
   initialMachine,
@@ -558,17 +558,7 @@ export class VrrpInstance implements DeadlineOwner {
   /** A notify script, without blocking, killed after 30 s, as its user under script security. */
   private runNotify(argv: readonly string[]): void {
     const as = this.deps.runScript ? this.deps.runScript(argv) : {};
-    if (!as) return;
-    const child = spawn(argv[0] as string, argv.slice(1), {
-      stdio: 'ignore',
-      detached: false,
-      ...as,
-    });
-    child.on('error', (err) =>
-      this.deps.log.error(`(${this.cfg.name}) notify ${argv[0]}: ${err.message}`),
-    );
-    const t = setTimeout(() => child.kill('SIGKILL'), 30000);
-    child.on('exit', () => clearTimeout(t));
+    runNotifyScript(argv, as, this.deps.log, this.cfg.name);
   }
 
   /** fifo_write_vrrp_states_on_reload: the FIFO line of the state it is in, again. */

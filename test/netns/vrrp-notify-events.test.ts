@@ -3,7 +3,9 @@
  * executable: notify_priority_changes writes MASTER_PRIORITY / BACKUP_PRIORITY
  * lines on the notify FIFO when the effective priority moves (here by a
  * track_file), and notify_master_rx_lower_pri runs its script and writes a
- * MASTER_RX_LOWER_PRI line when a MASTER hears a lower priority.
+ * MASTER_RX_LOWER_PRI line when a MASTER hears a lower priority. A sync
+ * group's own scripts and GROUP lines run when all its members agree, and
+ * say STOP at shutdown.
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -146,5 +148,63 @@ vrrp_instance VI_1 {
       (n) => n === 2,
     );
     assert.equal(proc.output.match(/\(VI_1\) Entering MASTER STATE/g)?.length, 1, 'no flap');
+  });
+
+  it("a sync group's notify scripts and GROUP lines when its members agree, STOP at shutdown", async () => {
+    const lab = await Lab.create({ hosts: ['lb1'] });
+    labs.push(lab);
+    const fifo = `${lab.dir}/notify.fifo`;
+    const marks = `${lab.dir}/group.out`;
+    const script = `${lab.dir}/group.sh`;
+    fs.writeFileSync(script, `#!/bin/sh\necho "$*" >> ${marks}\n`, { mode: 0o755 });
+    const inst = (n: number): string => `vrrp_instance VI_${n} {
+    interface eth0
+    virtual_router_id ${50 + n}
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.${100 + n}/24
+    }
+}
+`;
+    const node = new Appliance(
+      lab,
+      'lb1',
+      `global_defs {
+    vrrp_notify_fifo ${fifo}
+}
+vrrp_sync_group G1 {
+    group {
+        VI_1
+        VI_2
+    }
+    notify_backup "${script} backup"
+    notify_master "${script} master"
+    notify_stop "${script} stop"
+    notify ${script}
+}
+${inst(1)}${inst(2)}`,
+    );
+    const proc = node.start();
+    const reader = await fifoReader(lab, fifo);
+    await reader.waitFor('GROUP "G1" MASTER 0', 15000);
+    await proc.kill('SIGTERM', 10000);
+    await reader.waitFor('GROUP "G1" STOP 0', 5000);
+    const lines = reader.output.split('\n').filter((l) => l.startsWith('GROUP'));
+    assert.deepEqual(lines, ['GROUP "G1" BACKUP 0', 'GROUP "G1" MASTER 0', 'GROUP "G1" STOP 0']);
+    const ran = await until(
+      'the scripts ran',
+      5000,
+      async () => (fs.existsSync(marks) ? fs.readFileSync(marks, 'utf8') : ''),
+      (t) => t.split('\n').length > 6,
+    );
+    assert.deepEqual(ran.trim().split('\n').sort(), [
+      'GROUP G1 BACKUP 0',
+      'GROUP G1 MASTER 0',
+      'GROUP G1 STOP 0',
+      'backup',
+      'master',
+      'stop',
+    ]);
   });
 });
