@@ -210,13 +210,15 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
       // What every real server inherits from its virtual server, read once.
       const vsInhibit = flag(vs, 'inhibit_on_failure');
       const vsAlpha = flag(vs, 'alpha');
+      // keepalived: a real server without its own weight takes the virtual server's.
+      const vsWeight = num(vs, 'weight') ?? 1;
       const realServers = ((vs.real_server ?? []) as ModelBlock[]).map((rs): RealServerConfig => {
         const rsArgs = rs.$args ?? [];
         const w = weighted(rs.weight);
         return {
           address: rsArgs[0] as string,
           port: port(rsArgs[1]),
-          weight: w?.weight ?? 1,
+          weight: w?.weight ?? vsWeight,
           inhibitOnFailure:
             rs.inhibit_on_failure === undefined ? vsInhibit : rs.inhibit_on_failure === true,
           upperThreshold: num(rs, 'uthreshold'),

@@ -369,6 +369,19 @@ function groupOf(name: string, root: ModelBlock): ModelBlock | undefined {
   );
 }
 
+/**
+ * nopreempt, unless a `preempt` after it cancels it (keepalived clears the
+ * flag at each `preempt`: the later of the two wins).
+ */
+function noPreempt(vi: ModelBlock): boolean {
+  if (!flag(vi, 'nopreempt')) return false;
+  if (!flag(vi, 'preempt')) return true;
+  const no = positionOf(vi, 'nopreempt');
+  const yes = positionOf(vi, 'preempt');
+  if (!no || !yes || no.file !== yes.file) return true;
+  return yes.line < no.line || (yes.line === no.line && yes.col < no.col);
+}
+
 function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
   const out: Record<string, string[]> = {};
   for (const [k, key] of [
@@ -598,7 +611,7 @@ export function vrrpConfig(
       higherPrioSendAdvert:
         !strict &&
         bool(vi, 'higher_prio_send_advert', bool(g, 'vrrp_higher_prio_send_advert', false)),
-      nopreempt: flag(vi, 'nopreempt'),
+      nopreempt: noPreempt(vi),
       preemptDelayS: num(vi, 'preempt_delay') ?? 0,
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,
       accept: acceptMode(vi, strict, version, priority),

@@ -332,7 +332,13 @@ export class VrrpEngine {
       this.scripts,
       this.cfg.scripts,
       uses((i) => i.trackScripts),
-      (sc) => new ScriptTracker(sc, this.log, this.policy.spawnAs(), this.policy.refusal(sc.argv)),
+      (sc) =>
+        new ScriptTracker(
+          sc,
+          this.log,
+          this.policy.spawnAs(sc.user),
+          this.policy.refusal(sc.argv, sc.user),
+        ),
     );
     this.syncTrackers(
       this.files,

@@ -17,6 +17,16 @@ const fromText = (text: string) =>
   );
 
 describe('lvs config', () => {
+  it("a real server without a weight takes its virtual server's (keepalived's check_data.c)", () => {
+    const c = fromText(
+      'virtual_server 192.0.2.100 80 {\n  weight 7\n  real_server 192.0.2.21 80 {\n  }\n  real_server 192.0.2.22 80 {\n    weight 2\n  }\n}\nvirtual_server 192.0.2.101 80 {\n  real_server 192.0.2.21 80 {\n  }\n}\n',
+    );
+    assert.deepEqual(
+      c.virtualServers.map((vs) => vs.realServers.map((rs) => rs.weight)),
+      [[7, 2], [1]],
+    );
+  });
+
   it("reads keepalived's sample: service, sorry server, HTTP_GET with its url", () => {
     const c = lvsConfig(loadConfig(path.join(SAMPLES, 'keepalived.conf.sample')).model);
     const vs = c.virtualServers[0]!;

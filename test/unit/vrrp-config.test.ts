@@ -19,6 +19,27 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('nopreempt and preempt: the later of the two wins, as keepalived clears the flag', () => {
+    const np = (body: string) =>
+      fromText(
+        `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${body}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!.nopreempt;
+    assert.equal(np('  nopreempt\n'), true);
+    assert.equal(np('  nopreempt\n  preempt\n'), false);
+    assert.equal(np('  preempt\n  nopreempt\n'), true);
+    assert.equal(np('  preempt\n'), false);
+  });
+
+  it("vrrp_script user: the script's own user [group]", () => {
+    const c = fromText(
+      'vrrp_script S {\n  script /bin/true\n  user nobody nogroup\n}\nvrrp_script T {\n  script /bin/true\n}\n',
+    );
+    assert.deepEqual(
+      c.scripts.map((x) => x.user),
+      [['nobody', 'nogroup'], undefined],
+    );
+  });
+
   it('garp_lower_prio_repeat / _delay: instance, global, else the global master repeat and delay; none in strict mode', () => {
     const garp = (g: string, i = '') =>
       fromText(
