@@ -5,6 +5,7 @@
  * keep running with their state, changed ones start again from the health
  * they had, the others are stopped or started.
  */
+import type { NotifyScript } from '../config/access';
 import type { Logger } from '../core/log';
 import { checkerBody, realServerAlert } from '../mail/alerts';
 import { sendAlert } from '../mail/smtp';
@@ -90,7 +91,7 @@ export class CheckerEngine {
           rs,
           built.map((b) => !b.alpha),
           this.log,
-          (argv) => this.notify(argv),
+          (script) => this.notify(script),
           (r) => this.events.report(r),
           this.clock.wallNow(),
           (i, up, serverMoved, serverUp) => {
@@ -158,13 +159,13 @@ export class CheckerEngine {
   }
 
   /** notify_up / notify_down, under the same script security as MISC_CHECK. */
-  private notify(argv: readonly string[]): void {
-    const refused = this.deps.scripts.refusal(argv);
+  private notify(script: NotifyScript): void {
+    const refused = this.deps.scripts.refusal(script.argv, script.user);
     if (refused) {
-      this.log.error(`notify script ${argv[0]} refused: ${refused}`);
+      this.log.error(`notify script ${script.argv[0]} refused: ${refused}`);
       return;
     }
-    void this.deps.scripts.run(argv, 0);
+    void this.deps.scripts.run(script.argv, 0, script.user);
   }
 
   private stop(_key: string, e: Entry): void {

@@ -6,6 +6,7 @@
  * HealthReport, one keepalived line and, for up/down, the notify script; the
  * first result after start is reported too, even when it changes nothing.
  */
+import type { NotifyScript } from '../config/access';
 import type { RealServerConfig } from '../config/lvs-config';
 import type { Logger } from '../core/log';
 import type { HealthReport, ServerId, ServiceId } from '../lvs/health';
@@ -34,7 +35,7 @@ export class ServerHealth {
     /** Each checker's starting state (alpha: down). */
     initialUp: readonly boolean[],
     private readonly log: Logger,
-    private readonly notify: (argv: readonly string[]) => void,
+    private readonly notify: (script: NotifyScript) => void,
     private readonly emit: (r: HealthReport) => void,
     at: number,
     /** A checker changed state: `serverMoved` when the server went up or down with it (mail alerts). */
@@ -103,7 +104,7 @@ export class ServerHealth {
     if (next.up !== before.up) {
       this.log.info(serviceLine(next.up, this.rs.inhibitOnFailure, this.server, this.service));
       const script = next.up ? this.rs.notifyUp : this.rs.notifyDown;
-      if (script && script.length > 0) this.notify(script);
+      if (script && script.argv.length > 0) this.notify(script);
     }
     this.emit(next);
   }

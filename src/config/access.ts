@@ -42,6 +42,25 @@ export function argv(b: ModelBlock | undefined, key: string): string[] | undefin
   return w.length === 1 ? splitWords(w[0] as string).map((x) => x.text) : w;
 }
 
+/** A notify script: its command line as an argv, and the user [group] it runs as when the line names one. */
+export interface NotifyScript {
+  readonly argv: readonly string[];
+  readonly user?: readonly string[];
+}
+
+/**
+ * A notify script keyword (notify_*, notify, quorum_up / quorum_down,
+ * notify_up / notify_down) as keepalived reads it (notify.c
+ * notify_script_init): the first word is the whole command line, quoted when
+ * it has arguments, and the words after it are USER [GROUP].
+ */
+export function notifyScript(b: ModelBlock | undefined, key: string): NotifyScript | undefined {
+  const w = words(b, key);
+  if (!w?.[0]) return undefined;
+  const user = w.slice(1);
+  return { argv: splitWords(w[0]).map((x) => x.text), ...(user.length > 0 ? { user } : {}) };
+}
+
 /** `NAME [weight N [reverse]]` style option lists: the value after `name`. */
 export function option(line: readonly string[], name: string): string | undefined {
   const i = line.indexOf(name, 1);

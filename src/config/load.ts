@@ -3,6 +3,7 @@
  * block structure, schema check and typed model, cross-block checks. All
  * diagnostics of one run come back together, sorted by place.
  */
+import { readGroup, readPasswd } from '../vrrp/script-security';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
@@ -43,7 +44,15 @@ export function localHostFacts(): HostFacts {
   } catch {
     interfaces = undefined;
   }
-  return { interfaces, fileExists: (p) => fs.existsSync(p), readSecret: readSecretFile };
+  let users: Set<string> | undefined;
+  let groups: Set<string> | undefined;
+  return {
+    interfaces,
+    fileExists: (p) => fs.existsSync(p),
+    readSecret: readSecretFile,
+    userExists: (name) => (users ??= new Set(readPasswd().map((e) => e.name))).has(name),
+    groupExists: (name) => (groups ??= new Set(readGroup().map((e) => e.name))).has(name),
+  };
 }
 
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {

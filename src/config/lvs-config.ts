@@ -4,7 +4,7 @@
  * health checkers, every timing resolved through keepalived's inheritance
  * (checker -> real_server -> virtual_server -> default). Pure.
  */
-import { argv, flag, num, str, weighted, words } from './access';
+import { flag, notifyScript, num, str, weighted, words, type NotifyScript } from './access';
 import { checkerAlertsOn } from '../mail/alerts';
 import type { ModelBlock } from './validate';
 
@@ -53,8 +53,8 @@ export interface RealServerConfig {
   readonly inhibitOnFailure: boolean;
   readonly upperThreshold: number | undefined;
   readonly lowerThreshold: number | undefined;
-  readonly notifyUp: string[] | undefined;
-  readonly notifyDown: string[] | undefined;
+  readonly notifyUp: NotifyScript | undefined;
+  readonly notifyDown: NotifyScript | undefined;
   /** smtp_alert (its own, the virtual server's, smtp_alert_checker, smtp_alert): mail on each check's change. */
   readonly smtpAlert: boolean;
   readonly alpha: boolean;
@@ -97,10 +97,10 @@ export interface VirtualServerConfig {
   readonly persistenceEngine: string | undefined;
   readonly quorum: number;
   readonly hysteresis: number;
-  readonly quorumUp: string[] | undefined;
+  readonly quorumUp: NotifyScript | undefined;
   /** smtp_alert (its own, smtp_alert_checker, smtp_alert): mail when quorum is gained or lost. */
   readonly smtpAlert: boolean;
-  readonly quorumDown: string[] | undefined;
+  readonly quorumDown: NotifyScript | undefined;
   readonly alpha: boolean;
   readonly omega: boolean;
   readonly haSuspend: boolean;
@@ -223,8 +223,8 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
             rs.inhibit_on_failure === undefined ? vsInhibit : rs.inhibit_on_failure === true,
           upperThreshold: num(rs, 'uthreshold'),
           lowerThreshold: num(rs, 'lthreshold'),
-          notifyUp: argv(rs, 'notify_up'),
-          notifyDown: argv(rs, 'notify_down'),
+          notifyUp: notifyScript(rs, 'notify_up'),
+          notifyDown: notifyScript(rs, 'notify_down'),
           smtpAlert: checkerAlertsOn(rs, vs, root.global_defs as ModelBlock | undefined),
           alpha: rs.alpha === undefined ? vsAlpha : rs.alpha === true,
           checkers: checkersOf(rs, vs),
@@ -245,9 +245,9 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
         persistenceEngine: str(vs, 'persistence_engine'),
         quorum: num(vs, 'quorum') ?? 1,
         hysteresis: num(vs, 'hysteresis') ?? 0,
-        quorumUp: argv(vs, 'quorum_up'),
+        quorumUp: notifyScript(vs, 'quorum_up'),
         smtpAlert: checkerAlertsOn(undefined, vs, root.global_defs as ModelBlock | undefined),
-        quorumDown: argv(vs, 'quorum_down'),
+        quorumDown: notifyScript(vs, 'quorum_down'),
         alpha: flag(vs, 'alpha'),
         omega: flag(vs, 'omega'),
         haSuspend: flag(vs, 'ha_suspend'),

@@ -23,6 +23,9 @@ export interface HostFacts {
   readonly fileExists?: (path: string) => boolean;
   /** auth_hmac `file:` keys; undefined when checking off the box (not read then). */
   readonly readSecret?: ReadSecret;
+  /** Users and groups of this machine, for a notify script's USER [GROUP]; undefined off the box. */
+  readonly userExists?: (name: string) => boolean;
+  readonly groupExists?: (name: string) => boolean;
 }
 
 type Blocks = Record<string, ModelBlock>;
@@ -274,6 +277,8 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     }
   }
 
+  checkNotifyUsers(root, host, report);
+
   for (const [sname, sc] of Object.entries(scripts)) {
     // A quoted command line is split as keepalived splits it: the program is its first word.
     const cmd = argv(sc, 'script')?.[0];
@@ -346,6 +351,61 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
 /** The checkers that connect over TCP through the addon take bind_if and fwmark; the others cannot. */
 const TCP_CHECKERS = ['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'SMTP_CHECK'];
 const OTHER_CHECKERS = ['UDP_CHECK', 'DNS_CHECK', 'PING_CHECK'];
+
+const NOTIFY_KEYS = [
+  'notify_master',
+  'notify_backup',
+  'notify_fault',
+  'notify_stop',
+  'notify_deleted',
+  'notify',
+  'notify_master_rx_lower_pri',
+  'notify_up',
+  'notify_down',
+  'quorum_up',
+  'quorum_down',
+];
+
+/**
+ * keepalived takes the words after a notify script's command line as USER
+ * [GROUP] and ignores the script when they do not exist: said at load, with
+ * the likely cause (arguments written without quotes).
+ */
+function checkNotifyUsers(root: ModelBlock, host: HostFacts, report: Report): void {
+  if (!host.userExists) return;
+  const blocks: ModelBlock[] = [
+    ...Object.values((root.vrrp_instance ?? {}) as Blocks),
+    ...Object.values((root.vrrp_sync_group ?? {}) as Blocks),
+  ];
+  for (const vs of (root.virtual_server ?? []) as ModelBlock[])
+    blocks.push(vs, ...((vs.real_server ?? []) as ModelBlock[]));
+  for (const b of blocks)
+    for (const key of NOTIFY_KEYS) {
+      const w = b[key];
+      if (!Array.isArray(w) || w.length < 2) continue;
+      const [cmd, user, group] = w as string[];
+      const missing =
+        user !== undefined && !host.userExists(user)
+          ? `user '${user}'`
+          : group !== undefined && host.groupExists && !host.groupExists(group)
+            ? `group '${group}'`
+            : undefined;
+      if (missing)
+        report(
+          b,
+          key,
+          'warning',
+          `${key}: ${missing} does not exist here, and keepalived ignores this script; the words after the script are its USER [GROUP] — to pass arguments, quote the whole command line: ${key} "${(w as string[]).join(' ')}"`,
+        );
+      else if (w.length > 3)
+        report(
+          b,
+          key,
+          'warning',
+          `${key}: words after USER GROUP are ignored; to pass arguments to ${cmd}, quote the whole command line`,
+        );
+    }
+}
 
 function checkConnections(rs: ModelBlock, report: Report): void {
   const address = (rs.$args ?? [])[0] ?? '';

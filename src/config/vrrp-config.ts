@@ -6,7 +6,19 @@
 import * as net from 'node:net';
 import { alertsOn, type MailSettings } from '../mail/alerts';
 import { localMailSettings } from '../mail/smtp';
-import { argv, bool, flag, lines, num, option, str, weighted, words } from './access';
+import {
+  argv,
+  bool,
+  flag,
+  lines,
+  notifyScript,
+  num,
+  option,
+  str,
+  weighted,
+  words,
+  type NotifyScript,
+} from './access';
 import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
@@ -182,16 +194,17 @@ export interface VrrpInstanceConfig {
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
   readonly trackProcesses: readonly Tracked[];
+  /** Each script's command line, and the USER [GROUP] the line names, if any. */
   readonly notify: {
-    readonly master?: string[];
-    readonly backup?: string[];
-    readonly fault?: string[];
-    readonly stop?: string[];
-    readonly any?: string[];
+    readonly master?: NotifyScript;
+    readonly backup?: NotifyScript;
+    readonly fault?: NotifyScript;
+    readonly stop?: NotifyScript;
+    readonly any?: NotifyScript;
     /** notify_master_rx_lower_pri: a MASTER heard a lower priority. */
-    readonly masterRxLowerPri?: string[];
+    readonly masterRxLowerPri?: NotifyScript;
     /** notify_deleted SCRIPT: run when a reload removes the instance. */
-    readonly deleted?: string[];
+    readonly deleted?: NotifyScript;
   };
   /** notify_deleted: a reload that removes the instance notifies DELETED instead of FAULT. */
   readonly notifyDeleted: boolean;
@@ -383,7 +396,7 @@ function noPreempt(vi: ModelBlock): boolean {
 }
 
 function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, NotifyScript> = {};
   for (const [k, key] of [
     ['master', 'notify_master'],
     ['backup', 'notify_backup'],
@@ -391,7 +404,7 @@ function notifyOf(b: ModelBlock): VrrpInstanceConfig['notify'] {
     ['stop', 'notify_stop'],
     ['any', 'notify'],
   ] as const) {
-    const a = argv(b, key);
+    const a = notifyScript(b, key);
     if (a) out[k] = a;
   }
   return out;
@@ -628,11 +641,11 @@ export function vrrpConfig(
       trackProcesses: lines(vi, 'track_process').map(tracked),
       notify: {
         ...notifyOf(vi),
-        ...(argv(vi, 'notify_master_rx_lower_pri')
-          ? { masterRxLowerPri: argv(vi, 'notify_master_rx_lower_pri') }
+        ...(notifyScript(vi, 'notify_master_rx_lower_pri')
+          ? { masterRxLowerPri: notifyScript(vi, 'notify_master_rx_lower_pri') }
           : {}),
-        ...((words(vi, 'notify_deleted') ?? []).length > 0
-          ? { deleted: argv(vi, 'notify_deleted') }
+        ...(notifyScript(vi, 'notify_deleted')
+          ? { deleted: notifyScript(vi, 'notify_deleted') }
           : {}),
       },
       notifyDeleted: vi.notify_deleted !== undefined,

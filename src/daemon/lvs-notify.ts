@@ -10,7 +10,7 @@
  * servers' notify_down here, under the script security of the VRRP notifies,
  * and a virtual server with smtp_alert mails them (mail/).
  */
-import { flag, words } from '../config/access';
+import { flag, words, type NotifyScript } from '../config/access';
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
 import type { Logger } from '../core/log';
@@ -111,7 +111,7 @@ export class LvsNotifier {
     const work: Promise<unknown>[] = [];
     const mail = this.mail;
     if (e.kind === 'rs') {
-      if (e.rs.notifyDown?.length) work.push(this.run(e.rs.notifyDown));
+      if (e.rs.notifyDown?.argv.length) work.push(this.run(e.rs.notifyDown));
       this.fifoLine(`RS ${e.rsId} ${e.id} DOWN`);
       if (mail && e.rs.smtpAlert) {
         const body = e.why === 'removing' ? '=> Removing <=' : '=> Shutting down <=';
@@ -120,7 +120,7 @@ export class LvsNotifier {
       return Promise.allSettled(work);
     }
     const script = e.up ? e.vs.quorumUp : e.vs.quorumDown;
-    if (script?.length) work.push(this.run(script));
+    if (script?.argv.length) work.push(this.run(script));
     if (e.fifoLine) this.fifoLine(`VS ${e.id} ${e.up ? 'UP' : 'DOWN'}`);
     if (mail && e.vs.smtpAlert) {
       const alert =
@@ -146,13 +146,13 @@ export class LvsNotifier {
   }
 
   /** quorum_up / quorum_down / notify_down: refused under script security as keepalived would. */
-  private run(argv: readonly string[]): Promise<unknown> {
-    const refused = this.scripts.refusal(argv);
+  private run(script: NotifyScript): Promise<unknown> {
+    const refused = this.scripts.refusal(script.argv, script.user);
     if (refused) {
-      this.log.error(`notify script ${argv[0]} refused: ${refused}`);
+      this.log.error(`notify script ${script.argv[0]} refused: ${refused}`);
       return Promise.resolve();
     }
-    return this.scripts.run(argv, 0);
+    return this.scripts.run(script.argv, 0, script.user);
   }
 
   dispose(): void {

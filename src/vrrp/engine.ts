@@ -58,10 +58,10 @@ export class VrrpEngine {
   private readonly promoted = new PromoteSecondaries();
   private readonly groupNotifier = new GroupNotifier(
     (line) => this.fifo?.write(line),
-    (argv, group) => {
-      const refused = this.policy.refusal(argv);
+    (script, group) => {
+      const refused = this.policy.refusal(script.argv, script.user);
       if (refused) this.log.error(`(${group}) notify script refused: ${refused}`);
-      else runNotifyScript(argv, this.policy.spawnAs() ?? {}, this.log, group);
+      else runNotifyScript(script.argv, this.policy.spawnAs(script.user) ?? {}, this.log, group);
     },
   );
   private readonly mailAlerts = new MailAlerts(() => this.cfg.globals.mail, {
@@ -583,13 +583,13 @@ export class VrrpEngine {
       indexOf,
       fifo: (line) => this.fifo?.write(line),
       ...(ic.accept ? {} : { firewall: this.firewall() }),
-      runScript: (argv) => {
-        const refused = this.policy.refusal(argv);
+      runScript: (argv, user) => {
+        const refused = this.policy.refusal(argv, user);
         if (refused) {
           this.log.error(`(${ic.name}) notify script refused: ${refused}`);
           return undefined;
         }
-        return this.policy.spawnAs() ?? {};
+        return this.policy.spawnAs(user) ?? {};
       },
     });
     self.inst = inst;

@@ -5,6 +5,7 @@
  * and `GROUP "NAME" STATE 0` on the notify FIFO; never the same state twice
  * in a row. At shutdown every group says STOP (notify_stop).
  */
+import type { NotifyScript } from '../config/access';
 import type { SyncGroupConfig } from '../config/vrrp-config';
 
 type GroupState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
@@ -17,7 +18,7 @@ export class GroupNotifier {
 
   constructor(
     private readonly fifo: (line: string) => void,
-    private readonly run: (argv: readonly string[], group: string) => void,
+    private readonly run: (script: NotifyScript, group: string) => void,
   ) {}
 
   /** After a member moved: the states of the members running. */
@@ -42,7 +43,7 @@ export class GroupNotifier {
     const n = g.notify;
     const specific = { MASTER: n.master, BACKUP: n.backup, FAULT: n.fault, STOP: n.stop }[state];
     if (specific) this.run(specific, g.name);
-    if (n.any) this.run([...n.any, 'GROUP', g.name, state, '0'], g.name);
+    if (n.any) this.run({ ...n.any, argv: [...n.any.argv, 'GROUP', g.name, state, '0'] }, g.name);
     this.fifo(`GROUP "${g.name}" ${state} 0`);
   }
 }

@@ -4,6 +4,7 @@
  * (adverts), the address manager (VIPs), the announcer (GARP / NA), the log
  * and the notify scripts.
  */
+import type { NotifyScript } from '../config/access';
 import type { Vip, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
@@ -53,7 +54,10 @@ export interface InstanceDeps {
   /** Drops traffic to the VIPs of a MASTER without accept mode; absent when every instance accepts. */
   readonly firewall?: VipFirewall;
   /** Script security for notify scripts: spawn options, or undefined when refused. */
-  readonly runScript?: (argv: readonly string[]) => { uid?: number; gid?: number } | undefined;
+  readonly runScript?: (
+    argv: readonly string[],
+    user?: readonly string[],
+  ) => { uid?: number; gid?: number } | undefined;
   /** vrrp_startup_delay's end on the now() clock (0 or absent: none). */
   readonly startDelayUntil?: number;
   /** The wall clock (ms since the epoch) for auth_hmac's sequence; Date.now when absent. */
@@ -556,9 +560,9 @@ export class VrrpInstance implements DeadlineOwner {
   }
 
   /** A notify script, without blocking, killed after 30 s, as its user under script security. */
-  private runNotify(argv: readonly string[]): void {
-    const as = this.deps.runScript ? this.deps.runScript(argv) : {};
-    runNotifyScript(argv, as, this.deps.log, this.cfg.name);
+  private runNotify(script: NotifyScript): void {
+    const as = this.deps.runScript ? this.deps.runScript(script.argv, script.user) : {};
+    runNotifyScript(script.argv, as, this.deps.log, this.cfg.name);
   }
 
   /** fifo_write_vrrp_states_on_reload: the FIFO line of the state it is in, again. */
@@ -578,11 +582,15 @@ export class VrrpInstance implements DeadlineOwner {
       STOP: n.stop,
       DELETED: n.deleted,
     }[state];
-    const run = (argv: readonly string[]): void => this.runNotify(argv);
+    const run = (script: NotifyScript): void => this.runNotify(script);
     this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
     if (specific) run(specific);
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
-    if (n.any) run([...n.any, 'INSTANCE', this.cfg.name, state, String(this.m.effectivePriority)]);
+    if (n.any)
+      run({
+        ...n.any,
+        argv: [...n.any.argv, 'INSTANCE', this.cfg.name, state, String(this.m.effectivePriority)],
+      });
   }
 
   status(): InstanceStatus {

@@ -76,7 +76,7 @@ interface Entry {
   readonly gid: number;
 }
 
-function readPasswd(): Entry[] {
+export function readPasswd(): Entry[] {
   try {
     return fs
       .readFileSync('/etc/passwd', 'utf8')
@@ -89,7 +89,7 @@ function readPasswd(): Entry[] {
   }
 }
 
-function readGroup(): Entry[] {
+export function readGroup(): Entry[] {
   try {
     return fs
       .readFileSync('/etc/group', 'utf8')

@@ -170,14 +170,14 @@ describe('checkers in the appliance', () => {
       await proc.waitFor('TCP connection to', 20000, 'the first check');
       await server.kill('SIGTERM');
       assert.equal(
-        await until('quorum_down', 20000, read, (t) => t.includes('down')),
+        await until('quorum_down', 20000, read, (t) => t.split('\n').includes('down')),
         'rs-down\ndown\n',
         "the server's notify_down (checker process), then quorum_down; nothing at start",
       );
       server = start();
       await server.waitFor('listening', 10000, 'the web server again');
       assert.equal(
-        await until('quorum_up', 20000, read, (t) => t.includes('up')),
+        await until('quorum_up', 20000, read, (t) => t.split('\n').includes('up')),
         'rs-down\ndown\nup\n',
       );
       await until(

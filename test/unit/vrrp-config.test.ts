@@ -19,6 +19,35 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it("a notify script's USER [GROUP] that does not exist: a warning at its line saying to quote", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-notify-user-'));
+    try {
+      const f = path.join(dir, 'k.conf');
+      fs.writeFileSync(
+        f,
+        'vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  notify_master /bin/true now\n  notify_backup /bin/true ops\n  notify_fault /bin/true ops wheel\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n',
+      );
+      const host = {
+        userExists: (u: string) => u === 'ops',
+        groupExists: (g: string) => g === 'ops',
+      };
+      const d = loadConfig(f, { host }).diagnostics.filter((x) => /USER|group/.test(x.message));
+      assert.deepEqual(
+        d.map((x) => [x.pos.line, x.message.split(';')[0]]),
+        [
+          [4, "notify_master: user 'now' does not exist here, and keepalived ignores this script"],
+          [
+            6,
+            "notify_fault: group 'wheel' does not exist here, and keepalived ignores this script",
+          ],
+        ],
+      );
+      assert.match(d[0]!.message, /quote the whole command line: notify_master "\/bin\/true now"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('nopreempt and preempt: the later of the two wins, as keepalived clears the flag', () => {
     const np = (body: string) =>
       fromText(
@@ -223,6 +252,8 @@ vrrp_instance B {
     chk weight -20
   }
   notify "/usr/local/bin/notify.sh 'two words'"
+  notify_master "/bin/master.sh now" nobody nogroup
+  notify_backup /bin/backup.sh
 }
 vrrp_script chk {
   script "/bin/check --fast"
@@ -244,7 +275,13 @@ vrrp_script chk {
     assert.equal(b!.priority, 255, 'state MASTER without a priority is the address owner');
     assert.equal(b!.nopreempt, true);
     assert.deepEqual(b!.trackScripts, [{ name: 'chk', weight: -20, reverse: false }]);
-    assert.deepEqual(b!.notify.any, ['/usr/local/bin/notify.sh', 'two words']);
+    assert.deepEqual(b!.notify.any, { argv: ['/usr/local/bin/notify.sh', 'two words'] });
+    // keepalived: the first word is the command line, the words after it USER [GROUP].
+    assert.deepEqual(b!.notify.master, {
+      argv: ['/bin/master.sh', 'now'],
+      user: ['nobody', 'nogroup'],
+    });
+    assert.deepEqual(b!.notify.backup, { argv: ['/bin/backup.sh'] });
     assert.deepEqual(c.scripts[0], {
       name: 'chk',
       argv: ['/bin/check', '--fast'],
