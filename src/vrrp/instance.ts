@@ -121,6 +121,7 @@ export class VrrpInstance implements DeadlineOwner {
       startDelayUntil: deps.startDelayUntil ?? 0,
       lowerPrioNoAdvert: cfg.lowerPrioNoAdvert,
       higherPrioSendAdvert: cfg.higherPrioSendAdvert,
+      wantMaster: cfg.initialState === 'MASTER' && !cfg.nopreempt,
     };
     this.m = initialMachine(this.params);
     this.dsts = cfg.unicastPeers.length > 0 ? cfg.unicastPeers.map((p) => p.address) : [deps.group];

@@ -29,6 +29,13 @@ export interface InstanceParams {
   readonly lowerPrioNoAdvert?: boolean;
   /** keepalived higher_prio_send_advert: one advert before stepping down to a higher priority. */
   readonly higherPrioSendAdvert?: boolean;
+  /**
+   * `state MASTER` (not the address owner, not nopreempt): at startup the
+   * first BACKUP waits one advert interval plus the smallest skew, enough to
+   * hear a master if there is one, instead of the whole Master_Down_Interval
+   * (keepalived's vrrp_init_state).
+   */
+  readonly wantMaster?: boolean;
 }
 
 export interface Machine {
@@ -100,6 +107,11 @@ export function skewMs(
 ): number {
   if (p.version === 2) return ((256 - m.effectivePriority) * 1000) / 256;
   return ((256 - m.effectivePriority) * m.masterAdvertIntervalCs * 10) / 256;
+}
+
+/** keepalived's VRRP_TIMER_SKEW_MIN: the skew of priority 255. */
+function skewMinMs(p: InstanceParams, m: Pick<Machine, 'masterAdvertIntervalCs'>): number {
+  return p.version === 2 ? 1000 / 256 : (m.masterAdvertIntervalCs * 10) / 256;
 }
 
 /** Master_Down_Interval = 3 x Master_Adver_Interval + Skew_Time. */
@@ -329,6 +341,10 @@ export function step(p: InstanceParams, m: Machine, e: VrrpEvent, now: number): 
       // keepalived: every instance enters BACKUP first; the address owner becomes master at once.
       if (m.effectivePriority === 255)
         return to(p, m, 'master', now, 'address owner (priority 255)');
+      if (p.wantMaster)
+        return to(p, m, 'backup', now, 'startup (state MASTER)', {
+          masterDownAt: downFrom(p, now) + m.masterAdvertIntervalCs * 10 + skewMinMs(p, m),
+        });
       return to(p, m, 'backup', now, 'startup');
     }
     case 'shutdown': {

@@ -132,6 +132,24 @@ describe('VRRP state machine', () => {
     assert.equal(new Clock(P).send({ type: 'startup' }).m.masterDownAt, 3609.375);
   });
 
+  it('state MASTER: the first BACKUP waits one advert interval and the smallest skew, then takes over', () => {
+    const v2 = new Clock({ ...P, wantMaster: true }).send({ type: 'startup' });
+    assert.equal(v2.m.state, 'backup');
+    assert.equal(v2.m.masterDownAt, 1000 + 1000 / 256);
+    v2.until(1004);
+    assert.equal(v2.m.state, 'master');
+    const v3 = new Clock({ ...P, version: 3, advertIntervalCs: 5, wantMaster: true }).send({
+      type: 'startup',
+    });
+    assert.equal(v3.m.masterDownAt, 50 + 50 / 256);
+    // A master heard in that interval: an ordinary backup from then on.
+    const heard = new Clock({ ...P, wantMaster: true }).send({ type: 'startup' }).until(500);
+    heard.advert('192.0.2.12', 200);
+    assert.equal(heard.m.masterDownAt, 500 + 3609.375);
+    heard.until(2000);
+    assert.equal(heard.m.state, 'backup');
+  });
+
   it('down_timer_adverts: the adverts a backup misses before it takes over', () => {
     const c = new Clock({ ...P, downTimerAdverts: 5 }).send({ type: 'startup' });
     c.until(1000).advert('192.0.2.12', 200);
