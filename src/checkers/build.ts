@@ -68,7 +68,15 @@ export function buildChecker(
       return { check: tcpCheck(t), timing, alpha, line };
     case 'HTTP_GET':
     case 'SSL_GET':
-      return { check: httpCheck(t, httpOptions(c.type, o, setup.ssl)), timing, alpha, line };
+      return {
+        check: httpCheck(
+          t,
+          httpOptions(c.type, o, setup.ssl, { server: rs.virtualhost, service: vs.virtualhost }),
+        ),
+        timing,
+        alpha,
+        line,
+      };
     case 'SMTP_CHECK':
       return {
         check: smtpCheck(t, typeof o.helo_name === 'string' ? o.helo_name : undefined),

@@ -61,6 +61,8 @@ export interface RealServerConfig {
   readonly checkers: readonly CheckerConfig[];
   /** lvs_method: this real server's own forwarding, when it has one. */
   readonly forwarding?: Forwarding;
+  /** HTTP_GET / SSL_GET: the Host header when neither the url nor the checker names one. */
+  readonly virtualhost?: string;
 }
 
 export interface Forwarding {
@@ -113,6 +115,8 @@ export interface VirtualServerConfig {
   readonly ipFamily?: 4 | 6;
   readonly schedulerFlags: SchedulerFlags;
   readonly sorryServerForwarding?: Forwarding;
+  /** HTTP_GET / SSL_GET: the Host header (and SNI) when nothing nearer names one. */
+  readonly virtualhost?: string;
 }
 
 export interface LvsConfig {
@@ -219,6 +223,7 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
           address: rsArgs[0] as string,
           port: port(rsArgs[1]),
           weight: w?.weight ?? vsWeight,
+          ...optional('virtualhost', str(rs, 'virtualhost')),
           inhibitOnFailure:
             rs.inhibit_on_failure === undefined ? vsInhibit : rs.inhibit_on_failure === true,
           upperThreshold: num(rs, 'uthreshold'),
@@ -247,6 +252,7 @@ export function lvsConfig(root: ModelBlock): LvsConfig {
         hysteresis: num(vs, 'hysteresis') ?? 0,
         quorumUp: notifyScript(vs, 'quorum_up'),
         smtpAlert: checkerAlertsOn(undefined, vs, root.global_defs as ModelBlock | undefined),
+        ...optional('virtualhost', str(vs, 'virtualhost')),
         quorumDown: notifyScript(vs, 'quorum_down'),
         alpha: flag(vs, 'alpha'),
         omega: flag(vs, 'omega'),

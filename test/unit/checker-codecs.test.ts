@@ -183,6 +183,23 @@ describe('HTTP response reader', () => {
       requestText(t, o, o.urls[1]!),
       'GET /b HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: b.example\r\n\r\n',
     );
+    // Without one at the url or the checker: the real server's, else the virtual server's (Host);
+    // SNI skips the real server's, as keepalived's check_ssl.c.
+    const inherit = (server?: string, service?: string, own?: string) =>
+      httpOptions('SSL_GET', own ? { virtualhost: own } : {}, undefined, { server, service });
+    assert.deepEqual(
+      [
+        inherit('rs.example', 'vs.example'),
+        inherit(undefined, 'vs.example'),
+        inherit('rs.example', 'vs.example', 'c.example'),
+      ].map((x) => [x.virtualhost, x.sniHost]),
+      [
+        ['rs.example', 'vs.example'],
+        ['vs.example', 'vs.example'],
+        ['c.example', 'c.example'],
+      ],
+    );
+    assert.match(requestText(t, inherit('rs.example'), { ...o.urls[0]! }), /Host: rs\.example\r\n/);
     const o11 = httpOptions('SSL_GET', {
       http_protocol: '1.1',
       virtualhost: 'v.example',

@@ -30,7 +30,10 @@ export interface UrlSpec {
 export interface HttpOptions {
   readonly tls: boolean;
   readonly urls: readonly UrlSpec[];
+  /** The Host header when the url has none: the checker's, else the real server's, else the virtual server's. */
   readonly virtualhost: string | undefined;
+  /** SNI (enable_sni) when the url has none: the checker's, else the virtual server's (check_ssl.c). */
+  readonly sniHost?: string | undefined;
   readonly protocol: '1.0' | '1.0C' | '1.1';
   readonly sni: boolean;
   /** SSL { }: the client certificate and key, or why they could not be read. */
@@ -73,7 +76,9 @@ export function httpOptions(
   type: 'HTTP_GET' | 'SSL_GET',
   o: ModelBlock,
   ssl?: SslFiles,
+  inherited: { server?: string | undefined; service?: string | undefined } = {},
 ): HttpOptions {
+  const own = typeof o.virtualhost === 'string' ? o.virtualhost : undefined;
   const urls = ((o.url ?? []) as ModelBlock[]).map((u): UrlSpec => ({
     path: typeof u.path === 'string' ? u.path : '/',
     digests: ((u.digest ?? []) as string[]).map((d) => d.toLowerCase()),
@@ -88,7 +93,8 @@ export function httpOptions(
       urls.length > 0
         ? urls
         : [{ path: '/', digests: [], status: statusMatcher(undefined), virtualhost: undefined }],
-    virtualhost: typeof o.virtualhost === 'string' ? o.virtualhost : undefined,
+    virtualhost: own ?? inherited.server ?? inherited.service,
+    sniHost: own ?? inherited.service,
     protocol: proto === '1.1' ? '1.1' : proto === '1.0C' ? '1.0C' : '1.0',
     sni: o.enable_sni === true,
     ...(type === 'SSL_GET' && ssl ? { client: clientContext(ssl) } : {}),
@@ -141,7 +147,7 @@ async function fetchUrl(t: Target, o: HttpOptions, url: UrlSpec): Promise<CheckR
   if (c.result) return c.result;
   let socket: net.Socket = c.socket;
   if (o.tls) {
-    const vhost = url.virtualhost ?? o.virtualhost;
+    const vhost = url.virtualhost ?? ('sniHost' in o ? o.sniHost : o.virtualhost);
     if (typeof o.client === 'string') {
       socket.destroy();
       return fail(o.client);
