@@ -34,7 +34,7 @@ import { GroupNotifier } from './group-notify';
 import { runNotifyScript } from './notify-script';
 import { ProcessTracking } from './process-tracking';
 import { Statics } from './statics';
-import { weigh, type TrackedState } from './tracking-weights';
+import { implicitDevices, weigh, type TrackedState } from './tracking-weights';
 import { ScriptTracker } from './script-tracker';
 import { ScriptPolicy } from './script-policy';
 
@@ -210,6 +210,15 @@ export class VrrpEngine {
    * weights move the priority (interfaces, scripts, processes: tracking-weights.ts;
    * files: value x weight).
    */
+  /** implicitDevices, worked out once per config. */
+  private readonly implicitOf = new WeakMap<VrrpInstanceConfig, string[]>();
+
+  private implicit(ic: VrrpInstanceConfig): string[] {
+    let d = this.implicitOf.get(ic);
+    if (!d) this.implicitOf.set(ic, (d = implicitDevices(ic)));
+    return d;
+  }
+
   private applyTracking(): void {
     // Held instances whose scripts now have a result: they leave INIT below,
     // for FAULT directly when a tracker says so (keepalived), else as at start.
@@ -222,6 +231,7 @@ export class VrrpEngine {
       const faults: string[] = [];
       if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
         faults.push(`interface ${ic.interface} down`);
+      for (const dev of this.implicit(ic)) if (down(dev)) faults.push(`interface ${dev} down`);
       const noSource = this.sources.fault(inst);
       if (noSource) faults.push(noSource);
       if (ic.unicastFaultNoPeer) faults.push(NO_PEER);
@@ -643,7 +653,8 @@ export class VrrpEngine {
     const uses = (ic: VrrpInstanceConfig): boolean =>
       ic.interface === ifname ||
       ic.useVmac?.name === ifname ||
-      ic.trackInterfaces.some((t) => t.name === ifname);
+      ic.trackInterfaces.some((t) => t.name === ifname) ||
+      this.implicit(ic).includes(ifname);
     const waiting = [...this.awaiting.values()].filter((ic) => ic.interface === ifname);
     if (!this.instances.some((i) => uses(i.cfg)) && waiting.length === 0) return;
     this.log.info(`Interface ${ifname} ${index === 0 ? 'deleted' : 'added'}`);

@@ -24,6 +24,8 @@ export interface RouteSpec {
   readonly scope?: number;
   readonly protocol?: number;
   readonly onlink: boolean;
+  /** no_track: its device going down does not put the instance in FAULT. */
+  readonly noTrack?: true;
   /** The line as written, for messages. */
   readonly text: string;
 }
@@ -39,6 +41,8 @@ export interface RuleSpec {
   readonly iif?: string;
   readonly oif?: string;
   readonly action: 'lookup' | 'blackhole' | 'unreachable' | 'prohibit';
+  /** no_track: its interfaces going down do not put the instance in FAULT. */
+  readonly noTrack?: true;
   readonly text: string;
 }
 
@@ -108,6 +112,7 @@ export function parseRoute(words: readonly string[]): RouteSpec {
   } = {};
   let onlink = false;
   let family: 4 | 6 | undefined;
+  let noTrack: true | undefined;
   for (const { word: w, first, value: next } of walk(words)) {
     if (first && (ROUTE_TYPES as readonly string[]).includes(w)) type = w as RouteType;
     else if (w === 'src') o.src = prefix(next()).address;
@@ -123,7 +128,7 @@ export function parseRoute(words: readonly string[]): RouteSpec {
       o.scope = SCOPES[s] ?? int(s, 'scope', 255);
     } else if (w === 'proto' || w === 'protocol') o.protocol = int(next(), w, 255);
     else if (w === 'onlink') onlink = true;
-    else if (w === 'no_track') continue;
+    else if (w === 'no_track') noTrack = true;
     else if (w === 'inet') family = 4;
     else if (w === 'inet6') family = 6;
     else if (w === 'or' || w === 'nexthop')
@@ -137,7 +142,16 @@ export function parseRoute(words: readonly string[]): RouteSpec {
   const address = dst.address || (fam === 4 ? '0.0.0.0' : '::');
   for (const a of [o.src, o.via])
     if (a && net.isIP(a) !== fam) throw new Error(`'${a}' is not IPv${fam} like the destination`);
-  return { family: fam, type, dst: address, dstLen: dst.len, ...o, onlink, text };
+  return {
+    family: fam,
+    type,
+    dst: address,
+    dstLen: dst.len,
+    ...o,
+    onlink,
+    ...(noTrack ? { noTrack } : {}),
+    text,
+  };
 }
 
 export function parseRule(words: readonly string[]): RuleSpec {
@@ -154,6 +168,7 @@ export function parseRule(words: readonly string[]): RuleSpec {
   } = {};
   let action: RuleSpec['action'] = 'lookup';
   let family: 4 | 6 | undefined;
+  let noTrack: true | undefined;
   for (const { word: w, value: next } of walk(words)) {
     if (w === 'from' || w === 'to') {
       const v = next();
@@ -174,9 +189,9 @@ export function parseRule(words: readonly string[]): RuleSpec {
     else if (w === 'blackhole' || w === 'unreachable' || w === 'prohibit') action = w;
     else if (w === 'inet') family = 4;
     else if (w === 'inet6') family = 6;
-    else if (w === 'no_track') continue;
+    else if (w === 'no_track') noTrack = true;
     else throw new Error(`unexpected '${w}'`);
   }
   if (action === 'lookup' && o.table === undefined) throw new Error('a rule needs a table');
-  return { family: family ?? 4, ...o, action, text };
+  return { family: family ?? 4, ...o, action, ...(noTrack ? { noTrack } : {}), text };
 }

@@ -33,3 +33,40 @@ export function weigh(
   }
   return { priority, faults };
 }
+
+/** What implicitDevices reads of an instance's config. */
+export interface DeviceUser {
+  readonly interface: string | undefined;
+  readonly useVmac?: { readonly name: string } | undefined;
+  readonly vips: readonly { readonly dev: string | undefined; readonly noTrack: boolean }[];
+  readonly excludedVips: readonly { readonly dev: string | undefined; readonly noTrack: boolean }[];
+  readonly virtualRoutes: readonly { readonly dev?: string; readonly noTrack?: true }[];
+  readonly virtualRules: readonly {
+    readonly iif?: string;
+    readonly oif?: string;
+    readonly noTrack?: true;
+  }[];
+}
+
+/**
+ * The other interfaces an instance depends on and tracks without a
+ * track_interface line, as keepalived's vrrp.c adds them (weight 0: FAULT
+ * while one is down): the `dev` of each VIP and excluded VIP, of each
+ * virtual route and the `iif` / `oif` of each virtual rule, unless the line
+ * says `no_track`. Its own interface (and its VMAC) is tracked apart, under
+ * dont_track_primary.
+ */
+export function implicitDevices(ic: DeviceUser): string[] {
+  const own = new Set([ic.interface, ic.useVmac?.name]);
+  const out = new Set<string>();
+  const add = (dev: string | undefined, noTrack: boolean | undefined): void => {
+    if (dev && !noTrack && !own.has(dev)) out.add(dev);
+  };
+  for (const v of [...ic.vips, ...ic.excludedVips]) add(v.dev, v.noTrack);
+  for (const r of ic.virtualRoutes) add(r.dev, r.noTrack);
+  for (const r of ic.virtualRules) {
+    add(r.iif, r.noTrack);
+    add(r.oif, r.noTrack);
+  }
+  return [...out];
+}
