@@ -79,7 +79,15 @@ const VIP_OPTIONS = {
       : `preferred_lft '${v}' is not a number of seconds or 'forever'`,
   metric: any,
 };
-const VIP_FLAGS = ['no_track', 'home', 'nodad', '-nodad', 'noprefixroute', 'autojoin'];
+const VIP_FLAGS = [
+  'no_track',
+  'home',
+  'nodad',
+  '-nodad',
+  'mngtmpaddr',
+  'noprefixroute',
+  'autojoin',
+];
 
 /** A static line: its track_group option checked and taken off, the rest checked as `base`. */
 function checkStatic(base: LineKind, words: readonly string[]): LineProblem | undefined {

@@ -90,7 +90,27 @@ export interface Vip {
    * on lo); other prefixes default to forever.
    */
   readonly preferredLft: number | undefined;
+  /** The address flags the line asks for (home, mngtmpaddr, noprefixroute, autojoin). */
+  readonly flags?: VipFlags;
+  /** `-nodad`: IPv6 duplicate address detection stays on (keepalived turns it off for VIPs). */
+  readonly dad?: true;
+  /** metric: the priority of the address's prefix route (IFA_RT_PRIORITY). */
+  readonly metric?: number;
 }
+
+export interface VipFlags {
+  readonly homeaddress?: true;
+  readonly managetempaddr?: true;
+  readonly noprefixroute?: true;
+  readonly mcautojoin?: true;
+}
+
+const VIP_FLAG_WORDS: Record<string, keyof VipFlags> = {
+  home: 'homeaddress',
+  mngtmpaddr: 'managetempaddr',
+  noprefixroute: 'noprefixroute',
+  autojoin: 'mcautojoin',
+};
 
 /** `preferred_lft` as the kernel's IFA_CACHEINFO wants it (keepalived 2.2.7's defaults). */
 function preferredLft(line: readonly string[], family: number, prefix: number): number | undefined {
@@ -307,6 +327,22 @@ export function parseVip(line: readonly string[], defaultDev: string | undefined
     peer: option(line, 'peer'),
     noTrack: line.includes('no_track'),
     preferredLft: preferredLft(line, family, prefix),
+    ...vipFlags(line),
+  };
+}
+
+/** The flag words of a VIP line, as keepalived's vrrp_ipaddress.c reads them. */
+function vipFlags(line: readonly string[]): Pick<Vip, 'flags' | 'dad' | 'metric'> {
+  const flags: Record<string, true> = {};
+  for (const w of line) {
+    const f = VIP_FLAG_WORDS[w];
+    if (f) flags[f] = true;
+  }
+  const metric = option(line, 'metric');
+  return {
+    ...(Object.keys(flags).length > 0 ? { flags: flags as VipFlags } : {}),
+    ...(line.includes('-nodad') ? { dad: true as const } : {}),
+    ...(metric !== undefined && /^\d+$/.test(metric) ? { metric: Number(metric) } : {}),
   };
 }
 

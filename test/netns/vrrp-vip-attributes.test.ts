@@ -4,7 +4,8 @@
  * oracle): IPv4 with label, broadcast and scope; an IPv6 /128 added
  * deprecated (preferred lifetime 0, so the host never picks it as the source
  * of its own connections) unless `preferred_lft` says forever or a number of
- * seconds; other IPv6 prefixes preferred forever.
+ * seconds; other IPv6 prefixes preferred forever; the flags home,
+ * noprefixroute and mngtmpaddr.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ const CONF = `vrrp_instance VI_1 {
     virtual_ipaddress {
         192.0.2.100/24 brd 192.0.2.255 label eth0:vip
         192.0.2.101/32 scope host
+        192.0.2.104/24 noprefixroute
     }
 }
 vrrp_instance VI_6 {
@@ -35,6 +37,8 @@ vrrp_instance VI_6 {
         2001:db8::101/128 preferred_lft forever
         2001:db8::102/64 preferred_lft 3600
         2001:db8::103/128
+        2001:db8::104/64 home noprefixroute
+        2001:db8::105/64 mngtmpaddr
     }
 }
 `;
@@ -45,6 +49,9 @@ const VIPS = [
   '2001:db8::101',
   '2001:db8::102',
   '2001:db8::103',
+  '192.0.2.104',
+  '2001:db8::104',
+  '2001:db8::105',
 ];
 
 /**

@@ -19,6 +19,20 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('VIP flags: home, mngtmpaddr, noprefixroute, autojoin, -nodad, metric', () => {
+    const v = fromText(
+      'vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    2001:db8::1/64 home noprefixroute -nodad metric 50\n    2001:db8::2/64 mngtmpaddr autojoin\n    192.0.2.10/24\n  }\n}\n',
+    ).instances[0]!.vips;
+    assert.deepEqual(
+      v.map((x) => [x.flags, x.dad, x.metric]),
+      [
+        [{ homeaddress: true, noprefixroute: true }, true, 50],
+        [{ managetempaddr: true, mcautojoin: true }, undefined, undefined],
+        [undefined, undefined, undefined],
+      ],
+    );
+  });
+
   it("a notify script's USER [GROUP] that does not exist: a warning at its line saying to quote", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-notify-user-'));
     try {

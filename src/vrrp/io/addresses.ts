@@ -72,7 +72,7 @@ export class RtnetlinkAddresses implements AddressManager {
           prefixlen: vip.prefix,
           index: ifindex,
           scope: SCOPES[vip.scope ?? 'global'] ?? 0,
-          ...(vip.family === 6 ? { flags: { nodad: true } } : {}),
+          ...(vip.family === 6 && !vip.dad ? { flags: { nodad: true } } : {}),
         },
         {
           local: addr,
@@ -82,6 +82,11 @@ export class RtnetlinkAddresses implements AddressManager {
           ...(vip.preferredLft !== undefined
             ? { cacheInfo: { ifaPrefered: vip.preferredLft, ifaValid: FOREVER } }
             : {}),
+          // The 32-bit IFA_FLAGS (it overrides the header's 8 bits): home, noprefixroute...
+          ...(vip.flags
+            ? { flags: { ...vip.flags, ...(vip.family === 6 && !vip.dad ? { nodad: true } : {}) } }
+            : {}),
+          ...(vip.metric !== undefined ? { rtPriority: vip.metric } : {}),
         },
         { flags: 1024 | 512 }, // CREATE | EXCL
       );
