@@ -21,7 +21,7 @@ const fromText = (text: string) =>
 describe('vrrp config', () => {
   it('VIP flags: home, mngtmpaddr, noprefixroute, autojoin, -nodad, metric', () => {
     const v = fromText(
-      'vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    2001:db8::1/64 home noprefixroute -nodad metric 50\n    2001:db8::2/64 mngtmpaddr autojoin\n    192.0.2.10/24\n  }\n}\n',
+      'vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    2001:db8::1/64 home noprefixroute -nodad metric 50\n    2001:db8::2/64 mngtmpaddr autojoin\n    2001:db8::3/64\n  }\n}\n',
     ).instances[0]!.vips;
     assert.deepEqual(
       v.map((x) => [x.flags, x.dad, x.metric]),
