@@ -132,6 +132,17 @@ ${timing}
     PING_CHECK {
     }
   }
+  real_server ${pinged} 81 {
+    PING_CHECK {
+      bindto ${lb}
+    }
+  }
+  real_server ${pinged} 82 {
+    alpha
+    PING_CHECK {
+      bindto 203.0.113.99
+    }
+  }
 }
 virtual_server 192.0.2.100 53 {
   protocol UDP
@@ -218,6 +229,7 @@ describe('health checkers against real servers', () => {
       k(VS80, v4(25)),
       k(VS80, v4(83)),
       k(VS80, `[${pinged.ipv4}]:tcp:80`),
+      k(VS80, `[${pinged.ipv4}]:tcp:81`),
       k(VS53, v4(53, 'udp')),
       k(VS53, v4(7, 'udp')),
       k(VS53, v4(9, 'udp')),
@@ -293,6 +305,10 @@ describe('health checkers against real servers', () => {
         new RegExp(`peer ${lb} 40002\n`),
         'SMTP_CHECK bindto / bind_port',
       );
+      // PING_CHECK bindto: from the box's own address it works; from one it lacks it cannot.
+      const unbound = sup.table.get(k(VS80, `[${pinged.ipv4}]:tcp:82`));
+      assert.equal(unbound?.up, false);
+      assert.match(unbound?.detail ?? '', /cannot bind to 203\.0\.113\.99/);
       const miss = sup.table.get(missing);
       assert.deepEqual(
         [miss?.up, miss?.detail],

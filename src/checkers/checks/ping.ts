@@ -1,8 +1,8 @@
 /**
  * PING_CHECK: an ICMP / ICMPv6 echo request, up when the matching reply
- * arrives within connect_timeout. One raw socket per family serves every
- * PING_CHECK of the process (halb_sys icmpOpen); replies are matched by
- * identifier, sequence number and source.
+ * arrives within connect_timeout. One raw socket per family (and per
+ * `bindto` source address) serves every PING_CHECK of the process (halb_sys
+ * icmpOpen); replies are matched by identifier, sequence number and source.
  */
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
 import { fail, ok, type Check, type CheckResult } from '../check';
@@ -25,8 +25,17 @@ class PingSocket {
   constructor(
     private readonly sys: HalbSys,
     private readonly family: 4 | 6,
+    source: string | undefined,
   ) {
     this.fd = sys.icmpOpen(family);
+    if (source) {
+      try {
+        sys.bindAddress(this.fd, family, addressBytes(source));
+      } catch (err) {
+        sys.close(this.fd);
+        throw new Error(`cannot bind to ${source}: ${(err as Error).message}`);
+      }
+    }
     this.watch = sys.recvStart(this.fd, family, (buf, length) => this.receiveBatch(buf, length));
   }
 
@@ -100,7 +109,8 @@ class PingSocket {
 
 /** The process's ping sockets, opened on first use, closed with the last checker. */
 export class Pinger {
-  private sockets = new Map<4 | 6, PingSocket>();
+  /** By family and bindto source. */
+  private sockets = new Map<string, PingSocket>();
   private users = 0;
 
   constructor(private readonly sys: () => HalbSys = halbSys) {}
@@ -110,14 +120,15 @@ export class Pinger {
     let disposed = false;
     return {
       run: () => {
-        let s = this.sockets.get(t.family);
+        const key = `${t.family}/${t.bindTo ?? ''}`;
+        let s = this.sockets.get(key);
         if (!s) {
           try {
-            s = new PingSocket(this.sys(), t.family);
+            s = new PingSocket(this.sys(), t.family, t.bindTo);
           } catch (err) {
             return Promise.resolve(fail((err as Error).message));
           }
-          this.sockets.set(t.family, s);
+          this.sockets.set(key, s);
         }
         return s.ping(t);
       },
