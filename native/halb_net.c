@@ -310,6 +310,30 @@ napi_value halb_bind_address(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * setRcvBuf(fd, bytes): the socket's receive buffer (SO_RCVBUFFORCE, past
+ * rmem_max, as root; else SO_RCVBUF, capped by rmem_max); returns the size
+ * the kernel then reports (twice the request: its bookkeeping is counted in).
+ */
+napi_value halb_set_rcvbuf(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd, bytes;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || get_int(env, argv[0], &fd) || get_int(env, argv[1], &bytes) || bytes < 0) {
+    napi_throw_type_error(env, NULL, "setRcvBuf(fd, bytes)");
+    return NULL;
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0 &&
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0)
+    return errno_error(env, "setsockopt(SO_RCVBUF)", errno);
+  int got = 0;
+  socklen_t len = sizeof got;
+  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) != 0)
+    return errno_error(env, "getsockopt(SO_RCVBUF)", errno);
+  return make_int(env, got);
+}
+
+/*
  * multicastSource(fd, ifindex, addr4): IPv4 multicast leaves by ifindex with
  * source addr4 (IP_MULTICAST_IF with ip_mreqn). Unlike bind(), this does not
  * filter what the socket receives by destination (use_vmac: the VMAC holds no

@@ -8,6 +8,7 @@ napi_value halb_set_hop_limit(napi_env env, napi_callback_info info);
 napi_value halb_membership(napi_env env, napi_callback_info info);
 napi_value halb_send_to(napi_env env, napi_callback_info info);
 napi_value halb_bind_address(napi_env env, napi_callback_info info);
+napi_value halb_set_rcvbuf(napi_env env, napi_callback_info info);
 napi_value halb_multicast_source(napi_env env, napi_callback_info info);
 napi_value halb_packet_open(napi_env env, napi_callback_info info);
 napi_value halb_packet_send(napi_env env, napi_callback_info info);

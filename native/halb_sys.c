@@ -189,6 +189,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"membership", NULL, halb_membership, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, halb_bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setRcvBuf", NULL, halb_set_rcvbuf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -3,6 +3,7 @@
  * and filled in with keepalived's defaults, global_defs settings inherited by
  * instances, addresses parsed. Pure: model in, config out.
  */
+import { rxBufsPolicy, type RxBufsPolicy } from '../vrrp/rx-buffers';
 import * as net from 'node:net';
 import { alertsOn, type MailSettings } from '../mail/alerts';
 import { localMailSettings } from '../mail/smtp';
@@ -55,6 +56,11 @@ export interface VrrpGlobals {
   readonly cpus: readonly number[] | undefined;
   /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
   readonly startupDelayMs: number;
+  /**
+   * vrrp_rx_bufs_policy MTU | ADVERT | SIZE and vrrp_rx_bufs_multiplier (3):
+   * what each instance adds to its socket's receive buffer (rx-buffers.ts).
+   */
+  readonly rxBufs: RxBufsPolicy;
   /** dynamic_interfaces: an instance whose interface does not exist yet starts when it appears. */
   readonly dynamicInterfaces: boolean;
   /** fifo_write_vrrp_states_on_reload: a reload writes each kept instance's state to the FIFO again. */
@@ -168,6 +174,8 @@ export interface VrrpInstanceConfig {
   readonly unicastSrc: string | undefined;
   /** promote_secondaries: net.ipv4.conf.IF.promote_secondaries on while it runs (not with use_vmac). */
   readonly promoteSecondaries: boolean;
+  /** kernel_rx_buf_size: what this instance adds to its socket's receive buffer (over the global policy). */
+  readonly kernelRxBufSize: number | undefined;
   /** smtp_alert (its own, else the global smtp_alert_vrrp / smtp_alert): mail on each transition. */
   readonly smtpAlert: boolean;
   /** unicast_fault_no_peer with no unicast_peer: FAULT rather than multicast (keepalived). */
@@ -535,6 +543,7 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),
+    rxBufs: rxBufsPolicy(words(g, 'vrrp_rx_bufs_policy'), num(g, 'vrrp_rx_bufs_multiplier')),
     dynamicInterfaces: g?.dynamic_interfaces !== undefined && g.dynamic_interfaces !== false,
     logUnknownVrids: flag(g, 'log_unknown_vrids'),
     fifoStatesOnReload: flag(g, 'fifo_write_vrrp_states_on_reload'),
@@ -639,6 +648,7 @@ export function vrrpConfig(
       mcastDst: lines(vi, 'unicast_peer').length > 0 ? undefined : str(vi, 'mcast_dst_ip'),
       smtpAlert: alertsOn(vi, g),
       promoteSecondaries: flag(vi, 'promote_secondaries') && vi.use_vmac === undefined,
+      kernelRxBufSize: num(vi, 'kernel_rx_buf_size') || undefined,
       unicastFaultNoPeer:
         flag(vi, 'unicast_fault_no_peer') && lines(vi, 'unicast_peer').length === 0,
       trackSrcIp: flag(vi, 'track_src_ip'),

@@ -65,6 +65,8 @@ export interface HalbSys {
     ttl?: number,
   ): number;
   bindAddress(fd: number, family: 4 | 6, address: Buffer): void;
+  /** SO_RCVBUFFORCE (else SO_RCVBUF); the size the kernel then reports. */
+  setRcvBuf(fd: number, bytes: number): number;
   /** IPv4 multicast from this source address and interface, without bind()'s receive filter. */
   multicastSource(fd: number, ifindex: number, address: Buffer): void;
   /** SCHED_RR at this priority (1..99) for the calling thread; 0: back to SCHED_OTHER. */

@@ -17,7 +17,8 @@ import { PromoteSecondaries } from './io/promote-secondaries';
 import { MailAlerts } from './mail-alerts';
 import { canonicalIp } from './checksum';
 import { Scheduler } from '../platform/scheduling';
-import { interfaceFacts, interfaceIndex, interfaceMac } from './io/interface-facts';
+import { interfaceFacts, interfaceIndex, interfaceMac, interfaceMtu } from './io/interface-facts';
+import { rxBufShare } from './rx-buffers';
 import { noAddress } from './source-address';
 import { Sources } from './sources';
 import { NftFirewall } from './io/nft-firewall';
@@ -430,6 +431,7 @@ export class VrrpEngine {
         this.promoted.release(inst.cfg.interface);
     }
     this.instances = kept;
+    this.scheduleRxSizing();
     for (const g of this.cfg.syncGroups)
       if (!next.syncGroups.some((n) => n.name === g.name)) this.groupNotifier.forget(g.name);
     this.cfg = next;
@@ -441,6 +443,61 @@ export class VrrpEngine {
     this.startTrackers();
     this.applyTracking();
     return true;
+  }
+
+  /**
+   * kernel_rx_buf_size / vrrp_rx_bufs_policy: each socket's receive buffer,
+   * the sum of its instances' shares (rx-buffers.ts); none: the kernel's default.
+   */
+  private rxSizing = false;
+
+  /** Once per event-loop turn, after the instances that started in it. */
+  private scheduleRxSizing(): void {
+    if (this.rxSizing) return;
+    this.rxSizing = true;
+    setImmediate(() => {
+      this.rxSizing = false;
+      if (!this.stopped) this.sizeReceiveBuffers();
+    });
+  }
+
+  private sizeReceiveBuffers(): void {
+    const policy = this.cfg.globals.rxBufs;
+    if (!policy.kind && !this.instances.some((i) => i.cfg.kernelRxBufSize)) return;
+    const want = new Map<string, number>();
+    const mtus = new Map<string, number>();
+    for (const inst of this.instances) {
+      const key = this.keyOf.get(inst);
+      if (!key) continue;
+      const ifname = key.slice(0, key.indexOf('/'));
+      let mtu = policy.kind === 'mtu' ? mtus.get(ifname) : 0;
+      if (mtu === undefined) mtus.set(ifname, (mtu = interfaceMtu(ifname)));
+      const ic = inst.cfg;
+      const share = rxBufShare(
+        policy,
+        {
+          family: ic.family,
+          version: ic.version,
+          vipCount: ic.vips.length,
+          ah: ic.auth?.type === 'AH',
+          kernelRxBufSize: ic.kernelRxBufSize,
+        },
+        mtu,
+      );
+      want.set(key, (want.get(key) ?? 0) + share);
+    }
+    for (const [key, bytes] of want) {
+      if (bytes <= 0) continue;
+      try {
+        const got = (this.sockets.get(key) ?? this.ahSockets.get(key))?.setReceiveBuffer(bytes);
+        if (got !== undefined)
+          this.log.info(
+            `VRRP socket ${key}: receive buffer ${bytes} bytes (the kernel reports ${got})`,
+          );
+      } catch (err) {
+        this.log.error(`cannot size the receive buffer of ${key}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Starts an instance, after making its VMAC when it has one; failures are logged. */
@@ -615,6 +672,7 @@ export class VrrpEngine {
     this.byVrid.get(key)?.set(ic.vrid, inst);
     this.keyOf.set(inst, key);
     this.instances.push(inst);
+    this.scheduleRxSizing();
     inst.onTransition((_from, to) => {
       this.syncGroupOf(inst, to);
       this.mailAlerts.instanceMoved(ic, to);

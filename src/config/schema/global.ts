@@ -157,8 +157,8 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
   kw('disable_local_igmp', FLAG),
   impl('vmac_prefix', WORD, { default: 'vrrp' }),
   kw('vmac_addr_prefix', WORD),
-  kw('vrrp_rx_bufs_policy', words(1), { note: 'MTU|ADVERT|SIZE' }),
-  kw('vrrp_rx_bufs_multiplier', int(1, UINT_MAX), { default: 3 }),
+  impl('vrrp_rx_bufs_policy', words(1), { note: 'MTU|ADVERT|SIZE' }),
+  impl('vrrp_rx_bufs_multiplier', int(1, UINT_MAX), { default: 3 }),
 ];
 
 const NETLINK_BUFS: KeywordSpec[] = [

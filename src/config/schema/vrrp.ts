@@ -97,7 +97,7 @@ const IDENTITY: KeywordSpec[] = [
   }),
   kw('old_unicast_checksum', oneOf(['never'], { optional: true })),
   kw('native_ipv6', FLAG, { note: 'deprecated: an IPv6 address implies it' }),
-  kw('kernel_rx_buf_size', int(0, UINT_MAX)),
+  impl('kernel_rx_buf_size', int(0, UINT_MAX)),
   kw('linkbeat_use_polling', FLAG, {
     note: 'deprecated here: use the top-level linkbeat_interfaces block',
   }),

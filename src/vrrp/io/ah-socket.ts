@@ -53,6 +53,16 @@ export class AhSocket {
     return this.index;
   }
 
+  /** kernel_rx_buf_size / vrrp_rx_bufs_policy (rx-buffers.ts), kept for a reopened socket. */
+  private rcvBuf = 0;
+
+  /** Sets it; returns the size the kernel reports, undefined when unchanged. */
+  setReceiveBuffer(bytes: number): number | undefined {
+    if (bytes === this.rcvBuf) return undefined;
+    this.rcvBuf = bytes;
+    return this.sys.setRcvBuf(this.recvFd, bytes);
+  }
+
   /** The interface was made again under its name (a new index): new sockets (VrrpSocket.reopen). */
   reopen(ifindex: number): void {
     if (this.disposed || ifindex === this.index) return;
@@ -60,6 +70,7 @@ export class AhSocket {
     this.closeAll();
     [this.sendFd, this.recvFd, this.watcher] = [sendFd, recvFd, watcher];
     this.index = ifindex;
+    if (this.rcvBuf > 0) this.sys.setRcvBuf(this.recvFd, this.rcvBuf);
   }
 
   private closeAll(): void {

@@ -56,3 +56,13 @@ export function interfaceMac(ifname: string): string | undefined {
     return undefined;
   }
 }
+
+/** The interface's MTU (sysfs), 1500 when it cannot be read. */
+export function interfaceMtu(ifname: string): number {
+  try {
+    const n = Number(fs.readFileSync(`/sys/class/net/${ifname}/mtu`, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : 1500;
+  } catch {
+    return 1500;
+  }
+}

@@ -62,6 +62,16 @@ export class VrrpSocket implements VrrpTransport {
     return this.index;
   }
 
+  /** kernel_rx_buf_size / vrrp_rx_bufs_policy (rx-buffers.ts), kept for a reopened socket. */
+  private rcvBuf = 0;
+
+  /** Sets it; returns the size the kernel reports, undefined when unchanged. */
+  setReceiveBuffer(bytes: number): number | undefined {
+    if (bytes === this.rcvBuf) return undefined;
+    this.rcvBuf = bytes;
+    return this.sys.setRcvBuf(this.fd, bytes);
+  }
+
   /**
    * A raw socket bound to the interface, in the group, receiving; closed again
    * on any failure. `later`: a source the interface lacks is bound at a later send.
@@ -111,6 +121,7 @@ export class VrrpSocket implements VrrpTransport {
     this.sys.close(this.fd);
     [this.fd, this.watcher] = opened;
     this.index = ifindex;
+    if (this.rcvBuf > 0) this.sys.setRcvBuf(this.fd, this.rcvBuf);
   }
 
   /** Binds to a configured source that the interface did not hold when the socket was made. */

@@ -1,0 +1,51 @@
+/**
+ * kernel_rx_buf_size and vrrp_rx_bufs_policy on the real executable: the
+ * VRRP socket's receive buffer is the sum of its instances' shares, as the
+ * kernel reports it back (getsockopt: twice the request, its bookkeeping
+ * counted in; set past rmem_max, as root).
+ */
+import { after, describe, it } from 'node:test';
+import { Appliance, until } from '../rigs/appliance';
+import { Lab } from '../rigs/netns-lab';
+
+const inst = (n: number, extra: string): string => `vrrp_instance VI_${n} {
+    interface eth0
+    virtual_router_id ${50 + n}
+    priority 150
+    advert_int 1
+${extra}    virtual_ipaddress {
+        192.0.2.${100 + n}/24
+    }
+}
+`;
+
+describe('VRRP socket receive buffers', () => {
+  let lab: Lab | undefined;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it("sum the instances' kernel_rx_buf_size, else the policy's share", async () => {
+    lab = await Lab.create({ hosts: ['lb'] });
+    const app = new Appliance(
+      lab,
+      'lb',
+      `global_defs {\n    vrrp_rx_bufs_policy 50000\n}\n` +
+        inst(1, '    kernel_rx_buf_size 100000\n') +
+        inst(2, ''),
+    );
+    const proc = app.start();
+    // 100000 + 50000, past the default rmem_max of 212992 once doubled.
+    await proc.waitFor(
+      'VRRP socket eth0/4/224.0.0.18: receive buffer 150000 bytes (the kernel reports 300000)',
+      20000,
+      'the buffer sized',
+    );
+    await until(
+      'MASTER',
+      20000,
+      () => app.state(),
+      (s) => s === 'master',
+    );
+  });
+});
