@@ -43,17 +43,24 @@ export interface CheckerScheduling {
   readonly nice?: number;
   readonly rtPriority?: number;
   readonly cpus?: readonly number[];
+  readonly maxAutoPriority?: number;
+  readonly minAutoDelayUs?: number;
 }
 
 function schedulingOf(g: ModelBlock | undefined): CheckerScheduling | undefined {
   const nice = num(g, 'checker_priority');
   const rt = num(g, 'checker_rt_priority');
   const cpus = cpuList(g, 'checker_cpu_affinity');
-  if (nice === undefined && rt === undefined && cpus === undefined) return undefined;
+  const max = num(g, 'max_auto_priority');
+  const delay = num(g, 'min_auto_priority_delay');
+  if (nice === undefined && rt === undefined && cpus === undefined && max === undefined)
+    return undefined;
   return {
     ...(nice === undefined ? {} : { nice }),
     ...(rt === undefined ? {} : { rtPriority: Math.min(99, Math.max(1, rt)) }),
     ...(cpus === undefined ? {} : { cpus }),
+    ...(max === undefined ? {} : { maxAutoPriority: max }),
+    ...(delay === undefined ? {} : { minAutoDelayUs: delay }),
   };
 }
 

@@ -52,6 +52,9 @@ export interface VrrpGlobals {
   /** vrrp_priority (nice) and vrrp_rt_priority (SCHED_RR 1..99) for the VRRP process. */
   readonly nice: number | undefined;
   readonly rtPriority: number | undefined;
+  /** max_auto_priority (99 without a value) and min_auto_priority_delay (µs): platform/scheduling.ts. */
+  readonly maxAutoPriority: number | undefined;
+  readonly minAutoDelayUs: number | undefined;
   /** vrrp_cpu_affinity: the CPUs the VRRP process runs on. */
   readonly cpus: readonly number[] | undefined;
   /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
@@ -540,6 +543,8 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
       num(g, 'vrrp_rt_priority'),
     ),
     cpus: cpuList(g, 'vrrp_cpu_affinity'),
+    maxAutoPriority: num(g, 'max_auto_priority'),
+    minAutoDelayUs: num(g, 'min_auto_priority_delay'),
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),

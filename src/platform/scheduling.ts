@@ -6,8 +6,16 @@
  * (its nice value and CPUs as started, SCHED_OTHER), so no reload needs a
  * restart for it. A CPU the box does not
  * have is an error naming the keyword, and the affinity is left as it is.
+ *
+ * max_auto_priority / min_auto_priority_delay (keepalived's scheduler.c and
+ * increment_process_priority): when a timer of the process runs more than
+ * the delay late (a loaded box), the process goes to SCHED_RR 1, and one
+ * level higher at each further late run, up to the maximum. halb looks with
+ * a watch timer of its own (the delay, between 50 ms and 1 s), there only
+ * while the setting is on.
  */
 import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../core/log';
 import { halbSys } from './halb-sys';
 
@@ -15,6 +23,21 @@ export interface ProcessScheduling {
   readonly nice?: number | undefined;
   readonly rtPriority?: number | undefined;
   readonly cpus?: readonly number[] | undefined;
+  /** max_auto_priority: 1..99 on (99 without a value), 0 / -1 / unset off. */
+  readonly maxAutoPriority?: number | undefined;
+  /** min_auto_priority_delay in microseconds (1 s by default). */
+  readonly minAutoDelayUs?: number | undefined;
+}
+
+/** The next SCHED_RR priority after a late run: 1 from none, one up, never past the maximum. */
+export function nextAutoPriority(current: number, max: number): number | undefined {
+  if (max <= 0 || current >= max) return undefined;
+  return current === 0 ? 1 : current + 1;
+}
+
+/** How often the lateness watch runs for a delay (ms): the delay, within 50 ms .. 1 s. */
+export function watchPeriodMs(minDelayUs: number): number {
+  return Math.min(1000, Math.max(50, Math.round(minDelayUs / 1000)));
 }
 
 /** Why the list cannot be applied on a box with `count` CPUs, if it cannot. */
@@ -62,6 +85,9 @@ export function baseSchedulingEnv(): Record<string, string> {
 export class Scheduler {
   private was: ProcessScheduling = {};
   private first = true;
+  /** The SCHED_RR priority now (configured, or raised by max_auto_priority); 0: none. */
+  private rt = 0;
+  private watch: NodeJS.Timeout | undefined;
 
   /** Constructed early: the base is read before anything changes it. */
   constructor(
@@ -81,8 +107,12 @@ export class Scheduler {
     try {
       if (nice !== undefined || was.nice !== undefined) os.setPriority(nice ?? b.nice);
       else if (first && os.getPriority() !== b.nice) os.setPriority(b.nice);
-      if (rtPriority !== undefined || was.rtPriority !== undefined)
-        halbSys().setRealtime(rtPriority ?? 0);
+      if (rtPriority !== undefined || was.rtPriority !== undefined) {
+        // A raised priority stays while the configured one is not above it.
+        const want = Math.max(rtPriority ?? 0, rtPriority === was.rtPriority ? this.rt : 0);
+        halbSys().setRealtime(want);
+        this.rt = want;
+      }
     } catch (err) {
       this.log.error(`cannot set the ${this.name} process's priority: ${(err as Error).message}`);
     }
@@ -90,6 +120,54 @@ export class Scheduler {
     else if (!cpus && (was.cpus || (first && currentCpus().join() !== b.cpus.join())))
       this.setCpus(b.cpus);
     this.was = { nice, rtPriority, cpus };
+    this.watchLateness(next.maxAutoPriority ?? 0, next.minAutoDelayUs ?? 1000000);
+  }
+
+  private watchMax = 0;
+  private watchDelayUs = 0;
+
+  private watchLateness(max: number, delayUs: number): void {
+    this.watchMax = max;
+    if (max <= 0) {
+      if (this.watch) clearTimeout(this.watch);
+      this.watch = undefined;
+      return;
+    }
+    if (this.watch && delayUs === this.watchDelayUs) return;
+    if (this.watch) clearTimeout(this.watch);
+    this.watchDelayUs = delayUs;
+    const period = watchPeriodMs(delayUs);
+    const arm = (): void => {
+      const due = performance.now() + period;
+      this.watch = setTimeout(() => {
+        const late = performance.now() - due;
+        if (late * 1000 > this.watchDelayUs) this.late(late);
+        arm();
+      }, period).unref();
+    };
+    arm();
+  }
+
+  /** A timer ran `lateMs` late: keepalived's log line, and one SCHED_RR level up. */
+  private late(lateMs: number): void {
+    const s = Math.floor(lateMs / 1000);
+    const us = Math.round((lateMs - s * 1000) * 1000);
+    this.log.info(`A thread timer expired ${s}.${String(us).padStart(6, '0')} seconds ago`);
+    const next = nextAutoPriority(this.rt, this.watchMax);
+    if (next === undefined) return;
+    try {
+      halbSys().setRealtime(next);
+      this.rt = next;
+      this.log.info(`Set realtime priority ${next}`);
+    } catch (err) {
+      this.log.error(`cannot raise the ${this.name} process's priority: ${(err as Error).message}`);
+    }
+  }
+
+  /** At stop: the watch goes. */
+  dispose(): void {
+    if (this.watch) clearTimeout(this.watch);
+    this.watch = undefined;
   }
 
   private get name(): string {

@@ -850,6 +850,7 @@ export class VrrpEngine {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.scheduler.dispose();
     for (const t of this.scripts.values()) t.dispose();
     for (const t of this.files.values()) t.dispose();
     this.processes.dispose();

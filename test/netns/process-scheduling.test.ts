@@ -4,6 +4,8 @@
  * checker_cpu_affinity and checker_priority the checker process (read back
  * from /proc). A reload that drops them puts the defaults back (every CPU,
  * nice 0) without restarting anything: the instance keeps its state.
+ * max_auto_priority: a daemon stopped (SIGSTOP) past min_auto_priority_delay
+ * goes to SCHED_RR 1, then one level up at each late run, to the maximum.
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -49,6 +51,13 @@ function cpusOf(pid: number): string[] {
 function niceOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+/** The main thread's scheduling policy (0 SCHED_OTHER, 2 SCHED_RR) and realtime priority. */
+function policyOf(pid: number): string {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return `${f[38]}/${f[37]}`;
 }
 
 function childOf(pid: number): number | undefined {
@@ -169,6 +178,51 @@ ${VRRP}`,
       assert.equal(niceOf(pid), 3);
     } finally {
       await lab2.dispose();
+    }
+  });
+
+  it('max_auto_priority: a late run raises SCHED_RR one level, up to the maximum', async () => {
+    const lab3 = await Lab.create({ hosts: ['c'] });
+    try {
+      const c = new Appliance(
+        lab3,
+        'c',
+        `global_defs {
+    max_auto_priority 2
+    min_auto_priority_delay 200000
+}
+${VRRP}`,
+      );
+      const proc = c.start();
+      await until(
+        'MASTER',
+        15000,
+        () => c.state(),
+        (st) => st === 'master',
+      );
+      const pid = proc.pid as number;
+      assert.equal(policyOf(pid), '0/0', 'SCHED_OTHER until a run is late');
+      const stall = async (): Promise<void> => {
+        process.kill(pid, 'SIGSTOP');
+        await new Promise((r) => setTimeout(r, 1200));
+        process.kill(pid, 'SIGCONT');
+      };
+      await stall();
+      await proc.waitFor(
+        /A thread timer expired 0\.\d{6} seconds ago|A thread timer expired 1\.\d{6} seconds ago/,
+        5000,
+        'the late run',
+      );
+      await proc.waitFor('Set realtime priority 1', 5000, 'SCHED_RR 1');
+      assert.equal(policyOf(pid), '2/1');
+      await stall();
+      await proc.waitFor('Set realtime priority 2', 5000, 'SCHED_RR 2');
+      await stall();
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(policyOf(pid), '2/2', 'never past max_auto_priority');
+      assert.doesNotMatch(proc.output, /Set realtime priority 3/);
+    } finally {
+      await lab3.dispose();
     }
   });
 });

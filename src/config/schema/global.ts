@@ -82,11 +82,11 @@ const PROCESSES: KeywordSpec[] = [
   impl('startup_script_timeout', int(1, 1000), { unit: 'seconds', default: 10 }),
   impl('shutdown_script', SCRIPT),
   impl('shutdown_script_timeout', int(1, 1000), { unit: 'seconds', default: 10 }),
-  kw('max_auto_priority', int(-1, 99, { optional: true }), {
+  impl('max_auto_priority', int(-1, 99, { optional: true }), {
     default: 99,
     note: '99 when given without a value; unset when absent',
   }),
-  kw('min_auto_priority_delay', int(1, 10000000), { unit: 'microseconds', default: 1000000 }),
+  impl('min_auto_priority_delay', int(1, 10000000), { unit: 'microseconds', default: 1000000 }),
   ...scheduling('vrrp'),
   ...scheduling('checker'),
   ...scheduling('bfd'),
