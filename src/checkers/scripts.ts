@@ -48,10 +48,21 @@ export class ScriptRunner {
     return { uid: r.uid, gid: r.gid };
   }
 
-  /** Why this script must not run, under enable_script_security. */
+  /**
+   * Why this script must not run: a USER [GROUP] of its own that does not
+   * exist (keepalived ignores such a script; never run as root instead), or,
+   * under enable_script_security, a file someone else could change.
+   */
   refusal(argv: readonly string[], user?: readonly string[]): string | undefined {
     const program = argv[0];
     if (!program) return 'no script given';
+    if (user && user.length > 0 && process.getuid?.() === 0) {
+      try {
+        scriptUser(user);
+      } catch (err) {
+        return `invalid user/group: ${(err as Error).message.replace(/^script_user /, '')}`;
+      }
+    }
     if (!this.policy.scriptSecurity) return undefined;
     return insecureBecause(program, this.runAs(user)?.uid ?? 0);
   }

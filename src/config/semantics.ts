@@ -166,7 +166,14 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         vi,
         'nopreempt',
         'warning',
-        `${where}: nopreempt needs 'state BACKUP'; keepalived starts it as BACKUP`,
+        `${where}: nopreempt does not work with 'state MASTER'; keepalived clears it (use 'state BACKUP')`,
+      );
+    if (vi.preempt_delay !== undefined && vi.state === 'MASTER' && vi.nopreempt !== true)
+      report(
+        vi,
+        'preempt_delay',
+        'warning',
+        `${where}: preempt_delay does not work with 'state MASTER'; keepalived clears it (use 'state BACKUP')`,
       );
     if (vi.nopreempt === true && vi.preempt_delay !== undefined)
       report(

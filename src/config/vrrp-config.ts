@@ -632,12 +632,20 @@ export function vrrpConfig(
     const authType = str(authBlock, 'auth_type');
     const pass = str(authBlock, 'auth_pass') ?? '';
     const authHmac = authHmacOf(vi, advertS, strict, readSecret);
+    // keepalived's vrrp.c: strict mode makes the state follow the priority, AH
+    // (it needs a peer's sequence number first) keeps a non-owner BACKUP, and
+    // an initial MASTER clears nopreempt and preempt_delay.
+    let initial: 'MASTER' | 'BACKUP' = state;
+    if (strict && (initial === 'MASTER') !== (priority === 255))
+      initial = priority === 255 ? 'MASTER' : 'BACKUP';
+    if (authType === 'AH' && version === 2 && !strict && !authHmac && priority !== 255)
+      initial = 'BACKUP';
     instances.push({
       name,
       interface: ifname,
       vrid,
       priority,
-      initialState: state,
+      initialState: initial,
       // v2 carries whole seconds; v3 centiseconds (RFC 5798 §5.2.7).
       advertIntervalCs:
         version === 2
@@ -675,8 +683,8 @@ export function vrrpConfig(
       higherPrioSendAdvert:
         !strict &&
         bool(vi, 'higher_prio_send_advert', bool(g, 'vrrp_higher_prio_send_advert', false)),
-      nopreempt: noPreempt(vi),
-      preemptDelayS: num(vi, 'preempt_delay') ?? 0,
+      nopreempt: initial !== 'MASTER' && noPreempt(vi),
+      preemptDelayS: initial === 'MASTER' ? 0 : (num(vi, 'preempt_delay') ?? 0),
       downTimerAdverts: num(vi, 'down_timer_adverts') ?? num(g, 'vrrp_down_timer_adverts') ?? 3,
       accept: acceptMode(vi, strict, version, priority),
       // auth_hmac replaces the legacy authentication (keepalived drops it, warned at load).

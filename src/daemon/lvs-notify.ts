@@ -77,6 +77,8 @@ export class LvsNotifier {
    * events' scripts and mails.
    */
   update(lvs: LvsConfig, health: HealthTable, init = false): void {
+    // Once stopping, the checks' last results say nothing more (the stop has spoken).
+    if (this.stopped) return;
     // A big table's states are not worked out twice per check for nothing.
     if (this.fifos.length === 0 && !announces(lvs)) {
       this.states = undefined;
@@ -95,7 +97,10 @@ export class LvsNotifier {
    * The daemon stops (the table is about to go): omega's announcements, as
    * keepalived's clear_services, waited for up to STOP_NOTIFY_WAIT_MS.
    */
+  private stopped = false;
+
   async stopping(flushOnStop: boolean, waitMs = STOP_NOTIFY_WAIT_MS): Promise<void> {
+    this.stopped = true;
     if (!this.lvs || !this.states) return;
     const events = shutdownEvents(this.lvs, this.states, flushOnStop);
     if (events.length === 0) return;

@@ -2,8 +2,9 @@
  * keepalived's LVS lines on the notify FIFO (`notify_fifo`, `lvs_notify_fifo`),
  * as its checker writes them: `RS [192.0.2.21]:tcp:80 [192.0.2.100]:tcp:80
  * DOWN` when a real server's health changes, then `VS [192.0.2.100]:tcp:80
- * DOWN` when its virtual server loses (or gains) quorum. Nothing at start: a
- * server's first state is where it starts, not a change. Pure.
+ * DOWN` when its virtual server loses (or gains) quorum. No RS line at start
+ * (keepalived's rs_init_notifies is off); the VS line of a start or reload is
+ * quorum-events.ts's. Pure.
  */
 import type { VirtualServerState } from '../ipvs/desired';
 import type { ServiceId } from './health';

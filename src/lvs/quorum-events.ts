@@ -6,10 +6,13 @@
  * line and mails (with smtp_alert). Pure: states in, events out.
  *
  * - A quorum change: "Gained quorum" / "Lost quorum"; when a start or a
- *   reload caused it, "Starting with quorum up" / "down".
- * - A virtual server that starts (or is added by a reload) without quorum
- *   and with a sorry_server: "Starting with quorum down" (its sorry server
- *   goes in). Without a sorry server a start announces nothing.
+ *   reload caused it, "Starting with quorum up" / "down" (but a reload that
+ *   took away real servers that were up loses it: "Lost quorum").
+ * - A virtual server that starts (or is added by a reload): keepalived
+ *   starts it without quorum and marks its real servers alive, so one that
+ *   has the quorum says "Starting with quorum up" (quorum_up, its VS line);
+ *   one without it says "Starting with quorum down" only with a sorry_server
+ *   (which goes in), else nothing.
  * - A reload that removes a real server that was up: its notify_down,
  *   "Removing"; removing the whole virtual server also loses its quorum.
  * - At stop, for a virtual server with omega only: each real server that was
@@ -61,29 +64,32 @@ export function lvsEvents(
   init: boolean,
 ): LvsEvent[] {
   const out: LvsEvent[] = [];
-  if (init && prevLvs && prev) out.push(...removals(prevLvs, prev, lvs, next));
+  const removed = init && prevLvs && prev ? removals(prevLvs, prev, lvs, next) : [];
+  out.push(...removed);
   for (const vs of lvs.virtualServers) {
     const id = virtualServerId(vs);
     const now = next.get(id);
     if (!now) continue;
     const before = prev?.get(id);
-    if (before && before.quorumUp !== now.quorumUp)
+    if (before && before.quorumUp !== now.quorumUp) {
+      // keepalived's clear_diff_rs: servers a reload took away lose it as at run time.
+      const lostByRemoval = !now.quorumUp && removed.some((e) => e.kind === 'rs' && e.id === id);
       out.push({
         kind: 'vs',
         vs,
         id,
         up: now.quorumUp,
-        why: init ? 'starting' : now.quorumUp ? 'gained' : 'lost',
+        why: init && !lostByRemoval ? 'starting' : now.quorumUp ? 'gained' : 'lost',
         wasUp: before.quorumUp,
         weightSum: now.weightSum,
         fifoLine: false,
       });
-    else if (!before && init && !now.quorumUp && vs.sorryServer)
+    } else if (!before && init && (now.quorumUp || vs.sorryServer))
       out.push({
         kind: 'vs',
         vs,
         id,
-        up: false,
+        up: now.quorumUp,
         why: 'starting',
         wasUp: false,
         weightSum: now.weightSum,

@@ -390,6 +390,10 @@ export class VrrpEngine {
         nice: undefined,
         rtPriority: undefined,
         cpus: undefined,
+        maxAutoPriority: undefined,
+        minAutoDelayUs: undefined,
+        // Receive buffers are sized again after the reload (sizeReceiveBuffers).
+        rxBufs: undefined,
         logUnknownVrids: undefined,
         fifoStatesOnReload: undefined,
       });
@@ -400,10 +404,19 @@ export class VrrpEngine {
     // Those still waiting for their interface are launched (or wait) again below.
     this.awaiting.clear();
     const withoutAuth = (c: VrrpInstanceConfig): unknown => ({ ...c, authHmac: undefined });
+    // Users created since are found (a notify script's USER, vrrp_script user).
+    this.policy.forgetUsers();
     for (const inst of this.instances) {
       const now = next.instances.find((i) => i.name === inst.cfg.name);
       if (now && same(now, inst.cfg)) kept.push(inst);
-      else if (now && same(withoutAuth(now), withoutAuth(inst.cfg))) {
+      else if (
+        now &&
+        same({ ...now, kernelRxBufSize: undefined }, { ...inst.cfg, kernelRxBufSize: undefined })
+      ) {
+        // Only kernel_rx_buf_size changed: the socket is sized again, nothing restarts.
+        inst.adoptConfig(now);
+        kept.push(inst);
+      } else if (now && same(withoutAuth(now), withoutAuth(inst.cfg))) {
         // Only auth_hmac changed (a key rotation): in place, no flap.
         inst.adoptAuth(now);
         kept.push(inst);

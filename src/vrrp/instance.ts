@@ -145,6 +145,11 @@ export class VrrpInstance implements DeadlineOwner {
    * A reload that changed only auth_hmac (a key rotation): taken in place,
    * with the sequence and replay marks kept, so nothing flaps.
    */
+  /** A reload changed nothing the instance runs on (kernel_rx_buf_size): the config is taken as it is. */
+  adoptConfig(next: VrrpInstanceConfig): void {
+    this.config = next;
+  }
+
   adoptAuth(next: VrrpInstanceConfig): void {
     this.config = next;
     if (next.authHmac && this.hmac) this.hmac.update(next.authHmac);

@@ -39,6 +39,11 @@ export class ScriptPolicy {
     return { uid: this.runAs.uid, gid: this.runAs.gid };
   }
 
+  /** At a reload: users and groups are looked up again. */
+  forgetUsers(): void {
+    this.own.clear();
+  }
+
   private ownUser(user: readonly string[]): RunAs | Error {
     const key = user.join(':');
     let r = this.own.get(key);

@@ -125,10 +125,10 @@ describe('checkers in the appliance', () => {
           'the RS and VS lines on lvs_notify_fifo',
           10000,
           async () => readFifo(),
-          (t) => t.includes('VS '),
+          (t) => t.includes(' DOWN\nVS '),
         ),
-        `RS [${web.ipv4}]:tcp:8080 [192.0.2.100]:tcp:80 DOWN\nVS [192.0.2.100]:tcp:80 DOWN\n`,
-        'nothing at start; on the way down the server, then its virtual server (quorum 1 lost)',
+        `VS [192.0.2.100]:tcp:80 UP\nRS [${web.ipv4}]:tcp:8080 [192.0.2.100]:tcp:80 DOWN\nVS [192.0.2.100]:tcp:80 DOWN\n`,
+        'at start the quorum (keepalived: Starting with quorum up); on the way down the server, then its virtual server (quorum 1 lost)',
       );
       fs.closeSync(fifo);
 
@@ -171,14 +171,14 @@ describe('checkers in the appliance', () => {
       await server.kill('SIGTERM');
       assert.equal(
         await until('quorum_down', 20000, read, (t) => t.split('\n').includes('down')),
-        'rs-down\ndown\n',
-        "the server's notify_down (checker process), then quorum_down; nothing at start",
+        'up\nrs-down\ndown\n',
+        "quorum_up at start (Starting with quorum up), the server's notify_down (checker process), then quorum_down",
       );
       server = start();
       await server.waitFor('listening', 10000, 'the web server again');
       assert.equal(
-        await until('quorum_up', 20000, read, (t) => t.split('\n').includes('up')),
-        'rs-down\ndown\nup\n',
+        await until('quorum_up', 20000, read, (t) => t.split('\n').length > 4),
+        'up\nrs-down\ndown\nup\n',
       );
       await until(
         'the real server up in halb status',
@@ -188,8 +188,8 @@ describe('checkers in the appliance', () => {
       );
       await proc.kill('SIGTERM', 10000);
       assert.equal(
-        await until('omega at stop', 5000, read, (t) => t.split('\n').length >= 6),
-        'rs-down\ndown\nup\nrs-down\ndown\n',
+        await until('omega at stop', 5000, read, (t) => t.split('\n').length >= 7),
+        'up\nrs-down\ndown\nup\nrs-down\ndown\n',
       );
     } finally {
       await lab.dispose();

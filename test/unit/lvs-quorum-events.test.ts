@@ -66,7 +66,8 @@ describe('LVS quorum events', () => {
   it('a change from a check is gained / lost; one from a reload is "starting"', () => {
     const { lvs } = load(conf('', [21, 22]));
     const s0 = desiredTable(lvs, health({})).states;
-    assert.deepEqual(lvsEvents(undefined, undefined, lvs, s0, true), [], 'up at start: nothing');
+    // keepalived starts it without quorum and marks its servers alive: "Starting with quorum up".
+    assert.deepEqual(lvsEvents(undefined, undefined, lvs, s0, true).map(brief), ['vs up starting']);
     const q = (s: typeof s0) => new Map([...s].map(([k, v]) => [k, v.quorumUp]));
     const s1 = desiredTable(lvs, health({ 21: false, 22: true }), q(s0)).states;
     assert.deepEqual(lvsEvents(lvs, s0, lvs, s1, false).map(brief), ['vs down lost']);
@@ -98,7 +99,7 @@ describe('LVS quorum events', () => {
     const s1 = desiredTable(fewer, health({ 21: true }), new Map([[VS, true]])).states;
     assert.deepEqual(lvsEvents(lvs, s0, fewer, s1, true).map(brief), [
       `rs ${rs(22)} removing`,
-      'vs down starting',
+      'vs down lost',
     ]);
     const { lvs: none } = load('');
     assert.deepEqual(lvsEvents(lvs, s0, none, new Map(), true).map(brief), [
@@ -162,16 +163,20 @@ describe('LVS notifier: scripts and mails of the quorum events', () => {
     );
     n.configure(model.global_defs as ModelBlock);
     n.update(lvs, health({}), true);
+    assert.deepEqual(await waitFor(1), ['up'], 'Starting with quorum up');
     n.update(lvs, health({ 21: false, 22: true }));
-    assert.deepEqual(await waitFor(1), ['down']);
+    assert.deepEqual(await waitFor(2), ['up', 'down']);
     n.update(lvs, health({ 21: true, 22: true }));
-    assert.deepEqual(await waitFor(2), ['down', 'up']);
+    assert.deepEqual(await waitFor(3), ['up', 'down', 'up']);
     await n.stopping(false);
-    const lines = await waitFor(5);
-    assert.deepEqual(lines.slice(2).sort(), ['down', 'rs-down', 'rs-down']);
+    const lines = await waitFor(6);
+    assert.deepEqual(lines.slice(3).sort(), ['down', 'rs-down', 'rs-down']);
+    n.update(lvs, health({ 21: false, 22: false }));
+    assert.equal((await waitFor(6)).length, 6, 'nothing after the stop');
     assert.deepEqual(
       mails.map((m) => `${m.subject} | ${m.body}`),
       [
+        `[LB1] Virtualserver ${VS} - UP | => Starting with quorum up 2+0=2 <= 2 <=`,
         `[LB1] Virtualserver ${VS} - DOWN | => Lost quorum 2+0=2 <= 1 <=`,
         `[LB1] Virtualserver ${VS} - UP | => Gained quorum 2+0=2 <= 2 <=`,
         `[LB1] Realserver ${rs(21)} of virtual server ${VS} - DOWN | => Shutting down <=`,

@@ -19,6 +19,21 @@ const fromText = (text: string) =>
   );
 
 describe('vrrp config', () => {
+  it('state MASTER as keepalived takes it: strict mode follows the priority, AH keeps a non-owner BACKUP, MASTER clears nopreempt / preempt_delay', () => {
+    const one = (g: string, body: string) =>
+      fromText(
+        `global_defs {\n${g}}\nvrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n${body}  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+      ).instances[0]!;
+    const m = one('', '  state MASTER\n  priority 100\n  nopreempt\n  preempt_delay 5\n');
+    assert.deepEqual([m.initialState, m.nopreempt, m.preemptDelayS], ['MASTER', false, 0]);
+    assert.equal(one('  vrrp_strict\n', '  state MASTER\n  priority 100\n').initialState, 'BACKUP');
+    assert.equal(one('  vrrp_strict\n', '  state BACKUP\n  priority 255\n').initialState, 'MASTER');
+    const ah = '  authentication {\n    auth_type AH\n    auth_pass secret\n  }\n';
+    assert.equal(one('', `  state MASTER\n  priority 100\n${ah}`).initialState, 'BACKUP');
+    const b = one('', '  state BACKUP\n  nopreempt\n  preempt_delay 5\n');
+    assert.deepEqual([b.initialState, b.nopreempt, b.preemptDelayS], ['BACKUP', true, 5]);
+  });
+
   it('VIP flags: home, mngtmpaddr, noprefixroute, autojoin, -nodad, metric', () => {
     const v = fromText(
       'vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    2001:db8::1/64 home noprefixroute -nodad metric 50\n    2001:db8::2/64 mngtmpaddr autojoin\n    2001:db8::3/64\n  }\n}\n',
@@ -287,7 +302,7 @@ vrrp_script chk {
     assert.equal(b!.family, 6);
     assert.equal(b!.version, 3);
     assert.equal(b!.priority, 255, 'state MASTER without a priority is the address owner');
-    assert.equal(b!.nopreempt, true);
+    assert.equal(b!.nopreempt, false, 'keepalived clears nopreempt with state MASTER');
     assert.deepEqual(b!.trackScripts, [{ name: 'chk', weight: -20, reverse: false }]);
     assert.deepEqual(b!.notify.any, { argv: ['/usr/local/bin/notify.sh', 'two words'] });
     // keepalived: the first word is the command line, the words after it USER [GROUP].

@@ -15,11 +15,12 @@ interface Pending {
   readonly done: (r: CheckResult) => void;
 }
 
+let nextSeq = 0;
+
 class PingSocket {
   private readonly fd: number;
   private readonly watch: object;
   private readonly pending = new Map<number, Pending>();
-  private seq = 0;
   readonly id = process.pid & 0xffff;
 
   constructor(
@@ -68,7 +69,8 @@ class PingSocket {
 
   ping(t: Target): Promise<CheckResult> {
     return new Promise((resolve) => {
-      const seq = (this.seq = (this.seq + 1) & 0xffff);
+      // One sequence for every socket: each raw socket hears the others' replies too.
+      const seq = (nextSeq = (nextSeq + 1) & 0xffff);
       const dst = addressBytes(t.host);
       const timer = setTimeout(() => {
         this.pending.delete(seq);

@@ -58,9 +58,12 @@ export class AhSocket {
 
   /** Sets it; returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    if (bytes === this.rcvBuf) return undefined;
-    this.rcvBuf = bytes;
-    return this.sys.setRcvBuf(this.recvFd, bytes);
+    // The kernel doubles it into an int: past INT_MAX / 2 it would wrap.
+    const want = Math.min(Math.floor(bytes), 0x3fffffff);
+    if (want === this.rcvBuf) return undefined;
+    const got = this.sys.setRcvBuf(this.recvFd, want);
+    this.rcvBuf = want;
+    return got;
   }
 
   /** The interface was made again under its name (a new index): new sockets (VrrpSocket.reopen). */
@@ -70,7 +73,13 @@ export class AhSocket {
     this.closeAll();
     [this.sendFd, this.recvFd, this.watcher] = [sendFd, recvFd, watcher];
     this.index = ifindex;
-    if (this.rcvBuf > 0) this.sys.setRcvBuf(this.recvFd, this.rcvBuf);
+    if (this.rcvBuf > 0) {
+      try {
+        this.sys.setRcvBuf(this.recvFd, this.rcvBuf);
+      } catch {
+        /* the kernel's default then: the socket itself is open */
+      }
+    }
   }
 
   private closeAll(): void {

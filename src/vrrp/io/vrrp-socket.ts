@@ -67,9 +67,12 @@ export class VrrpSocket implements VrrpTransport {
 
   /** Sets it; returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    if (bytes === this.rcvBuf) return undefined;
-    this.rcvBuf = bytes;
-    return this.sys.setRcvBuf(this.fd, bytes);
+    // The kernel doubles it into an int: past INT_MAX / 2 it would wrap.
+    const want = Math.min(Math.floor(bytes), 0x3fffffff);
+    if (want === this.rcvBuf) return undefined;
+    const got = this.sys.setRcvBuf(this.fd, want);
+    this.rcvBuf = want;
+    return got;
   }
 
   /**
@@ -121,7 +124,13 @@ export class VrrpSocket implements VrrpTransport {
     this.sys.close(this.fd);
     [this.fd, this.watcher] = opened;
     this.index = ifindex;
-    if (this.rcvBuf > 0) this.sys.setRcvBuf(this.fd, this.rcvBuf);
+    if (this.rcvBuf > 0) {
+      try {
+        this.sys.setRcvBuf(this.fd, this.rcvBuf);
+      } catch {
+        /* the kernel's default then: the socket itself is open */
+      }
+    }
   }
 
   /** Binds to a configured source that the interface did not hold when the socket was made. */
