@@ -112,6 +112,8 @@ export class VrrpEngine {
     private readonly daemonStartedAt?: number,
   ) {
     this.policy = new ScriptPolicy(cfg.globals, log);
+    // A deleted interface the config uses stays known (down); others are forgotten in time.
+    this.links.keep = (name) => this.cfg.instances.some((ic) => this.usesInterface(ic, name));
     this.processes = new ProcessTracking(log, () => this.applyTracking());
     this.statics = new Statics({
       addresses: this.addresses,
@@ -719,13 +721,19 @@ export class VrrpEngine {
    * the instances would leave FAULT deaf and mute, and become MASTER beside
    * the real one.
    */
-  private interfaceMoved(ifname: string, index: number): void {
-    if (this.stopped) return;
-    const uses = (ic: VrrpInstanceConfig): boolean =>
+  /** The instance sends, receives or tracks on the interface. */
+  private usesInterface(ic: VrrpInstanceConfig, ifname: string): boolean {
+    return (
       ic.interface === ifname ||
       ic.useVmac?.name === ifname ||
       ic.trackInterfaces.some((t) => t.name === ifname) ||
-      this.implicit(ic).includes(ifname);
+      this.implicit(ic).includes(ifname)
+    );
+  }
+
+  private interfaceMoved(ifname: string, index: number): void {
+    if (this.stopped) return;
+    const uses = (ic: VrrpInstanceConfig): boolean => this.usesInterface(ic, ifname);
     const waiting = [...this.awaiting.values()].filter((ic) => ic.interface === ifname);
     if (!this.instances.some((i) => uses(i.cfg)) && waiting.length === 0) return;
     this.log.info(`Interface ${ifname} ${index === 0 ? 'deleted' : 'added'}`);

@@ -15,6 +15,9 @@ type Listener = (ifname: string, up: boolean) => void;
 /** An interface's index: `index` 0 when it was deleted. */
 type IndexListener = (ifname: string, index: number) => void;
 
+/** How many deleted names are remembered. */
+export const MAX_DELETED = 256;
+
 const RTM_NEWLINK = 16;
 const RTM_DELLINK = 17;
 
@@ -78,6 +81,7 @@ export class LinkMonitor {
       if (before === undefined || before === 0 || before !== heard) return;
       this.indexes.set(name, 0);
       this.setUp(name, false);
+      this.forgetOldDeleted(name);
     } else {
       this.names.set(index, name);
       this.indexes.set(name, index);
@@ -85,6 +89,27 @@ export class LinkMonitor {
       if (before === index || (before === undefined && !this.ready)) return;
     }
     for (const l of this.indexListeners) l(name, index);
+  }
+
+  /**
+   * Names deleted, oldest first: kept (to tell a re-creation, and as down) but
+   * not forever; a box whose containers make and delete veths all day would
+   * otherwise keep every name it ever saw.
+   */
+  private readonly deleted: string[] = [];
+
+  /** Names never forgotten: those the config uses (a deleted one stays down). */
+  keep: (name: string) => boolean = () => false;
+
+  private forgetOldDeleted(name: string): void {
+    if (this.keep(name)) return;
+    this.deleted.push(name);
+    while (this.deleted.length > MAX_DELETED) {
+      const old = this.deleted.shift() as string;
+      if (this.indexes.get(old) !== 0 || this.deleted.includes(old) || this.keep(old)) continue;
+      this.indexes.delete(old);
+      this.state.delete(old);
+    }
   }
 
   async start(): Promise<void> {
