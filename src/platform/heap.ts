@@ -33,8 +33,8 @@ let base: number | undefined;
 let every: NodeJS.Timeout | undefined;
 
 /** How often the heap's size is looked at, and by how much it may grow before a compaction. */
-export const CHECK_MS = 10000;
-export const GROWTH_BYTES = 2 * 1024 * 1024;
+export const CHECK_MS = 5000;
+export const GROWTH_BYTES = 1024 * 1024;
 
 export function compactHeap(): void {
   if (process.env.HALB_COMPACT === '0') return;
