@@ -11,8 +11,9 @@
  * Between its own major collections V8 lets a heap grow with garbage (on the
  * host, over 8 minutes, the daemon from 21 to 28 MB and the checker process
  * from 17 to 24 MB, with 12 and 13 MB live). So the processes compact again
- * whenever the heap has grown by 2 MB since the last compaction (looked at
- * every 10 s: compactPeriodically): the supervisor and the checker process
+ * whenever the heap has grown by 1 MB since the last compaction (looked at
+ * every 5 s: compactPeriodically; 2 MB every 10 s let the daemon reach 36 MB
+ * in one firmware run of three): the supervisor and the checker process
  * always, the VRRP daemon only while every instance's advert_int is 1 s or
  * more (a compaction takes 7-23 ms on the host, tens of milliseconds on a slow
  * board: at advert_int 0.05 that would eat into the three intervals a backup
