@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { lvsConfig } from '../../src/config/lvs-config';
 import { loadConfig } from '../../src/config/load';
 import { desiredTable } from '../../src/ipvs/desired';
-import { healthKey, type HealthReport, type HealthTable } from '../../src/lvs/health';
+import { health, rs, VS } from '../rigs/health-table';
 import { lvsNotifyLines } from '../../src/lvs/notify-lines';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,21 +25,6 @@ const CONF = `virtual_server 192.0.2.100 80 {
   }
 }
 `;
-const VS = '[192.0.2.100]:tcp:80';
-const rs = (n: number): string => `[192.0.2.${n}]:tcp:80`;
-
-function health(up: Record<number, boolean>): HealthTable {
-  const m = new Map<string, HealthReport>();
-  for (const [n, u] of Object.entries(up))
-    m.set(healthKey(VS, rs(Number(n))), {
-      service: VS,
-      server: rs(Number(n)),
-      up: u,
-      detail: '',
-      at: 0,
-    });
-  return m;
-}
 
 describe('LVS notify FIFO lines', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-lvs-notify-'));

@@ -12,14 +12,11 @@ import { lvsConfig, type LvsConfig } from '../../src/config/lvs-config';
 import { loadConfig } from '../../src/config/load';
 import type { ModelBlock } from '../../src/config/validate';
 import { desiredTable } from '../../src/ipvs/desired';
-import { healthKey, type HealthReport, type HealthTable } from '../../src/lvs/health';
+import { health, rs, VS } from '../rigs/health-table';
 import { lvsEvents, shutdownEvents, type LvsEvent } from '../../src/lvs/quorum-events';
 import { LvsNotifier } from '../../src/daemon/lvs-notify';
 import type { Alert } from '../../src/mail/alerts';
 import { createLogger } from '../../src/core/log';
-
-const VS = '[192.0.2.100]:tcp:80';
-const rs = (n: number): string => `[192.0.2.${n}]:tcp:80`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-quorum-events-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -45,19 +42,6 @@ const conf = (opts: string, servers: number[], rsExtra = ''): string =>
   ${opts}
 ${servers.map((n) => server(n, rsExtra)).join('')}}
 `;
-
-function health(up: Record<number, boolean>): HealthTable {
-  const m = new Map<string, HealthReport>();
-  for (const [n, u] of Object.entries(up))
-    m.set(healthKey(VS, rs(Number(n))), {
-      service: VS,
-      server: rs(Number(n)),
-      up: u,
-      detail: '',
-      at: 0,
-    });
-  return m;
-}
 
 const brief = (e: LvsEvent): string =>
   e.kind === 'rs' ? `rs ${e.rsId} ${e.why}` : `vs ${e.up ? 'up' : 'down'} ${e.why}`;
