@@ -72,6 +72,25 @@ function childOf(pid: number): number | undefined {
   return undefined;
 }
 
+/** Starts the appliance and waits for MASTER and its checker process. */
+async function startedWithChecker(app: Appliance): Promise<{ pid: number; checker: number }> {
+  app.start();
+  await until(
+    'MASTER',
+    15000,
+    () => app.state(),
+    (s) => s === 'master',
+  );
+  const pid = app.proc!.pid as number;
+  const checker = await until(
+    'the checker process',
+    10000,
+    async () => childOf(pid),
+    (c) => c !== undefined,
+  );
+  return { pid, checker: checker as number };
+}
+
 describe('process scheduling', () => {
   let lab: Lab;
   after(async () => {
@@ -98,28 +117,15 @@ describe('process scheduling', () => {
 }
 ${VRRP}`,
     );
-    a.start();
-    await until(
-      'MASTER',
-      15000,
-      () => a.state(),
-      (s) => s === 'master',
-    );
-    const pid = a.proc!.pid as number;
-    const checker = await until(
-      'the checker process',
-      10000,
-      async () => childOf(pid),
-      (c) => c !== undefined,
-    );
+    const { pid, checker } = await startedWithChecker(a);
     await until(
       'the checker pinned',
       10000,
-      async () => cpusOf(checker!),
+      async () => cpusOf(checker),
       (c) => c.join() === '0',
     );
     assert.deepEqual(cpusOf(pid), [String(last)], 'every thread of the daemon');
-    assert.equal(niceOf(checker!), 5);
+    assert.equal(niceOf(checker), 5);
     assert.match(a.proc!.output, new RegExp(`The VRRP process runs on CPU ${last}`));
 
     fs.writeFileSync(a.conf, VRRP);
@@ -133,7 +139,7 @@ ${VRRP}`,
     await until(
       'the checker on every CPU, nice 0',
       10000,
-      async () => `${cpusOf(checker!).join()} ${niceOf(checker!)}`,
+      async () => `${cpusOf(checker).join()} ${niceOf(checker)}`,
       (s) => s === `${all} 0`,
     );
     assert.equal(await a.state(), 'master');
@@ -154,24 +160,11 @@ ${VRRP}`,
 }
 ${VRRP}`,
       );
-      b.start();
-      await until(
-        'MASTER',
-        15000,
-        () => b.state(),
-        (st) => st === 'master',
-      );
-      const pid = b.proc!.pid as number;
-      const checker = await until(
-        'the checker process',
-        10000,
-        async () => childOf(pid),
-        (c) => c !== undefined,
-      );
+      const { pid, checker } = await startedWithChecker(b);
       await until(
         'the checker back on every CPU, nice 0',
         10000,
-        async () => `${cpusOf(checker!).join()} ${niceOf(checker!)}`,
+        async () => `${cpusOf(checker).join()} ${niceOf(checker)}`,
         (st) => st === `${all} 0`,
       );
       assert.deepEqual(cpusOf(pid), [String(last)]);

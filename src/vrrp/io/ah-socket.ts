@@ -7,6 +7,7 @@
  * number; a received one must be above the counter, which then takes its
  * number), and packets that fail the AH checks are counted, not delivered.
  */
+import { ReceiveBuffer } from './receive-buffer';
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
 import { buildAhPacket, checkAh, IPPROTO_AH } from '../ah';
 import { ipBytes } from '../checksum';
@@ -31,6 +32,7 @@ export class AhSocket {
     private readonly group: string,
   ) {
     this.sys = halbSys();
+    this.rcvBuf = new ReceiveBuffer(this.sys);
     [this.sendFd, this.recvFd, this.watcher] = this.open(index);
   }
 
@@ -54,16 +56,11 @@ export class AhSocket {
   }
 
   /** kernel_rx_buf_size / vrrp_rx_bufs_policy (rx-buffers.ts), kept for a reopened socket. */
-  private rcvBuf = 0;
+  private readonly rcvBuf: ReceiveBuffer;
 
   /** Sets it; returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    // The kernel doubles it into an int: past INT_MAX / 2 it would wrap.
-    const want = Math.min(Math.floor(bytes), 0x3fffffff);
-    if (want === this.rcvBuf) return undefined;
-    const got = this.sys.setRcvBuf(this.recvFd, want);
-    this.rcvBuf = want;
-    return got;
+    return this.rcvBuf.set(this.recvFd, bytes);
   }
 
   /** The interface was made again under its name (a new index): new sockets (VrrpSocket.reopen). */
@@ -73,13 +70,7 @@ export class AhSocket {
     this.closeAll();
     [this.sendFd, this.recvFd, this.watcher] = [sendFd, recvFd, watcher];
     this.index = ifindex;
-    if (this.rcvBuf > 0) {
-      try {
-        this.sys.setRcvBuf(this.recvFd, this.rcvBuf);
-      } catch {
-        /* the kernel's default then: the socket itself is open */
-      }
-    }
+    this.rcvBuf.reapply(this.recvFd);
   }
 
   private closeAll(): void {

@@ -3,6 +3,7 @@
  * group, sends adverts (multicast or to each unicast peer), and hands every
  * received packet up with its source, destination and TTL / hop limit.
  */
+import { ReceiveBuffer } from './receive-buffer';
 import { halbSys, type HalbSys } from '../../platform/halb-sys';
 import { canonicalIp, ipBytes } from '../checksum';
 import { VRRP_PROTOCOL } from '../packet';
@@ -51,6 +52,7 @@ export class VrrpSocket implements VrrpTransport {
     multicastSource?: string,
   ) {
     this.sys = halbSys();
+    this.rcvBuf = new ReceiveBuffer(this.sys);
     this.groupName = canonicalIp(group, family);
     this.bound = source;
     if (multicastSource && family === 4) this.multicastSource4 = multicastSource;
@@ -63,16 +65,11 @@ export class VrrpSocket implements VrrpTransport {
   }
 
   /** kernel_rx_buf_size / vrrp_rx_bufs_policy (rx-buffers.ts), kept for a reopened socket. */
-  private rcvBuf = 0;
+  private readonly rcvBuf: ReceiveBuffer;
 
   /** Sets it; returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    // The kernel doubles it into an int: past INT_MAX / 2 it would wrap.
-    const want = Math.min(Math.floor(bytes), 0x3fffffff);
-    if (want === this.rcvBuf) return undefined;
-    const got = this.sys.setRcvBuf(this.fd, want);
-    this.rcvBuf = want;
-    return got;
+    return this.rcvBuf.set(this.fd, bytes);
   }
 
   /**
@@ -124,13 +121,7 @@ export class VrrpSocket implements VrrpTransport {
     this.sys.close(this.fd);
     [this.fd, this.watcher] = opened;
     this.index = ifindex;
-    if (this.rcvBuf > 0) {
-      try {
-        this.sys.setRcvBuf(this.fd, this.rcvBuf);
-      } catch {
-        /* the kernel's default then: the socket itself is open */
-      }
-    }
+    this.rcvBuf.reapply(this.fd);
   }
 
   /** Binds to a configured source that the interface did not hold when the socket was made. */
