@@ -144,6 +144,44 @@ napi_value halb_raw_open(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * udpOpen(port): a dual-stack UDP socket bound to [::]:port that hands every
+ * datagram up with its TTL or hop limit and its destination (IP_RECVTTL,
+ * IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO): BFD's receive socket, which must
+ * check the TTL of what arrives (RFC 5881 section 5). IPv4 senders show as
+ * IPv4-mapped addresses. Read it with recvStart(fd, 6, ...).
+ */
+napi_value halb_udp_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t port;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || get_int(env, argv[0], &port) || port < 0 || port > 65535) {
+    napi_throw_type_error(env, NULL, "udpOpen(port)");
+    return NULL;
+  }
+  int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd < 0) return errno_error(env, "socket(udp)", errno);
+  int rc = set_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+  if (rc == 0) rc = set_opt(fd, IPPROTO_IP, IP_RECVTTL, 1);
+  if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+  if (rc == 0) rc = set_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+  if (rc == 0) {
+    struct sockaddr_in6 sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons((uint16_t)port);
+    sa.sin6_addr = in6addr_any;
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  }
+  if (rc != 0) {
+    int err = errno;
+    close(fd);
+    return errno_error(env, "udpOpen", err);
+  }
+  return make_int(env, fd);
+}
+
+/*
  * icmpOpen(family): a raw ICMP (4) or ICMPv6 (6) socket on no particular
  * interface, for PING_CHECK echo requests. The kernel fills the ICMPv6
  * checksum; IPv4 packets arrive with their IP header.
@@ -498,6 +536,13 @@ static ssize_t recv_v6_record(int fd, unsigned char *rec) {
   uint16_t hop = 0xffff;
   memset(rec + 2, 0, V6_HEAD);
   for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+      /* An IPv4 datagram on a dual-stack socket (udpOpen): its TTL. */
+      int h;
+      memcpy(&h, CMSG_DATA(c), sizeof h);
+      if (h >= 0 && h <= 255) hop = (uint16_t)h;
+      continue;
+    }
     if (c->cmsg_level != IPPROTO_IPV6) continue;
     if (c->cmsg_type == IPV6_HOPLIMIT) {
       int h;

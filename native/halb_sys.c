@@ -185,6 +185,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probeInit", NULL, halb_probe_init, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpProbe", NULL, halb_tcp_probe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"icmpOpen", NULL, halb_icmp_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"udpOpen", NULL, halb_udp_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setHopLimit", NULL, halb_set_hop_limit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"membership", NULL, halb_membership, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, halb_send_to, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -5,6 +5,7 @@
 import type { CheckerConfig, RealServerConfig, VirtualServerConfig } from '../config/lvs-config';
 import { weighted } from '../config/access';
 import { fail, type Check } from './check';
+import { BfdView, bfdCheck } from './checks/bfd';
 import { dnsCheck } from './checks/dns';
 import { fileCheck } from './checks/file';
 import { httpCheck, httpOptions } from './checks/http';
@@ -23,6 +24,8 @@ import { targetOf } from './target';
 export interface BuildDeps {
   readonly scripts: ScriptRunner;
   readonly pinger: Pinger;
+  /** The daemon's BFD sessions, for BFD_CHECK (none: every session is down). */
+  readonly bfd?: BfdView;
 }
 
 export interface BuiltChecker {
@@ -129,8 +132,15 @@ export function buildChecker(
         line: { ...line, chk, what: tf.file },
       };
     }
-    case 'BFD_CHECK':
-      // Not implemented (the config loader warns): it does not take part.
-      return undefined;
+    case 'BFD_CHECK': {
+      // No delay and no retry: each change of the session applies at once (keepalived's bfd_check_handle_event).
+      const name = typeof o.name === 'string' ? o.name : '';
+      return {
+        check: bfdCheck(name, deps.bfd ?? new BfdView()),
+        timing: { delayLoopMs: 0, delayBeforeRetryMs: 0, retry: 0, warmupMs: 0 },
+        alpha,
+        line: { ...line, chk: serverId(rs, vs), what: name },
+      };
+    }
   }
 }

@@ -8,6 +8,7 @@ import { compactPeriodically } from '../platform/heap';
 import { Scheduler } from '../platform/scheduling';
 import { trimSoon } from '../platform/trim';
 import { createLogger } from '../core/log';
+import { BfdView } from './checks/bfd';
 import { Pinger } from './checks/ping';
 import { realClock } from './clock';
 import { CheckerEngine } from './engine';
@@ -29,11 +30,12 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
   const send = (m: FromChild): void => void process.stdout.write(encodeLine(m));
   const pinger = new Pinger();
   const scripts = new ScriptRunner({ scriptUser: undefined, scriptSecurity: false });
+  const bfd = new BfdView();
   const engine = new CheckerEngine(
     realClock(),
     Math.random,
     log,
-    { scripts, pinger },
+    { scripts, pinger, bfd },
     {
       report: (report) => send({ type: 'report', report }),
       removed: (key) => send({ type: 'removed', key }),
@@ -70,6 +72,10 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
         const m = decodeToChild(line);
         if (!m) {
           log.error(`checker process: unreadable message from the daemon: ${line.slice(0, 80)}`);
+          return;
+        }
+        if (m.type === 'bfd') {
+          bfd.update(m.states);
           return;
         }
         scripts.setPolicy({

@@ -12,7 +12,7 @@ export interface LineContext {
   readonly type: CheckerType;
   readonly chk: string;
   readonly vs: string;
-  /** MISC_CHECK's program, FILE_CHECK's file. */
+  /** MISC_CHECK's program, FILE_CHECK's file, BFD_CHECK's bfd_instance. */
   readonly what?: string;
   /** log_all_failures: every failed attempt is an info line, not only the last. */
   readonly logAllFailures?: boolean;
@@ -42,7 +42,7 @@ function successLine(c: LineContext): string {
     case 'FILE_CHECK':
       return `(${c.chk}): tracked file ${c.what} leaving FAULT state`;
     case 'BFD_CHECK':
-      return `BFD_CHECK (${c.chk}) up`;
+      return `BFD check of [${c.what}] RS(${c.chk}) is UP`;
   }
 }
 
@@ -72,7 +72,7 @@ function failedLine(c: LineContext, after: number | undefined, r: CheckResult): 
     case 'FILE_CHECK':
       return `(${c.chk}): tracked file ${c.what} now FAULT state`;
     case 'BFD_CHECK':
-      return `BFD_CHECK (${c.chk}) down`;
+      return `BFD check of [${c.what}] RS(${c.chk}) is DOWN`;
   }
 }
 

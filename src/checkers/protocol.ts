@@ -1,7 +1,7 @@
 /**
  * The checker process's pipe protocol, one JSON object per line.
  * Parent -> child (stdin): `setup` (at start, on every reload, and with the
- * last known health after a restart).
+ * last known health after a restart), `bfd` (the BFD sessions' states).
  * Child -> parent (stdout): `report` (a server's health changed, or a server
  * is new), `removed` (a server left the config), `ready` (a setup is applied;
  * `keys` are every server it checks), `alive` (every second). Log lines go to stderr, already in
@@ -10,12 +10,15 @@
 import type { HealthReport } from '../lvs/health';
 import type { CheckerSetup } from './setup';
 
-export interface ToChild {
-  readonly type: 'setup';
-  readonly setup: CheckerSetup;
-  /** After a restart: each server's last reported health, by healthKey. */
-  readonly known?: Readonly<Record<string, boolean>>;
-}
+export type ToChild =
+  | {
+      readonly type: 'setup';
+      readonly setup: CheckerSetup;
+      /** After a restart: each server's last reported health, by healthKey. */
+      readonly known?: Readonly<Record<string, boolean>>;
+    }
+  /** The BFD sessions for BFD_CHECK, each Up or not: after every change, and after each setup. */
+  | { readonly type: 'bfd'; readonly states: Readonly<Record<string, boolean>> };
 
 export type FromChild =
   | { readonly type: 'report'; readonly report: HealthReport }
@@ -77,6 +80,13 @@ export function decodeToChild(line: string): ToChild | undefined {
   try {
     const v = JSON.parse(line) as unknown;
     if (isObject(v) && v.type === 'setup' && isObject(v.setup) && isObject(v.setup.lvs))
+      return v as unknown as ToChild;
+    if (
+      isObject(v) &&
+      v.type === 'bfd' &&
+      isObject(v.states) &&
+      Object.values(v.states).every((x) => typeof x === 'boolean')
+    )
       return v as unknown as ToChild;
   } catch {
     /* not JSON */

@@ -104,6 +104,14 @@ export class CheckerSupervisor {
     if (this.child?.stdin?.writable) this.child.stdin.write(encodeLine({ type: 'setup', setup }));
   }
 
+  private bfdStates: Readonly<Record<string, boolean>> = {};
+
+  /** The BFD sessions' states for BFD_CHECK: sent now, and again to a restarted child. */
+  bfd(states: Readonly<Record<string, boolean>>): void {
+    this.bfdStates = states;
+    if (this.child?.stdin?.writable) this.child.stdin.write(encodeLine({ type: 'bfd', states }));
+  }
+
   private spawnChild(): void {
     const [program, ...rest] = this.opts.entry;
     const args = [...rest, 'checkers', ...(this.opts.logDetail ? ['-D'] : [])];
@@ -134,6 +142,8 @@ export class CheckerSupervisor {
       for (const [k, r] of this.health) known[k] = r.up;
       child.stdin?.write(encodeLine({ type: 'setup', setup: this.setup, known }));
     }
+    if (Object.keys(this.bfdStates).length > 0)
+      child.stdin?.write(encodeLine({ type: 'bfd', states: this.bfdStates }));
   }
 
   private fromChild(line: string): void {

@@ -11,6 +11,8 @@ export interface RunOptions {
   readonly logDetail: boolean;
   readonly vrrp: boolean;
   readonly check: boolean;
+  /** BFD sessions run (keepalived -B / --no_bfd: not). */
+  readonly bfd: boolean;
   readonly pidFile: string | undefined;
   readonly runtimeDir: string;
   readonly boardFile: string | undefined;

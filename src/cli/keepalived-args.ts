@@ -10,6 +10,7 @@ export const KEEPALIVED_USAGE = `Usage: keepalived [OPTION...]   (halb, keepaliv
   -f, --use-file=FILE          Use the specified configuration file
   -P, --vrrp                   Only run with VRRP subsystem
   -C, --check                  Only run with Health-checker subsystem
+  -B, --no_bfd                 Don't run BFD subsystem
   -l, --log-console            Log messages to local console
   -D, --log-detail             Detailed log messages
   -S, --log-facility=[0-7]     Set syslog facility to LOG_LOCAL[0-7]
@@ -84,6 +85,7 @@ export function parseKeepalivedArgs(argv: readonly string[], env: NodeJS.Process
       logDetail: o.logDetail === true,
       vrrp: onlyVrrp || !onlyCheck,
       check: onlyCheck || !onlyVrrp,
+      bfd: o.noBfd !== true,
       pidFile: typeof o.pid === 'string' ? o.pid : '/run/keepalived.pid',
       runtimeDir: env.HALB_RUNTIME_DIR ?? DEFAULT_RUNTIME_DIR,
       boardFile: undefined,

@@ -126,8 +126,9 @@ export function checkLine(kind: LineKind, words: readonly string[]): LineProblem
     case 'track_file':
       return options(words, 1, { weight: weight(-254, 254) }, ['reverse', 'noreverse']);
     case 'track_process':
-    case 'track_bfd':
       return options(words, 1, { weight: weight(-254, 254) }, ['reverse']);
+    case 'track_bfd':
+      return options(words, 1, { weight: weight(-253, 253) }, ['reverse', 'noreverse']);
     case 'unicast_peer':
       if (!net.isIP(first)) return { word: 0, message: `'${first}' is not an IP address` };
       return options(words, 1, { min_ttl: ttl, max_ttl: ttl }, []);

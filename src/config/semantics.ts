@@ -13,6 +13,7 @@ import type { Diagnostic, Position } from './diagnostics';
 import { argv, lines } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
 import { checkTrackProcesses } from './track-process-checks';
+import { checkBfd } from './bfd-checks';
 import { withoutTrackGroup } from './track-group';
 import type { ReadSecret } from './hmac-keys';
 import { positionOf, type BlockReport, type ModelBlock } from './validate';
@@ -260,6 +261,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   }
 
   checkTrackProcesses(root, report);
+  checkBfd(root, report);
   checkStatics(root, report);
 
   const inGroup = new Map<string, string>();

@@ -27,6 +27,7 @@ import { hmacKey, type HmacMode, type HmacSettings } from '../vrrp/auth-hmac';
 import type { StaticsConfig } from '../vrrp/statics';
 import { staticsOf } from './statics-config';
 import { decodeHmacKey, readSecretFile, type ReadSecret } from './hmac-keys';
+import { bfdConfig, type BfdInstanceConfig } from './bfd-config';
 
 export interface VrrpGlobals {
   readonly routerId: string | undefined;
@@ -225,6 +226,8 @@ export interface VrrpInstanceConfig {
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
   readonly trackProcesses: readonly Tracked[];
+  /** track_bfd, the weight and reverse resolved (the line's, else the bfd_instance's). */
+  readonly trackBfds: readonly Tracked[];
   /** Each script's command line, and the USER [GROUP] the line names, if any. */
   readonly notify: {
     readonly master?: NotifyScript;
@@ -365,6 +368,7 @@ function vipFlags(line: readonly string[]): Pick<Vip, 'flags' | 'dad' | 'metric'
 function withGroupTracking(
   inst: VrrpInstanceConfig,
   groups: ReadonlyArray<[string, ModelBlock]>,
+  bfds: ReadonlyMap<string, BfdInstanceConfig>,
 ): VrrpInstanceConfig {
   const mine = groups.filter(([, sg]) => lines(sg, 'group').flat().includes(inst.name));
   if (mine.length === 0) return inst;
@@ -381,7 +385,39 @@ function withGroupTracking(
     trackScripts: add(inst.trackScripts, 'track_script'),
     trackFiles: add(inst.trackFiles, 'track_file'),
     trackProcesses: add(inst.trackProcesses, 'track_process'),
+    trackBfds: mine.reduce(
+      (out, [, sg]) => [
+        ...out,
+        ...trackedBfds(lines(sg, 'track_bfd'), bfds).filter(
+          (t) => !out.some((x) => x.name === t.name),
+        ),
+      ],
+      inst.trackBfds,
+    ),
   };
+}
+
+/**
+ * track_bfd lines naming a bfd_instance that sends to VRRP (semantics.ts
+ * reports the others): the line's weight, else the instance's; `reverse` /
+ * `noreverse` on the line, else the instance's (keepalived's alloc_track_bfd).
+ */
+function trackedBfds(
+  ls: readonly (readonly string[])[],
+  bfds: ReadonlyMap<string, BfdInstanceConfig>,
+): Tracked[] {
+  const out: Tracked[] = [];
+  for (const line of ls) {
+    const b = bfds.get(line[0] as string);
+    if (!b || out.some((x) => x.name === b.name)) continue;
+    const w = option(line, 'weight');
+    out.push({
+      name: b.name,
+      weight: w === undefined ? b.weight : Number(w),
+      reverse: line.includes('reverse') ? true : line.includes('noreverse') ? false : b.reverse,
+    });
+  }
+  return out;
 }
 
 function tracked(line: readonly string[]): Tracked {
@@ -607,6 +643,11 @@ export function vrrpConfig(
   const g = root.global_defs as ModelBlock | undefined;
   const instances: VrrpInstanceConfig[] = [];
   const minGarp = bool(g, 'vrrp_min_garp', false);
+  const bfds = new Map(
+    bfdConfig(root)
+      .filter((b) => b.vrrp)
+      .map((b) => [b.name, b]),
+  );
   for (const [name, vi] of Object.entries((root.vrrp_instance ?? {}) as Blocks)) {
     const ifname = str(vi, 'interface');
     const vipLines = (key: string): Vip[] =>
@@ -698,6 +739,7 @@ export function vrrpConfig(
       trackScripts: lines(vi, 'track_script').map(tracked),
       trackFiles: lines(vi, 'track_file').map(tracked),
       trackProcesses: lines(vi, 'track_process').map(tracked),
+      trackBfds: trackedBfds(lines(vi, 'track_bfd'), bfds),
       notify: {
         ...notifyOf(vi),
         ...(notifyScript(vi, 'notify_master_rx_lower_pri')
@@ -812,7 +854,7 @@ export function vrrpConfig(
   return {
     globals,
     statics,
-    instances: instances.map((i) => withStaticTracking(withGroupTracking(i, groupBlocks))),
+    instances: instances.map((i) => withStaticTracking(withGroupTracking(i, groupBlocks, bfds))),
     scripts,
     trackFiles,
     trackProcesses,

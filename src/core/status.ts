@@ -1,4 +1,6 @@
 /** The daemon's state as data: the same object behind `halb status`, its --json and the demo. */
+import type { BfdSessionStatus } from '../bfd/service';
+import { DIAG_TEXT } from '../bfd/packet';
 import { PATTERN_LOOK, type LedPattern, type Role } from '../leds/patterns';
 import type { ListedTable } from '../ipvs/client';
 import { formatTable } from '../ipvs/format';
@@ -55,6 +57,10 @@ export interface DaemonStatus {
   readonly ipvs?: ListedTable;
   /** lvs_sync_daemon: the kernel's sync daemons as listed after the last change. */
   readonly syncDaemons?: readonly SyncDaemon[];
+  /** bfd_instance sessions, when the config has any. */
+  readonly bfd?: readonly BfdSessionStatus[];
+  /** BFD datagrams dropped, by reason. */
+  readonly bfdDrops?: Readonly<Record<string, number>>;
   readonly led: { readonly pattern: LedPattern; readonly look: string };
 }
 
@@ -120,6 +126,23 @@ export function formatStatus(s: DaemonStatus): string {
           lines.push(
             `  ${hostPort(d.address, d.port, d.family)}: conns ${d.stats.conns}, packets in ${d.stats.inpkts} out ${d.stats.outpkts}, bytes in ${d.stats.inbytes} out ${d.stats.outbytes}`,
           );
+  }
+  if (s.bfd && s.bfd.length > 0) {
+    lines.push(
+      'BFD SESSION      NEIGHBOR                 STATE      REMOTE     TX (ms)  DETECT (ms)  SENT/RECEIVED',
+    );
+    for (const b of s.bfd)
+      lines.push(
+        [
+          b.name.padEnd(16),
+          b.neighbor.padEnd(24),
+          `${b.state}${b.diag ? ` (${DIAG_TEXT[b.diag] ?? b.diag})` : ''}`.padEnd(10),
+          b.remoteState.padEnd(10),
+          String(b.txIntervalUs / 1000).padStart(7),
+          String(b.detectTimeUs / 1000).padStart(12),
+          ` ${b.sent}/${b.received}`,
+        ].join(' '),
+      );
   }
   if (s.syncDaemons)
     lines.push(

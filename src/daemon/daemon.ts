@@ -23,6 +23,9 @@ import { hasStatics } from '../vrrp/statics';
 import { vrrpConfig } from '../config/vrrp-config';
 import type { ModelBlock } from '../config/validate';
 import { VrrpEngine } from '../vrrp/engine';
+import { BfdService } from '../bfd/service';
+import { bfdConfig } from '../config/bfd-config';
+import { halbSys } from '../platform/halb-sys';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
@@ -51,6 +54,7 @@ export class Daemon {
   private vrrpKey = '';
   private lvs: LvsRuntime | undefined;
   private sync: LvsSync | undefined;
+  private bfd: BfdService | undefined;
   private readonly fifoScripts: FifoScriptRunner;
   private leds: DaemonLeds | undefined;
   private store = { running: null as number | null, attempted: null as number | null };
@@ -89,6 +93,7 @@ export class Daemon {
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     // keepalived runs startup_script before anything starts, and waits for it.
     await this.startStopScript(first, 'startup');
+    this.configureBfd(first);
     this.startVrrp(first);
     this.configureSync(first);
     this.startCheckers(first);
@@ -122,6 +127,7 @@ export class Daemon {
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
+    this.configureBfd(next);
     void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
     this.fifoScripts.apply(next.model.global_defs as ModelBlock | undefined);
@@ -152,6 +158,8 @@ export class Daemon {
     this.log.info('Stopping');
     await this.sync?.dispose();
     await this.vrrp?.stop();
+    // After VRRP: its instances must not see their sessions fall while stopping.
+    this.bfd?.dispose();
     await this.lvs?.dispose();
     // After every instance and virtual server has gone, as keepalived.
     if (this.config) await this.startStopScript(this.config, 'shutdown');
@@ -194,6 +202,7 @@ export class Daemon {
       ...(this.lvs?.table ? { realServers: [...this.lvs.table.values()] } : {}),
       ...(this.lvs?.kernelTable ? { ipvs: this.lvs.kernelTable } : {}),
       ...(this.sync?.daemons ? { syncDaemons: this.sync.daemons } : {}),
+      ...(this.bfd ? { bfd: this.bfd.status(), bfdDrops: Object.fromEntries(this.bfd.drops) } : {}),
       led: ledView(
         ledPatternFor({
           starting: this.generation === 0,
@@ -227,8 +236,30 @@ export class Daemon {
     // static_* alone start the VRRP side too (keepalived starts its VRRP process for them).
     if ((cfg.instances.length === 0 && !hasStatics(cfg.statics)) || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
+    if (this.bfd) this.vrrp.useBfd(this.bfd);
     this.vrrp.onTransition((name) => void this.sync?.transition(name));
     this.vrrp.start();
+  }
+
+  /**
+   * The bfd_instance sessions (unless -B): a reload keeps the unchanged ones
+   * Up. keepalived runs them in a process of its own; here they share the
+   * daemon's event loop with VRRP, which reads their state directly.
+   */
+  private configureBfd(config: LoadedConfig): void {
+    const configs = this.opts.bfd && !config.missing ? bfdConfig(config.model) : [];
+    if (configs.length === 0 && !this.bfd) return;
+    if (!this.bfd) {
+      const bfd = new BfdService(halbSys(), this.log);
+      this.bfd = bfd;
+      this.vrrp?.useBfd(bfd);
+      bfd.onChange(() => this.lvs?.bfd(bfd.checkerStates()));
+    }
+    try {
+      this.bfd.configure(configs);
+    } catch (err) {
+      this.log.error(`BFD: unable to open listening socket: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -288,6 +319,7 @@ export class Daemon {
       keepTableAtStop: this.opts.dontReleaseIpvs,
     });
     this.lvs.apply(config.model);
+    if (this.bfd) this.lvs.bfd(this.bfd.checkerStates());
   }
 
   /** A reload: the checker child keeps every check whose configuration did not change; the table follows. */

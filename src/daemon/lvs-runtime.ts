@@ -92,6 +92,11 @@ export class LvsRuntime {
     );
   }
 
+  /** BFD sessions' states, for BFD_CHECK in the checker process. */
+  bfd(states: Readonly<Record<string, boolean>>): void {
+    this.checkers?.bfd(states);
+  }
+
   /** Start or reload: the checkers keep unchanged checks, the table follows the new config. */
   apply(model: ModelBlock): void {
     const setup = checkerSetup(model);

@@ -26,6 +26,12 @@ export interface HalbSys {
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;
   /**
+   * A dual-stack UDP socket bound to [::]:port whose datagrams (read with
+   * recvStart(fd, 6, ...)) carry their TTL / hop limit and destination; IPv4
+   * peers appear as IPv4-mapped addresses. BFD's receive socket.
+   */
+  udpOpen(port: number): number;
+  /**
    * Where every tcpProbe result goes: (id, errno, fd), errno 0 when connected,
    * ETIMEDOUT at the timeout; fd is the connected socket when the probe kept it, else -1.
    */

@@ -28,6 +28,7 @@ import { VrrpSocket, type VrrpTransport } from './io/vrrp-socket';
 import { AhSocket, type AhTransport } from './io/ah-socket';
 import { VrrpInstance } from './instance';
 import { Deadlines } from './deadlines';
+import type { BfdStates } from '../bfd/service';
 import { FileTracker } from './file-tracker';
 import { GarpPacer } from './garp-pacer';
 import { NotifyFifo } from './notify-fifo';
@@ -101,6 +102,9 @@ export class VrrpEngine {
   private readonly transitionListeners: Array<(instance: string, to: string) => void> = [];
   /** vrrp_startup_delay's end on this.clock (0: none, or already over at start). */
   private startDelayUntil = 0;
+  /** The BFD sessions track_bfd reads (bfd/service.ts); none: every tracked one is down. */
+  private bfd: BfdStates | undefined;
+  private bfdUnsubscribe: (() => void) | undefined;
 
   /** Global settings change only with a full restart of the engine (see reconfigure). */
   private readonly policy: ScriptPolicy;
@@ -222,6 +226,25 @@ export class VrrpEngine {
     return d;
   }
 
+  /**
+   * track_bfd reads these sessions. A session that is not Up counts as down,
+   * as in keepalived, where an instance tracking BFD with weight 0 starts in
+   * FAULT until its session comes Up.
+   */
+  useBfd(states: BfdStates): void {
+    this.bfdUnsubscribe?.();
+    this.bfd = states;
+    this.bfdUnsubscribe = states.onChange((name, up) => {
+      if (this.stopped) return;
+      for (const inst of this.instances)
+        if (inst.cfg.trackBfds.some((t) => t.name === name))
+          this.log.info(
+            `VRRP_Instance(${inst.cfg.name}) Tracked BFD instance ${name} is ${up ? 'UP' : 'DOWN'}`,
+          );
+      this.applyTracking();
+    });
+  }
+
   private applyTracking(): void {
     // Held instances whose scripts now have a result: they leave INIT below,
     // for FAULT directly when a tracker says so (keepalived), else as at start.
@@ -270,6 +293,13 @@ export class VrrpEngine {
           reverse: t.reverse || block.reverse,
         });
       }
+      for (const t of ic.trackBfds)
+        tracked.push({
+          what: `tracked BFD ${t.name}`,
+          up: this.bfd?.isUp(t.name) === true,
+          weight: t.weight ?? 0,
+          reverse: t.reverse,
+        });
       const w = weigh(ic.priority, tracked);
       faults.push(...w.faults);
       let priority = w.priority;
@@ -871,6 +901,7 @@ export class VrrpEngine {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.bfdUnsubscribe?.();
     this.scheduler.dispose();
     for (const t of this.scripts.values()) t.dispose();
     for (const t of this.files.values()) t.dispose();

@@ -35,6 +35,9 @@ export class KeepalivedPeer {
       p('v'),
       '-c',
       p('c'),
+      // Its BFD process, when the config has bfd_instance blocks.
+      '-b',
+      p('b'),
     ]);
     return this.proc;
   }

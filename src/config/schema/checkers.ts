@@ -165,7 +165,7 @@ export const FILE_CHECK: BlockSpec = {
 
 export const BFD_CHECK: BlockSpec = {
   name: 'BFD_CHECK',
-  keywords: [kw('name', WORD, { note: 'a bfd_instance name' }), kw('alpha', BOOL)],
+  keywords: [impl('name', WORD, { note: 'a bfd_instance name' }), impl('alpha', BOOL)],
 };
 
 const IMPLEMENTED = [
@@ -178,10 +178,10 @@ const IMPLEMENTED = [
   UDP_CHECK,
   PING_CHECK,
   FILE_CHECK,
+  BFD_CHECK,
 ];
 
 /** The checker blocks a real_server takes, any number of each. */
 export const CHECKER_KEYWORDS: readonly KeywordSpec[] = [
   ...IMPLEMENTED.map((b) => sub(b.name, FLAG, b, { repeatable: true, implemented: true })),
-  sub('BFD_CHECK', FLAG, BFD_CHECK, { repeatable: true }),
 ];

@@ -121,7 +121,7 @@ const TRACKING: KeywordSpec[] = [
   lines('track_script', 'track_script', { implemented: true }),
   lines('track_file', 'track_file', { implemented: true }),
   lines('track_process', 'track_process', { implemented: true }),
-  lines('track_bfd', 'track_bfd'),
+  lines('track_bfd', 'track_bfd', { implemented: true }),
   impl('dont_track_primary', FLAG),
 ];
 
@@ -190,7 +190,7 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
     lines('track_script', 'track_script', { implemented: true }),
     lines('track_file', 'track_file', { implemented: true }),
     lines('track_process', 'track_process', { implemented: true }),
-    lines('track_bfd', 'track_bfd'),
+    lines('track_bfd', 'track_bfd', { implemented: true }),
     ...NOTIFY_SCRIPTS,
     impl('notify_priority_changes', BOOL),
     kw('smtp_alert', BOOL, { implemented: true }),
