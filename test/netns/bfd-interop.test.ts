@@ -4,13 +4,15 @@
  * track_bfd puts an instance in FAULT (weight 0) or lowers its priority
  * (a weight) while the session is down; keepalived killed, the sessions
  * expire after their Detection Time and come Up again when it is back;
- * halb stopped, keepalived's expire. A real server's BFD_CHECK follows its
+ * halb stopped, keepalived's expire; a reload keeps them Up. A real server's BFD_CHECK follows its
  * session in the checker process. Malformed datagrams, and one with a
  * TTL below 255, are dropped and counted.
  */
+import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Appliance, until } from '../rigs/appliance';
+import { binaryPath } from '../rigs/binary';
 import { KeepalivedPeer } from '../rigs/keepalived-peer';
 import { Lab } from '../rigs/netns-lab';
 
@@ -164,6 +166,29 @@ describe('BFD with keepalived 2.2.7', () => {
       async () => ka.proc?.output ?? '',
       (o) => /\(to_lb\) Entering Up state/.test(o),
     );
+
+    // A reload (SIGHUP) with the sessions' settings unchanged keeps them Up: same discriminators, no Down.
+    const discrs = async (): Promise<string> =>
+      ((await app.status())?.bfd ?? [])
+        .map((b) => `${b.name}:${b.state}:${b.localDiscr}`)
+        .join(' ');
+    const before = await discrs();
+    const downs = (proc.output.match(/Entering Down state/g) ?? []).length;
+    fs.appendFileSync(app.conf, '# reloaded\n');
+    process.kill(proc.pid as number, 'SIGHUP');
+    await until(
+      'reloaded',
+      10000,
+      async () => proc.output,
+      (o) => /Reload complete/.test(o),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await discrs(), before);
+    assert.equal((proc.output.match(/Entering Down state/g) ?? []).length, downs);
+    // `halb status` lists the sessions.
+    const text = await lab.exec('lb', [binaryPath('x64'), 'status', '--runtime-dir', app.runtime]);
+    assert.match(text.stdout, /BFD SESSION/);
+    assert.match(text.stdout, /to_peer6 +2001:db8::c +Up +Up +100 +500 /);
 
     // halb stops: keepalived's sessions expire.
     await proc.kill('SIGTERM');
