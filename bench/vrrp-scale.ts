@@ -18,8 +18,14 @@ const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
 const TICK_HZ = 100;
 /** Which instance counts to run, e.g. BENCH_INSTANCES=250 for a long window on the big one only. */
 const COUNTS = (process.env.BENCH_INSTANCES ?? '1,50,250').split(',').map(Number);
-/** Both sides settle this long before the window: a fresh Node process spends its first seconds on start-up garbage collection. */
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15000);
+/**
+ * Both sides settle this long after the masters are up, before the window:
+ * past halb's one-time start-up work (a fresh Node process's first garbage
+ * collections, and the compaction and trim of start-up pages 20 s after the
+ * start, platform/trim.ts), so that the window measures the steady state. With
+ * 15 s that work fell inside the window and added a fifth to the backup's CPU.
+ */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30000);
 
 function config(n: number, prio: number): string {
   const out: string[] = [];

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -460,6 +461,11 @@ napi_value halb_close(napi_env env, napi_callback_info info) {
 
 /* --- receiving ----------------------------------------------------------- */
 
+/* The batch each wakeup fills (see deliver_batch), the room kept for one packet, an IPv6 record's head. */
+#define BATCH_BYTES 65536
+#define BATCH_ROOM 4096
+#define V6_HEAD 34 /* hop limit, source, destination */
+
 typedef struct {
   uv_poll_t poll;
   napi_env env;
@@ -470,7 +476,86 @@ typedef struct {
   int stopped;
   napi_ref batch_ref; /* the watcher's buffer (a Node Buffer made once, reused every wakeup) */
   unsigned char *batch_buf;
+  /* The repeat fast path (below): one entry per VRID, made when armed. */
+  struct fast_entry *fast[256];
+  napi_ref fast_ref;  /* the ArrayBuffer JS reads: last seen (f64 ms) then counts (u32), by VRID */
+  double *fast_seen;
+  uint32_t *fast_count;
 } watcher_t;
+
+/*
+ * The repeat fast path. A backup hears its master's same advert every
+ * interval, byte for byte, and all it does with it is move its master-down
+ * time later. Once JS has checked an advert and found it changes nothing but
+ * that time, it arms an entry for the VRID with the packet (source,
+ * destination, TTL, VRRP bytes); a packet equal to the entry in all of them
+ * is then not handed up: its arrival time (CLOCK_MONOTONIC, ms) and a count
+ * go into an ArrayBuffer that JS reads when its master-down check comes. A
+ * wakeup whose packets were all repeats calls no JS at all, which was most of
+ * a backup's cost (napi_make_callback and the JS around each wakeup). Anything
+ * else (another priority, a priority-0 advert, another source, an AH or
+ * auth_hmac packet, which differ every time) goes up as before. JS clears the
+ * entry whenever the instance's state changes (vrrp/instance.ts).
+ */
+typedef struct fast_entry {
+  int ttl; /* -1: any */
+  unsigned char src[16];
+  unsigned char dst[16];
+  size_t len;
+  unsigned char payload[];
+} fast_entry_t;
+
+static double monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Whether the packet at rec (n bytes, as recorded for the watcher's family) repeats an armed entry; if so it is counted. */
+static int fast_repeat(watcher_t *w, const unsigned char *rec, size_t n) {
+  if (!w->fast_seen) return 0;
+  const unsigned char *src, *dst, *payload;
+  size_t alen, plen;
+  int ttl;
+  if (w->family == 4) {
+    if (n < 20) return 0;
+    size_t ihl = (size_t)(rec[0] & 15) * 4;
+    if (ihl < 20 || n < ihl + 2 || rec[9] != 112) return 0;
+    ttl = rec[8];
+    src = rec + 12;
+    dst = rec + 16;
+    alen = 4;
+    payload = rec + ihl;
+    plen = n - ihl;
+  } else if (w->family == 6) {
+    if (n < V6_HEAD + 2) return 0;
+    uint16_t hop;
+    memcpy(&hop, rec, 2);
+    hop = ntohs(hop);
+    ttl = hop == 0xffff ? -1 : hop;
+    src = rec + 2;
+    dst = rec + 18;
+    alen = 16;
+    payload = rec + V6_HEAD;
+    plen = n - V6_HEAD;
+  } else {
+    return 0;
+  }
+  const fast_entry_t *e = w->fast[payload[1]];
+  if (!e || e->len != plen || (e->ttl >= 0 && e->ttl != ttl)) return 0;
+  if (memcmp(e->src, src, alen) != 0 || memcmp(e->dst, dst, alen) != 0 || memcmp(e->payload, payload, plen) != 0)
+    return 0;
+  w->fast_seen[payload[1]] = monotonic_ms();
+  w->fast_count[payload[1]]++;
+  return 1;
+}
+
+static void fast_free(watcher_t *w) {
+  for (int i = 0; i < 256; i++) {
+    free(w->fast[i]);
+    w->fast[i] = NULL;
+  }
+}
 
 /* Calls the watcher's callback; never leaves an exception pending. */
 static void call_back(watcher_t *w, size_t argc, napi_value *argv) {
@@ -503,9 +588,6 @@ static void call_back(watcher_t *w, size_t argc, napi_value *argv) {
  * one is kept, and a bigger one arrives truncated, which the caller's length
  * check drops.
  */
-#define BATCH_BYTES 65536
-#define BATCH_ROOM 4096
-#define V6_HEAD 34 /* hop limit, source, destination */
 
 static void deliver_batch(watcher_t *w, size_t used) {
   napi_env env = w->env;
@@ -575,6 +657,7 @@ static void on_readable_batch(watcher_t *w) {
       continue;
     }
     if (n < 0) break; /* EAGAIN: drained */
+    if (fast_repeat(w, batch + used + 2, (size_t)n)) continue;
     uint16_t len = htons((uint16_t)n);
     memcpy(batch + used, &len, sizeof len);
     used += 2 + (size_t)n;
@@ -672,8 +755,104 @@ napi_value halb_recv_stop(napi_env env, napi_callback_info info) {
   napi_delete_reference(env, w->callback);
   if (w->batch_ref) napi_delete_reference(env, w->batch_ref);
   w->batch_ref = NULL;
+  if (w->fast_ref) napi_delete_reference(env, w->fast_ref);
+  w->fast_ref = NULL;
+  w->fast_seen = NULL;
+  w->fast_count = NULL;
+  fast_free(w);
   w->batch_buf = NULL;
   napi_async_destroy(env, w->ctx);
   uv_close((uv_handle_t *)&w->poll, free_watcher);
   return NULL;
+}
+
+/* --- the repeat fast path (see fast_repeat) --------------------------------- */
+
+static watcher_t *watcher_arg(napi_env env, napi_value v) {
+  void *data;
+  if (napi_get_value_external(env, v, &data) != napi_ok) return NULL;
+  watcher_t *w = data;
+  return w->stopped ? NULL : w;
+}
+
+/* fastInit(handle): the ArrayBuffer of last-seen times (256 f64, ms) and counts (256 u32), by VRID. */
+napi_value halb_fast_init(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  watcher_t *w = argc < 1 ? NULL : watcher_arg(env, argv[0]);
+  if (!w) {
+    napi_throw_type_error(env, NULL, "fastInit(handle of a running watcher)");
+    return NULL;
+  }
+  napi_value ab;
+  if (w->fast_ref) {
+    napi_get_reference_value(env, w->fast_ref, &ab);
+    return ab;
+  }
+  void *data;
+  if (napi_create_arraybuffer(env, 256 * 8 + 256 * 4, &data, &ab) != napi_ok ||
+      napi_create_reference(env, ab, 1, &w->fast_ref) != napi_ok) {
+    napi_throw_error(env, NULL, "fastInit: no buffer");
+    return NULL;
+  }
+  memset(data, 0, 256 * 8 + 256 * 4);
+  w->fast_seen = data;
+  w->fast_count = (uint32_t *)((unsigned char *)data + 256 * 8);
+  return ab;
+}
+
+/* fastArm(handle, vrid, ttl (-1: any), src, dst, payload): repeats of this packet are counted, not handed up. */
+napi_value halb_fast_arm(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  int32_t vrid, ttl;
+  void *src, *dst, *payload;
+  size_t slen, dlen, plen;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  watcher_t *w = argc < 6 ? NULL : watcher_arg(env, argv[0]);
+  if (!w || !w->fast_seen || get_int(env, argv[1], &vrid) || get_int(env, argv[2], &ttl) ||
+      get_buffer(env, argv[3], &src, &slen) || get_buffer(env, argv[4], &dst, &dlen) ||
+      get_buffer(env, argv[5], &payload, &plen) || vrid < 0 || vrid > 255 || ttl < -1 || ttl > 255 ||
+      slen != (w->family == 6 ? 16u : 4u) || dlen != slen || plen < 2 || plen > BATCH_ROOM ||
+      ((unsigned char *)payload)[1] != vrid) {
+    napi_throw_type_error(env, NULL, "fastArm(handle, vrid, ttl, src, dst, payload)");
+    return NULL;
+  }
+  fast_entry_t *e = realloc(w->fast[vrid], sizeof *e + plen);
+  if (!e) return errno_error(env, "fastArm", ENOMEM);
+  e->ttl = ttl;
+  memset(e->src, 0, sizeof e->src);
+  memset(e->dst, 0, sizeof e->dst);
+  memcpy(e->src, src, slen);
+  memcpy(e->dst, dst, dlen);
+  e->len = plen;
+  memcpy(e->payload, payload, plen);
+  w->fast[vrid] = e;
+  return NULL;
+}
+
+/* fastClear(handle, vrid): every packet of this VRID goes up again. */
+napi_value halb_fast_clear(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t vrid;
+  ARG_CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  watcher_t *w = argc < 2 ? NULL : watcher_arg(env, argv[0]);
+  if (!w) return NULL; /* a stopped watcher has none */
+  if (get_int(env, argv[1], &vrid) || vrid < 0 || vrid > 255) {
+    napi_throw_type_error(env, NULL, "fastClear(handle, vrid)");
+    return NULL;
+  }
+  free(w->fast[vrid]);
+  w->fast[vrid] = NULL;
+  return NULL;
+}
+
+/* monotonicMs(): CLOCK_MONOTONIC in milliseconds, the clock of fastInit's times. */
+napi_value halb_monotonic_ms(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_double(env, monotonic_ms(), &out);
+  return out;
 }

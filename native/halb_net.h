@@ -3,6 +3,10 @@
 #define HALB_NET_H
 #include <node_api.h>
 napi_value halb_raw_open(napi_env env, napi_callback_info info);
+napi_value halb_fast_init(napi_env env, napi_callback_info info);
+napi_value halb_fast_arm(napi_env env, napi_callback_info info);
+napi_value halb_fast_clear(napi_env env, napi_callback_info info);
+napi_value halb_monotonic_ms(napi_env env, napi_callback_info info);
 napi_value halb_udp_open(napi_env env, napi_callback_info info);
 napi_value halb_icmp_open(napi_env env, napi_callback_info info);
 napi_value halb_set_hop_limit(napi_env env, napi_callback_info info);

@@ -210,6 +210,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, halb_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvStart", NULL, halb_recv_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvStop", NULL, halb_recv_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fastInit", NULL, halb_fast_init, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fastArm", NULL, halb_fast_arm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fastClear", NULL, halb_fast_clear, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"monotonicMs", NULL, halb_monotonic_ms, NULL, NULL, NULL, napi_enumerable, NULL},
       {"procEventsOpen", NULL, halb_proc_events_open, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));

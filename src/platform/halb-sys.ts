@@ -110,6 +110,20 @@ export interface HalbSys {
    * watcher's own and is filled again at the next wakeup: copy what you keep.
    */
   recvStart(fd: number, family: 0 | 4 | 6, cb: BatchCallback): object;
+  /** The watcher's repeat fast path (native/halb_net.c fast_repeat): last-seen ms (256 f64) then counts (256 u32), by VRID. */
+  fastInit(watcher: object): ArrayBuffer;
+  /** Repeats of this packet (ttl -1: any TTL) are counted, not handed up. */
+  fastArm(
+    watcher: object,
+    vrid: number,
+    ttl: number,
+    src: Buffer,
+    dst: Buffer,
+    payload: Buffer,
+  ): void;
+  fastClear(watcher: object, vrid: number): void;
+  /** CLOCK_MONOTONIC in milliseconds: the clock of fastInit's times. */
+  monotonicMs(): number;
   recvStop(handle: object): void;
 }
 

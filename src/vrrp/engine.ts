@@ -682,6 +682,7 @@ export class VrrpEngine {
     const transport: VrrpTransport = ahTransport ?? (sock as VrrpSocket);
     const inst = new VrrpInstance(ic, {
       transport,
+      ...(ahTransport ? {} : { repeats: (sock as VrrpSocket).repeats }),
       addresses: this.addresses,
       routes: this.routes,
       announcer,

@@ -11,7 +11,7 @@ import type { InstanceStatus } from '../core/status';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
 import type { FirewallVip, VipFirewall } from './io/nft-firewall';
-import type { DeadlineOwner, Deadlines } from './deadlines';
+import { CHECK_SLACK_MS, type DeadlineOwner, type Deadlines } from './deadlines';
 import type { RouteSpec, RuleSpec } from './routes';
 
 export interface RouteManager {
@@ -20,6 +20,7 @@ export interface RouteManager {
   addRule(r: RuleSpec): Promise<void>;
   removeRule(r: RuleSpec): Promise<void>;
 }
+import type { Repeats } from './io/repeat-filter';
 import type { ReceivedPacket, VrrpTransport } from './io/vrrp-socket';
 import { HmacAuth } from './auth-hmac';
 import { encodeAdvert, passwordBytes, type Advert } from './packet';
@@ -62,6 +63,8 @@ export interface InstanceDeps {
   readonly startDelayUntil?: number;
   /** The wall clock (ms since the epoch) for auth_hmac's sequence; Date.now when absent. */
   readonly wallMs?: () => number;
+  /** The socket's repeat fast path (io/repeat-filter.ts); absent with AH and in tests. */
+  readonly repeats?: Repeats;
 }
 
 /** auth_hmac drops are logged at most this often per instance and reason (keepalived rate-limits them too). */
@@ -147,10 +150,12 @@ export class VrrpInstance implements DeadlineOwner {
    */
   /** A reload changed nothing the instance runs on (kernel_rx_buf_size): the config is taken as it is. */
   adoptConfig(next: VrrpInstanceConfig): void {
+    this.stopRepeats();
     this.config = next;
   }
 
   adoptAuth(next: VrrpInstanceConfig): void {
+    this.stopRepeats();
     this.config = next;
     if (next.authHmac && this.hmac) this.hmac.update(next.authHmac);
     else this.hmac = this.hmacFor(next);
@@ -177,12 +182,48 @@ export class VrrpInstance implements DeadlineOwner {
     if (!advert) return;
     this.stats.advertsReceived++;
     if (advert.priority === 0) this.stats.priorityZeroReceived++;
-    this.feed({
+    const e: AdvertEvent = {
       type: 'advert',
       from: p.src,
       priority: advert.priority,
       advertIntervalCs: advert.advertIntervalCs,
-    });
+    };
+    const before = this.m;
+    this.feed(e);
+    this.lastAdvertAt = this.deps.now();
+    // A backup's plain refresh (nothing moved but the master-down time): its repeats may stay in the addon.
+    if (!this.hmac && onlyRefreshed(before, this.m)) {
+      const unicast = this.cfg.unicastPeers.length > 0;
+      if (this.deps.repeats?.arm(this, p, unicast && !this.cfg.checkUnicastSrc)) this.repeatOf = e;
+    }
+  }
+
+  /** The advert whose repeats the addon counts for us (deps.repeats), if armed. */
+  private repeatOf: AdvertEvent | undefined;
+  /** When the last advert was stepped, on the now() clock. */
+  private lastAdvertAt = -Infinity;
+
+  /**
+   * The repeats the addon counted since the last look, stepped as the one
+   * advert they amount to, at the time the last one came: before anything
+   * else is stepped, so that the machine always knows its master's last advert.
+   */
+  private takeRepeats(): void {
+    const e = this.repeatOf;
+    if (!e) return;
+    const r = this.deps.repeats?.take(this, this.cfg.vrid);
+    if (!r) return;
+    this.stats.advertsReceived += r.count;
+    if (r.at <= this.lastAdvertAt) return;
+    this.lastAdvertAt = r.at;
+    this.m = step(this.params, this.m, e, r.at).machine;
+  }
+
+  private stopRepeats(): void {
+    if (!this.repeatOf) return;
+    this.takeRepeats();
+    this.deps.repeats?.clear(this, this.cfg.vrid);
+    this.repeatOf = undefined;
   }
 
   /** The last advert that passed the checks: a master repeats the same bytes. */
@@ -291,6 +332,7 @@ export class VrrpInstance implements DeadlineOwner {
   /** The interface's address changed (source-address.ts): the next adverts carry the new one. */
   setSource(address: string): void {
     if (address === this.params.primaryAddress) return;
+    this.stopRepeats();
     this.params = { ...this.params, primaryAddress: address };
     this.adverts.clear();
   }
@@ -324,14 +366,20 @@ export class VrrpInstance implements DeadlineOwner {
 
   async stop(): Promise<void> {
     this.feed({ type: 'shutdown' });
+    this.stopRepeats();
     this.disarm();
     await this.vipWork;
   }
 
   private feed(e: VrrpEvent): void {
+    this.takeRepeats();
     const s = step(this.params, this.m, e, this.deps.now());
     const was = this.m.state;
+    const before = this.m;
     this.m = s.machine;
+    // Anything but a plain refresh: every advert is looked at in JS again.
+    if (this.repeatOf && (s.actions.length > 0 || !sameExceptTimes(before, this.m)))
+      this.stopRepeats();
     if (was !== 'master' && this.m.state === 'master') this.stats.becameMaster++;
     if (was === 'master' && this.m.state !== 'master') this.stats.releasedMaster++;
     for (const a of s.actions) this.act(a);
@@ -358,10 +406,15 @@ export class VrrpInstance implements DeadlineOwner {
     }
     this.timerAt = d;
     this.deps.deadlines.set(this, d);
+    // Its master's repeats are in the addon: the deadline will most likely move,
+    // so it may be looked at early with others. Not when it is near: then it must
+    // come on time (and a check re-armed inside the current turn would run again).
+    if (this.repeatOf && d > this.deps.now() + CHECK_SLACK_MS) this.deps.deadlines.relax(this);
   }
 
   onDeadline(): void {
     this.timerAt = undefined;
+    this.takeRepeats();
     const d = nextDeadline(this.m);
     if (d !== null && d > this.deps.now()) this.schedule();
     else this.feed(TIMER);
@@ -600,6 +653,7 @@ export class VrrpInstance implements DeadlineOwner {
   }
 
   status(): InstanceStatus {
+    this.takeRepeats();
     return {
       name: this.cfg.name,
       state: this.m.state === 'init' ? 'init' : this.m.state,
@@ -614,4 +668,35 @@ export class VrrpInstance implements DeadlineOwner {
       drops: Object.fromEntries(this.drops),
     };
   }
+}
+
+type AdvertEvent = Extract<VrrpEvent, { type: 'advert' }>;
+
+/** Equal but for the deadlines: what a repeat of the same advert may change. */
+function sameExceptTimes(a: Machine, b: Machine): boolean {
+  return (
+    a.state === b.state &&
+    a.effectivePriority === b.effectivePriority &&
+    a.masterAdvertIntervalCs === b.masterAdvertIntervalCs &&
+    a.masterAddress === b.masterAddress &&
+    a.lastTransition === b.lastTransition &&
+    (a.preemptAt === null) === (b.preemptAt === null) &&
+    (a.advertAt === null) === (b.advertAt === null)
+  );
+}
+
+/**
+ * A backup that heard its master and did nothing but move its master-down
+ * time later, with no preemption pending: a repeat of that advert would do
+ * the same, so its repeats may be counted in the addon.
+ */
+function onlyRefreshed(before: Machine, after: Machine): boolean {
+  return (
+    before.state === 'backup' &&
+    sameExceptTimes(before, after) &&
+    after.preemptAt === null &&
+    after.advertAt === null &&
+    after.masterDownAt !== null &&
+    (before.masterDownAt === null || after.masterDownAt > before.masterDownAt)
+  );
 }

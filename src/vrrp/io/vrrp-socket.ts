@@ -9,6 +9,7 @@ import { canonicalIp, ipBytes } from '../checksum';
 import { VRRP_PROTOCOL } from '../packet';
 import { parseIpv4 } from './ipv4-header';
 import { parseIpv6Record } from './ipv6-record';
+import { RepeatFilter } from './repeat-filter';
 
 export interface ReceivedPacket {
   readonly payload: Buffer;
@@ -58,7 +59,11 @@ export class VrrpSocket implements VrrpTransport {
     if (multicastSource && family === 4) this.multicastSource4 = multicastSource;
     if (multicastSource && family === 6) this.source6 = ipBytes(multicastSource);
     [this.fd, this.watcher] = this.open(index, false);
+    this.repeats = new RepeatFilter(this.sys, this.watcher);
   }
+
+  /** The addon's repeat fast path on this socket (repeat-filter.ts). */
+  readonly repeats: RepeatFilter;
 
   get ifindex(): number {
     return this.index;
@@ -120,6 +125,7 @@ export class VrrpSocket implements VrrpTransport {
     this.sys.recvStop(this.watcher);
     this.sys.close(this.fd);
     [this.fd, this.watcher] = opened;
+    this.repeats.reset(this.watcher);
     this.index = ifindex;
     this.rcvBuf.reapply(this.fd);
   }
