@@ -55,6 +55,21 @@ static napi_value die_with_parent(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* setProcessName(name): the thread's comm (PR_SET_NAME, 15 characters), as keepalived's process_names. */
+static napi_value set_process_name(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[16] = {0};
+  size_t len = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "setProcessName(name)");
+    return NULL;
+  }
+  if (prctl(PR_SET_NAME, name) != 0) return throw_errno(env, "prctl(PR_SET_NAME)", errno);
+  return NULL;
+}
+
 /*
  * setRealtime(priority): SCHED_RR at 1..99 for the calling thread; 0 goes back
  * to SCHED_OTHER. With SCHED_RESET_ON_FORK: what this process starts (the
@@ -193,6 +208,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setRcvBuf", NULL, halb_set_rcvbuf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multicastSource", NULL, halb_multicast_source, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setProcessName", NULL, set_process_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setAffinity", NULL, set_affinity, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -6,6 +6,7 @@
  */
 import { compactPeriodically } from '../platform/heap';
 import { Scheduler } from '../platform/scheduling';
+import { nameProcess } from '../platform/process-name';
 import { trimSoon } from '../platform/trim';
 import { createLogger } from '../core/log';
 import { BfdView } from './checks/bfd';
@@ -84,6 +85,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
         });
         current = m.setup;
         scheduler.apply(m.setup.scheduling);
+        if (m.setup.processName) nameProcess(m.setup.processName, log);
         for (const p of haSuspendProblems(m.setup.lvs)) log.error(p);
         resuspend();
         engine.apply(m.setup, m.known);

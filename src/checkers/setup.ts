@@ -6,6 +6,7 @@
 import { bool, num } from '../config/access';
 import { lvsConfig, type LvsConfig } from '../config/lvs-config';
 import type { MailSettings } from '../mail/alerts';
+import { processSettings } from '../config/process-settings';
 import type { ModelBlock } from '../config/validate';
 import { cpuList, vrrpConfig } from '../config/vrrp-config';
 
@@ -37,6 +38,8 @@ export interface CheckerSetup {
   readonly logAllFailures?: boolean;
   /** checker_priority (nice), checker_rt_priority (SCHED_RR 1..99), checker_cpu_affinity. */
   readonly scheduling?: CheckerScheduling;
+  /** checker_process_name, process_names: the checker process's comm. */
+  readonly processName?: string;
 }
 
 export interface CheckerScheduling {
@@ -93,6 +96,7 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
       schedulingOf(root.global_defs as ModelBlock | undefined),
     ),
     ...(root.SSL ? { ssl: sslFiles(root.SSL as ModelBlock) } : {}),
+    ...((name) => (name ? { processName: name } : {}))(processSettings(root).checkerName),
   };
 }
 

@@ -14,6 +14,7 @@ import { argv, lines } from './access';
 import { checkAuthHmac } from './auth-hmac-checks';
 import { checkTrackProcesses } from './track-process-checks';
 import { checkBfd } from './bfd-checks';
+import { checkProcessSettings } from './process-settings';
 import { withoutTrackGroup } from './track-group';
 import type { ReadSecret } from './hmac-keys';
 import { positionOf, type BlockReport, type ModelBlock } from './validate';
@@ -262,6 +263,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
 
   checkTrackProcesses(root, report);
   checkBfd(root, report);
+  checkProcessSettings(root, report);
   checkStatics(root, report);
 
   const inGroup = new Map<string, string>();

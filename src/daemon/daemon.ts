@@ -25,6 +25,8 @@ import type { ModelBlock } from '../config/validate';
 import { VrrpEngine } from '../vrrp/engine';
 import { BfdService } from '../bfd/service';
 import { bfdConfig } from '../config/bfd-config';
+import { processSettings } from '../config/process-settings';
+import { nameProcess } from '../platform/process-name';
 import { halbSys } from '../platform/halb-sys';
 import type { CheckerSupervisor } from '../checkers/supervisor';
 import { LvsRuntime } from './lvs-runtime';
@@ -92,6 +94,7 @@ export class Daemon {
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     // keepalived runs startup_script before anything starts, and waits for it.
+    this.applyProcessSettings(first);
     await this.startStopScript(first, 'startup');
     this.configureBfd(first);
     this.startVrrp(first);
@@ -127,6 +130,7 @@ export class Daemon {
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
+    this.applyProcessSettings(next);
     this.configureBfd(next);
     void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
@@ -246,6 +250,14 @@ export class Daemon {
    * Up. keepalived runs them in a process of its own; here they share the
    * daemon's event loop with VRRP, which reads their state directly.
    */
+  /** global_defs umask and vrrp_process_name / process_names, at start and at each reload. */
+  private applyProcessSettings(config: LoadedConfig): void {
+    if (config.missing) return;
+    const p = processSettings(config.model);
+    if (p.umask !== undefined) process.umask(p.umask);
+    if (p.vrrpName && this.opts.vrrp) nameProcess(p.vrrpName, this.log);
+  }
+
   private configureBfd(config: LoadedConfig): void {
     const configs = this.opts.bfd && !config.missing ? bfdConfig(config.model) : [];
     if (configs.length === 0 && !this.bfd) return;

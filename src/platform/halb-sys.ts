@@ -124,6 +124,8 @@ export interface HalbSys {
   fastClear(watcher: object, vrid: number): void;
   /** CLOCK_MONOTONIC in milliseconds: the clock of fastInit's times. */
   monotonicMs(): number;
+  /** The process's (main thread's) comm, as `ps` and `pgrep` show it: PR_SET_NAME, 15 characters. */
+  setProcessName(name: string): void;
   recvStop(handle: object): void;
 }
 

@@ -6,6 +6,7 @@
  * nice 0) without restarting anything: the instance keeps its state.
  * max_auto_priority: a daemon stopped (SIGSTOP) past min_auto_priority_delay
  * goes to SCHED_RR 1, then one level up at each late run, to the maximum.
+ * process_names and umask: the comm and Umask /proc shows for both processes.
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -216,6 +217,34 @@ ${VRRP}`,
       assert.doesNotMatch(proc.output, /Set realtime priority 3/);
     } finally {
       await lab3.dispose();
+    }
+  });
+
+  it("process_names and umask: keepalived's names for the daemon and the checker process, their umask", async () => {
+    const lab4 = await Lab.create({ hosts: ['d'] });
+    try {
+      const d = new Appliance(
+        lab4,
+        'd',
+        `global_defs {\n    process_names\n    umask 027\n}\n${VRRP}`,
+      );
+      const { pid, checker } = await startedWithChecker(d);
+      const comm = (p: number): string => fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      const umask = (p: number): string | undefined =>
+        /Umask:\s*(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
+      assert.equal(comm(pid), 'keepalived_vrrp');
+      assert.equal(umask(pid), '0027');
+      await until(
+        'the checker process named',
+        10000,
+        async () => comm(checker),
+        (n) => n === 'keepalived_lvs',
+      );
+      assert.equal(umask(checker), '0027', 'inherited from the daemon');
+      // The command line stays halb's: only the comm changes.
+      assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /run/);
+    } finally {
+      await lab4.dispose();
     }
   });
 });

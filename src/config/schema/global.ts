@@ -54,7 +54,7 @@ const GARP_EXTRA_IF = kw('vrrp_garp_extra_if', words(1, 2), {
 });
 const LVS_FLUSH_ON_STOP = impl('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
 const SNMP_VRRP = kw('enable_snmp_vrrp', FLAG);
-const CHECKER_PROCESS_NAME = kw('checker_process_name', WORD);
+const CHECKER_PROCESS_NAME = impl('checker_process_name', WORD);
 
 const IDENTITY_AND_MAIL: KeywordSpec[] = [
   impl('router_id', WORD, { note: 'defaults to the host name' }),
@@ -72,9 +72,9 @@ const IDENTITY_AND_MAIL: KeywordSpec[] = [
 ];
 
 const PROCESSES: KeywordSpec[] = [
-  kw('process_names', FLAG),
+  impl('process_names', FLAG),
   kw('process_name', WORD),
-  kw('vrrp_process_name', WORD),
+  impl('vrrp_process_name', WORD),
   CHECKER_PROCESS_NAME,
   alias('lvs_process_name', CHECKER_PROCESS_NAME),
   kw('bfd_process_name', WORD),
@@ -90,7 +90,7 @@ const PROCESSES: KeywordSpec[] = [
   ...scheduling('vrrp'),
   ...scheduling('checker'),
   ...scheduling('bfd'),
-  kw('umask', words(1), { note: 'NUMBER or IRUSR|IWUSR|...' }),
+  impl('umask', words(1), { note: 'NUMBER or IRUSR|IWUSR|...' }),
   kw('random_seed', int(0, UINT_MAX)),
   kw('tmp_config_directory', WORD),
   kw('config_save_dir', WORD),
