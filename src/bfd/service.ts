@@ -72,6 +72,8 @@ export function unmap(a: string): string {
 
 class LiveSession {
   s: Session;
+  cfg: BfdInstanceConfig;
+  params: SessionParams;
   out: dgram.Socket | undefined;
   timer: NodeJS.Timeout | undefined;
   timerAt = Infinity;
@@ -80,11 +82,10 @@ class LiveSession {
   received = 0;
   sendError = false;
 
-  constructor(
-    readonly cfg: BfdInstanceConfig,
-    readonly params: SessionParams,
-  ) {
-    this.s = initialSession(params);
+  constructor(cfg: BfdInstanceConfig) {
+    this.cfg = cfg;
+    this.params = paramsOf(cfg);
+    this.s = initialSession(this.params);
   }
 }
 
@@ -127,7 +128,9 @@ export class BfdService implements BfdStates {
     if (this.disposed) return;
     for (const [name, live] of this.sessions) {
       const now = configs.find((c) => c.name === name);
-      if (!now || JSON.stringify(now) !== JSON.stringify(live.cfg)) this.stopSession(name);
+      if (now && JSON.stringify(now) !== JSON.stringify(live.cfg) && sameEnds(now, live.cfg))
+        this.retune(live, now);
+      else if (!now || JSON.stringify(now) !== JSON.stringify(live.cfg)) this.stopSession(name);
     }
     if (configs.length === 0) {
       this.closeInput();
@@ -193,8 +196,22 @@ export class BfdService implements BfdStates {
     this.watcher = undefined;
   }
 
+  /**
+   * A reload changed a session's timers (or only what its trackers do with
+   * it): the session goes on with its state, as keepalived carries it over,
+   * and an Up session starts a Poll Sequence for the new values (RFC 5880
+   * section 6.8.3), so the trackers see no flap.
+   */
+  private retune(live: LiveSession, next: BfdInstanceConfig): void {
+    const timing = JSON.stringify(paramsOf(next)) !== JSON.stringify(live.params);
+    live.cfg = next;
+    live.params = paramsOf(next);
+    if (timing && live.s.state === 'Up' && !live.s.final) live.s = { ...live.s, poll: true };
+    if (timing) this.log.info(`(${next.name}) BFD timers changed by the reload`);
+  }
+
   private startSession(c: BfdInstanceConfig): void {
-    const live = new LiveSession(c, paramsOf(c));
+    const live = new LiveSession(c);
     this.sessions.set(c.name, live);
     live.out = this.openOutput(c);
     this.step(live, { kind: 'start' });
@@ -345,6 +362,17 @@ export class BfdService implements BfdStates {
     live.received++;
     this.step(live, { kind: 'packet', packet: p });
   }
+}
+
+/** The same session on the wire: neighbour, source and TTL (the sending socket) unchanged. */
+function sameEnds(a: BfdInstanceConfig, b: BfdInstanceConfig): boolean {
+  return (
+    a.neighbor === b.neighbor &&
+    a.source === b.source &&
+    a.family === b.family &&
+    a.ttl === b.ttl &&
+    a.passive === b.passive
+  );
 }
 
 /**

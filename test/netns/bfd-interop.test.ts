@@ -4,7 +4,7 @@
  * track_bfd puts an instance in FAULT (weight 0) or lowers its priority
  * (a weight) while the session is down; keepalived killed, the sessions
  * expire after their Detection Time and come Up again when it is back;
- * halb stopped, keepalived's expire; a reload keeps them Up. A real server's BFD_CHECK follows its
+ * halb stopped, keepalived's expire; a reload keeps them Up, new timers included. A real server's BFD_CHECK follows its
  * session in the checker process. Malformed datagrams, and one with a
  * TTL below 255, are dropped and counted.
  */
@@ -185,6 +185,21 @@ describe('BFD with keepalived 2.2.7', () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(await discrs(), before);
     assert.equal((proc.output.match(/Entering Down state/g) ?? []).length, downs);
+    // A reload that slows to_peer down (min_tx / min_rx 80 ms): the session stays Up and a
+    // Poll Sequence agrees the new rate with keepalived; VI_1 never leaves MASTER.
+    const masters = (proc.output.match(/\(VI_1\) Entering MASTER STATE/g) ?? []).length;
+    fs.writeFileSync(
+      app.conf,
+      HALB_CONF.replace('min_rx 50\n    min_tx 50', 'min_rx 80\n    min_tx 80'),
+    );
+    process.kill(proc.pid as number, 'SIGHUP');
+    await until('the new rate agreed', 10000, view, (v) =>
+      /to_peer:Up:80000 to_peer6:Up:100000 \| VI_1:master:150/.test(v),
+    );
+    assert.equal(await discrs(), before);
+    assert.equal((proc.output.match(/Entering Down state/g) ?? []).length, downs);
+    assert.equal((proc.output.match(/\(VI_1\) Entering MASTER STATE/g) ?? []).length, masters);
+    assert.match(proc.output, /\(to_peer\) BFD timers changed by the reload/);
     // `halb status` lists the sessions.
     const text = await lab.exec('lb', [binaryPath('x64'), 'status', '--runtime-dir', app.runtime]);
     assert.match(text.stdout, /BFD SESSION/);
