@@ -123,14 +123,16 @@ export class BfdService implements BfdStates {
     private readonly nowUs: () => number = () => performance.now() * 1000,
   ) {}
 
-  /** Starts the sessions of `configs`; a reload keeps every session whose config is unchanged. */
+  /**
+   * Starts the sessions of `configs`. A reload keeps every session whose
+   * neighbour, source, TTL and passive setting stay (retune), and stops the others.
+   */
   configure(configs: readonly BfdInstanceConfig[]): void {
     if (this.disposed) return;
     for (const [name, live] of this.sessions) {
       const now = configs.find((c) => c.name === name);
-      if (now && JSON.stringify(now) !== JSON.stringify(live.cfg) && sameEnds(now, live.cfg))
-        this.retune(live, now);
-      else if (!now || JSON.stringify(now) !== JSON.stringify(live.cfg)) this.stopSession(name);
+      if (!now || !sameEnds(now, live.cfg)) this.stopSession(name);
+      else if (JSON.stringify(now) !== JSON.stringify(live.cfg)) this.retune(live, now);
     }
     if (configs.length === 0) {
       this.closeInput();

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { decodeControl, encodeControl, type ControlPacket } from '../../src/bfd/packet';
 import { unmap } from '../../src/bfd/service';
+import { controlPacket } from '../rigs/bfd-packets';
 
 /**
  * keepalived 2.2.7's first packet for `bfd_instance b1 { neighbor_ip 192.0.2.2
@@ -14,22 +15,7 @@ const KEEPALIVED_DOWN = Buffer.from(
   'hex',
 );
 
-const down: ControlPacket = {
-  diag: 0,
-  state: 'Down',
-  poll: false,
-  final: false,
-  controlPlaneIndependent: false,
-  authPresent: false,
-  demand: false,
-  multipoint: false,
-  detectMult: 3,
-  myDiscr: 0x554fc6c1,
-  yourDiscr: 0,
-  desiredMinTxUs: 1_000_000,
-  requiredMinRxUs: 100_000,
-  requiredMinEchoRxUs: 0,
-};
+const down: ControlPacket = controlPacket({ myDiscr: 0x554fc6c1 });
 
 describe('BFD control packet codec', () => {
   it("decodes keepalived's packet and encodes the same bytes", () => {

@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { ControlPacket } from '../../src/bfd/packet';
+import { controlPacket } from '../rigs/bfd-packets';
 import {
   initialSession,
   nextTimer,
@@ -156,23 +157,7 @@ describe('BFD session', () => {
 
   it('falls Down when the neighbour says Down; AdminDown brings it Down without an event', () => {
     const a = node(params('a'));
-    const st = (over: Partial<ControlPacket>): ControlPacket => ({
-      diag: 0,
-      state: 'Down',
-      poll: false,
-      final: false,
-      controlPlaneIndependent: false,
-      authPresent: false,
-      demand: false,
-      multipoint: false,
-      detectMult: 3,
-      myDiscr: 77,
-      yourDiscr: 0,
-      desiredMinTxUs: 1_000_000,
-      requiredMinRxUs: 100_000,
-      requiredMinEchoRxUs: 0,
-      ...over,
-    });
+    const st = controlPacket;
     const e = env();
     let s = stepSession(a.p, a.s, { kind: 'start' }, 0, e).session;
     s = stepSession(a.p, s, { kind: 'packet', packet: st({}) }, 1000, e).session;
