@@ -1,22 +1,11 @@
 /** bfd_instance and track_bfd as loaded: keepalived's defaults, inherited weights, load-time checks. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { bfdConfig } from '../../src/config/bfd-config';
-import { loadConfig } from '../../src/config/load';
 import { vrrpConfig } from '../../src/config/vrrp-config';
+import { loadText } from '../rigs/config-text';
 
-function load(text: string): ReturnType<typeof loadConfig> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-bfd-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'k.conf'), text);
-    return loadConfig(path.join(dir, 'k.conf'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const load = (text: string): ReturnType<typeof loadText> => loadText(text);
 
 const inst = (track: string): string =>
   `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  track_bfd {\n${track}  }\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`;

@@ -1,22 +1,11 @@
 /** bind_if / fwmark at load: a link-local address needs bind_if (keepalived's error); UDP-based checkers warn. */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadConfig } from '../../src/config/load';
 import { targetOf } from '../../src/checkers/target';
 import { lvsConfig } from '../../src/config/lvs-config';
+import { loadText } from '../rigs/config-text';
 
-function load(text: string): ReturnType<typeof loadConfig> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-sockopt-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'k.conf'), text);
-    return loadConfig(path.join(dir, 'k.conf'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const load = (text: string): ReturnType<typeof loadText> => loadText(text);
 
 const vs = (rs: string, checker: string): string =>
   `virtual_server 2001:db8::100 80 {\n  protocol TCP\n  real_server ${rs} 80 {\n    ${checker}\n  }\n}\n`;

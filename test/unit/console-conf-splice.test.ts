@@ -3,12 +3,9 @@
  * (comments, layout, other blocks), and the result still loads.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { blocks, findBlock, putBlock, removeBlock } from '../../src/console/conf-splice';
-import { loadConfig } from '../../src/config/load';
+import { loadText } from '../rigs/config-text';
 
 const CONF = `! site config, hand written
 global_defs {
@@ -51,15 +48,9 @@ const VI_1 = `vrrp_instance VI_1 {
 `;
 
 function loads(text: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-splice-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'keepalived.conf'), text);
-    return loadConfig(path.join(dir, 'keepalived.conf'))
-      .diagnostics.filter((d) => d.severity === 'error')
-      .map((d) => d.message);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return loadText(text, 'keepalived.conf')
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => d.message);
 }
 
 describe('keepalived.conf block splicing', () => {

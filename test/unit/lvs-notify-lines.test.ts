@@ -2,13 +2,10 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lvsConfig } from '../../src/config/lvs-config';
-import { loadConfig } from '../../src/config/load';
 import { desiredTable } from '../../src/ipvs/desired';
 import { health, rs, VS } from '../rigs/health-table';
 import { lvsNotifyLines } from '../../src/lvs/notify-lines';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { loadText } from '../rigs/config-text';
 
 const CONF = `virtual_server 192.0.2.100 80 {
   protocol TCP
@@ -27,10 +24,7 @@ const CONF = `virtual_server 192.0.2.100 80 {
 `;
 
 describe('LVS notify FIFO lines', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-lvs-notify-'));
-  fs.writeFileSync(path.join(dir, 'k.conf'), CONF);
-  const lvs = lvsConfig(loadConfig(path.join(dir, 'k.conf')).model);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const lvs = lvsConfig(loadText(CONF).model);
 
   it('nothing at start; a server down, then its virtual server below quorum; back up in turn', () => {
     const s0 = desiredTable(lvs, health({ 21: true, 22: true })).states;

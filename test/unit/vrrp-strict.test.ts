@@ -1,21 +1,10 @@
 /** vrrp_strict as keepalived 2.2.7 applies it at load (its `keepalived -t` lines were the reference). */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadConfig } from '../../src/config/load';
 import { vrrpConfig } from '../../src/config/vrrp-config';
+import { loadText } from '../rigs/config-text';
 
-function load(text: string): ReturnType<typeof loadConfig> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-strict-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'k.conf'), text);
-    return loadConfig(path.join(dir, 'k.conf'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const load = (text: string): ReturnType<typeof loadText> => loadText(text);
 
 const vi = (name: string, vrid: number, body: string): string =>
   `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${vrid}\n priority 100\n${body}\n}\n`;
