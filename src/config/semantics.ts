@@ -17,7 +17,8 @@ import { checkBfd } from './bfd-checks';
 import { checkProcessSettings } from './process-settings';
 import { withoutTrackGroup } from './track-group';
 import type { ReadSecret } from './hmac-keys';
-import { positionOf, type BlockReport, type ModelBlock } from './validate';
+import { groupWeightRulings, instanceWeightRulings, type WeightRuling } from './ignored-weights';
+import { positionOf, positionOfLine, type BlockReport, type ModelBlock } from './validate';
 
 export interface HostFacts {
   /** Interfaces that exist here; undefined when checking off the box. */
@@ -262,6 +263,16 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
   }
 
   checkTrackProcesses(root, report);
+  const ruled = (block: ModelBlock, r: WeightRuling): void =>
+    void out.push({
+      pos: positionOfLine(r.line) ?? positionOf(block, r.kind) ?? FALLBACK,
+      severity: 'warning',
+      message: r.message,
+    });
+  for (const [name, vi] of Object.entries(instances))
+    for (const r of instanceWeightRulings(root, name, vi)) ruled(vi, r);
+  for (const [gname, sg] of Object.entries((root.vrrp_sync_group ?? {}) as Blocks))
+    for (const r of groupWeightRulings(root, gname, sg)) ruled(sg, r);
   checkBfd(root, report);
   checkProcessSettings(root, report);
   checkStatics(root, report);

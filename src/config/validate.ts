@@ -44,6 +44,13 @@ function placeOf(block: object): Place | undefined {
   return (block as { [PLACE]?: Place })[PLACE];
 }
 
+/** Where a line of a list block (track_script { ... } and the like) was written. */
+const LINE_PLACE = Symbol('line-place');
+
+export function positionOfLine(line: readonly string[]): Position | undefined {
+  return (line as { [LINE_PLACE]?: Position })[LINE_PLACE];
+}
+
 export function positionOf(block: ModelBlock, keyword?: string): Position | undefined {
   const p = placeOf(block);
   return keyword === undefined ? p?.pos : p?.at.get(keyword);
@@ -224,6 +231,7 @@ function resolveBlock(
           report(pos, 'error', `${problem.message} (in ${kw.name} of ${where})`);
           continue;
         }
+        Object.defineProperty(words, LINE_PLACE, { value: entry.pos });
         lines.push(words);
       }
       value = lines;

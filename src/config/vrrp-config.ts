@@ -28,6 +28,12 @@ import type { StaticsConfig } from '../vrrp/statics';
 import { staticsOf } from './statics-config';
 import { decodeHmacKey, readSecretFile, type ReadSecret } from './hmac-keys';
 import { bfdConfig, type BfdInstanceConfig } from './bfd-config';
+import {
+  groupWeightRulings,
+  instanceWeightRulings,
+  type TrackKind,
+  type WeightRuling,
+} from './ignored-weights';
 
 export interface VrrpGlobals {
   readonly routerId: string | undefined;
@@ -367,16 +373,24 @@ function vipFlags(line: readonly string[]): Pick<Vip, 'flags' | 'dad' | 'metric'
  */
 function withGroupTracking(
   inst: VrrpInstanceConfig,
+  root: ModelBlock,
   groups: ReadonlyArray<[string, ModelBlock]>,
   bfds: ReadonlyMap<string, BfdInstanceConfig>,
 ): VrrpInstanceConfig {
   const mine = groups.filter(([, sg]) => lines(sg, 'group').flat().includes(inst.name));
   if (mine.length === 0) return inst;
-  const add = (own: readonly Tracked[], key: string): Tracked[] => {
+  const theirs = mine.map(([gname, sg]) => ({
+    sg,
+    rulings: groupWeightRulings(root, gname, sg),
+  }));
+  const add = (own: readonly Tracked[], key: TrackKind | 'track_process'): Tracked[] => {
     const out = [...own];
-    for (const [, sg] of mine)
-      for (const t of lines(sg, key).map(tracked))
+    for (const { sg, rulings } of theirs) {
+      const all =
+        key === 'track_bfd' ? trackedBfds(lines(sg, key), bfds) : lines(sg, key).map(tracked);
+      for (const t of key === 'track_process' ? all : ruled(all, key, rulings))
         if (!out.some((x) => x.name === t.name)) out.push(t);
+    }
     return out;
   };
   return {
@@ -385,16 +399,23 @@ function withGroupTracking(
     trackScripts: add(inst.trackScripts, 'track_script'),
     trackFiles: add(inst.trackFiles, 'track_file'),
     trackProcesses: add(inst.trackProcesses, 'track_process'),
-    trackBfds: mine.reduce(
-      (out, [, sg]) => [
-        ...out,
-        ...trackedBfds(lines(sg, 'track_bfd'), bfds).filter(
-          (t) => !out.some((x) => x.name === t.name),
-        ),
-      ],
-      inst.trackBfds,
-    ),
+    trackBfds: add(inst.trackBfds, 'track_bfd'),
   };
+}
+
+/** The tracking of one kind with keepalived's rulings on weights applied (ignored-weights.ts). */
+function ruled(
+  list: readonly Tracked[],
+  kind: TrackKind,
+  rulings: readonly WeightRuling[],
+): Tracked[] {
+  const out: Tracked[] = [];
+  for (const t of list) {
+    const r = rulings.find((x) => x.kind === kind && x.name === t.name);
+    if (r?.action === 'drop') continue;
+    out.push(r?.action === 'unweight' ? { ...t, weight: 0 } : t);
+  }
+  return out;
 }
 
 /**
@@ -650,6 +671,7 @@ export function vrrpConfig(
   );
   for (const [name, vi] of Object.entries((root.vrrp_instance ?? {}) as Blocks)) {
     const ifname = str(vi, 'interface');
+    const weightRulings = instanceWeightRulings(root, name, vi);
     const vipLines = (key: string): Vip[] =>
       lines(vi, key)
         .map((l) => parseVip(l, undefined))
@@ -735,11 +757,15 @@ export function vrrpConfig(
           : undefined,
       authHmac,
       checksumAsV2: bool(vi, 'v3_checksum_as_v2', g?.v3_checksum_as_v2 !== undefined),
-      trackInterfaces: lines(vi, 'track_interface').map(tracked),
-      trackScripts: lines(vi, 'track_script').map(tracked),
-      trackFiles: lines(vi, 'track_file').map(tracked),
+      trackInterfaces: ruled(
+        lines(vi, 'track_interface').map(tracked),
+        'track_interface',
+        weightRulings,
+      ),
+      trackScripts: ruled(lines(vi, 'track_script').map(tracked), 'track_script', weightRulings),
+      trackFiles: ruled(lines(vi, 'track_file').map(tracked), 'track_file', weightRulings),
       trackProcesses: lines(vi, 'track_process').map(tracked),
-      trackBfds: trackedBfds(lines(vi, 'track_bfd'), bfds),
+      trackBfds: ruled(trackedBfds(lines(vi, 'track_bfd'), bfds), 'track_bfd', weightRulings),
       notify: {
         ...notifyOf(vi),
         ...(notifyScript(vi, 'notify_master_rx_lower_pri')
@@ -854,7 +880,9 @@ export function vrrpConfig(
   return {
     globals,
     statics,
-    instances: instances.map((i) => withStaticTracking(withGroupTracking(i, groupBlocks, bfds))),
+    instances: instances.map((i) =>
+      withStaticTracking(withGroupTracking(i, root, groupBlocks, bfds)),
+    ),
     scripts,
     trackFiles,
     trackProcesses,

@@ -171,6 +171,15 @@ describe('vrrp config', () => {
   });
 
   it("adds a sync group's track_interface / track_script / track_file to each member (its own win)", () => {
+    const unweighted = fromText(
+      `vrrp_script own {\n  script /bin/true\n}\n` +
+        `vrrp_sync_group G {\n  group {\n    A\n  }\n  track_script {\n    own weight 5\n  }\n}\n` +
+        `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  track_script {\n    own\n  }\n  virtual_ipaddress {\n    192.0.2.10\n  }\n}\n`,
+    );
+    assert.deepEqual(
+      unweighted.instances[0]!.trackScripts.map((t) => [t.name, t.weight]),
+      [['own', undefined]],
+    );
     const c = fromText(
       `vrrp_script chk {\n  script /bin/true\n}\nvrrp_script own {\n  script /bin/true\n}\n` +
         `vrrp_sync_group G {\n  group {\n    A\n    B\n  }\n  track_interface {\n    eth1 weight -20\n  }\n  track_script {\n    chk\n    own weight 5\n  }\n}\n` +
@@ -179,11 +188,12 @@ describe('vrrp config', () => {
         `vrrp_instance C {\n  interface eth0\n  virtual_router_id 3\n  virtual_ipaddress {\n    192.0.2.12\n  }\n}\n`,
     );
     const [a, b, cc] = c.instances;
+    // A's own weighted 'own' is dropped (a member without sync_group_tracking_weight): the group's stands.
     assert.deepEqual(
       a!.trackScripts.map((t) => [t.name, t.weight]),
       [
-        ['own', 10],
         ['chk', undefined],
+        ['own', 5],
       ],
     );
     assert.deepEqual(

@@ -194,7 +194,7 @@ export const VRRP_SYNC_GROUP: BlockSpec = {
     ...NOTIFY_SCRIPTS,
     impl('notify_priority_changes', BOOL),
     kw('smtp_alert', BOOL, { implemented: true }),
-    kw('sync_group_tracking_weight', FLAG),
+    impl('sync_group_tracking_weight', FLAG),
     kw('global_tracking', FLAG, { deprecatedFor: 'sync_group_tracking_weight' }),
   ],
 };
