@@ -228,6 +228,13 @@ export interface VrrpInstanceConfig {
   readonly authHmac: HmacSettings | undefined;
   /** v3_checksum_as_v2 (keepalived 2.2.8): VRRPv3 IPv4 checksum without the pseudo-header. */
   readonly checksumAsV2: boolean;
+  /**
+   * old_unicast_checksum (VRRPv3 over IPv4, unicast peers): `always` sends
+   * and checks keepalived 1.3.6's checksum (the multicast group in the
+   * pseudo-header); `auto` (no keyword) sends the RFC one and switches for
+   * good when a peer's advert carries the old one; `never` does not switch.
+   */
+  readonly oldUnicastChecksum: 'auto' | 'never' | 'always';
   readonly trackInterfaces: readonly Tracked[];
   readonly trackScripts: readonly Tracked[];
   readonly trackFiles: readonly Tracked[];
@@ -757,6 +764,12 @@ export function vrrpConfig(
           : undefined,
       authHmac,
       checksumAsV2: bool(vi, 'v3_checksum_as_v2', g?.v3_checksum_as_v2 !== undefined),
+      oldUnicastChecksum:
+        vi.old_unicast_checksum === undefined
+          ? 'auto'
+          : vi.old_unicast_checksum === 'never'
+            ? 'never'
+            : 'always',
       trackInterfaces: ruled(
         lines(vi, 'track_interface').map(tracked),
         'track_interface',

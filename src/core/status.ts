@@ -18,6 +18,8 @@ export interface InstanceStatus {
   readonly stats?: Readonly<Record<string, number>>;
   /** Dropped adverts by reason (RFC 5798 §7.1 checks). */
   readonly drops?: Readonly<Record<string, number>>;
+  /** Present while the instance sends keepalived 1.3.6's unicast checksum (old_unicast_checksum). */
+  readonly oldUnicastChecksum?: 'configured' | 'learned';
 }
 
 export interface DaemonStatus {

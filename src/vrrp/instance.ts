@@ -105,6 +105,8 @@ export class VrrpInstance implements DeadlineOwner {
   private readonly transitionListeners: Array<(from: string, to: string) => void> = [];
   private hmac: HmacAuth | undefined;
   private readonly authLogged = new Map<DropReason, number>();
+  /** old_unicast_checksum, `switched` once a peer's advert carried the old checksum (receive-check.ts). */
+  private checksumMode: VrrpInstanceConfig['oldUnicastChecksum'] | 'switched';
 
   constructor(
     private config: VrrpInstanceConfig,
@@ -112,6 +114,7 @@ export class VrrpInstance implements DeadlineOwner {
   ) {
     const cfg = config;
     this.hmac = this.hmacFor(cfg);
+    this.checksumMode = cfg.oldUnicastChecksum;
     this.params = {
       name: cfg.name,
       version: cfg.version,
@@ -144,16 +147,16 @@ export class VrrpInstance implements DeadlineOwner {
     return new HmacAuth(cfg.authHmac, ctx, this.deps.wallMs ?? Date.now);
   }
 
-  /**
-   * A reload that changed only auth_hmac (a key rotation): taken in place,
-   * with the sequence and replay marks kept, so nothing flaps.
-   */
   /** A reload changed nothing the instance runs on (kernel_rx_buf_size): the config is taken as it is. */
   adoptConfig(next: VrrpInstanceConfig): void {
     this.stopRepeats();
     this.config = next;
   }
 
+  /**
+   * A reload that changed only auth_hmac (a key rotation): taken in place,
+   * with the sequence and replay marks kept, so nothing flaps.
+   */
   adoptAuth(next: VrrpInstanceConfig): void {
     this.stopRepeats();
     this.config = next;
@@ -258,11 +261,22 @@ export class VrrpInstance implements DeadlineOwner {
     )
       return last.advert;
     const skip = this.cfg.skipCheckAdvAddr && last?.src === p.src;
-    const checked = checkReceived(this.cfg, p, unicast, skip, this.hmac);
+    const mode = this.checksumMode;
+    const checked = checkReceived(this.cfg, p, unicast, skip, this.hmac, {
+      mode: mode === 'always' || mode === 'switched' ? 'use' : mode === 'auto' ? 'try' : 'never',
+      group: this.deps.group,
+    });
     if (!checked.ok) {
       count(this.drops, checked.reason);
       this.logDrop(checked.reason, p.src);
       return undefined;
+    }
+    if (checked.oldChecksum) {
+      // keepalived 2.2.7: the peer is 1.3.6 or older; from now on this side sends its checksum too.
+      this.checksumMode = 'switched';
+      this.stopRepeats();
+      this.adverts.clear();
+      this.deps.log.info(`(${this.cfg.name}) Setting unicast VRRPv3 checksum to old version`);
     }
     this.lastGood = {
       src: p.src,
@@ -452,11 +466,13 @@ export class VrrpInstance implements DeadlineOwner {
             ? passwordBytes(cfg.auth.password)
             : Buffer.alloc(8),
     };
+    // The old unicast checksum sums the multicast group, not the peer (receive-check.ts).
+    const old = this.usesOldChecksum();
     const bytes = this.dsts.map((dst) =>
       encodeAdvert(advert, {
         family: cfg.family,
         src: this.params.primaryAddress,
-        dst,
+        dst: old ? this.deps.group : dst,
         checksumAsV2: cfg.checksumAsV2,
       }),
     );
@@ -666,7 +682,20 @@ export class VrrpInstance implements DeadlineOwner {
         : null,
       stats: { ...this.stats },
       drops: Object.fromEntries(this.drops),
+      ...(this.usesOldChecksum()
+        ? { oldUnicastChecksum: this.checksumMode === 'always' ? 'configured' : 'learned' }
+        : {}),
     };
+  }
+
+  private usesOldChecksum(): boolean {
+    const c = this.cfg;
+    return (
+      c.family === 4 &&
+      c.version === 3 &&
+      c.unicastPeers.length > 0 &&
+      (this.checksumMode === 'always' || this.checksumMode === 'switched')
+    );
   }
 }
 

@@ -29,8 +29,26 @@ export type DropReason =
 export type Counters = Map<DropReason, number>;
 
 export type Checked =
-  | { readonly ok: true; readonly advert: Advert }
+  | {
+      readonly ok: true;
+      readonly advert: Advert;
+      /** The advert's checksum was keepalived 1.3.6's old unicast one (see OldChecksum). */
+      readonly oldChecksum?: boolean;
+    }
   | { readonly ok: false; readonly reason: DropReason };
+
+/**
+ * old_unicast_checksum (VRRPv3 over IPv4, unicast): keepalived 1.3.6 and
+ * earlier put the multicast group, not the peer, in the checksum's
+ * pseudo-header. `use`: check with the group (the instance sends that way);
+ * `try`: check with the destination, and when that fails try the group, as
+ * keepalived 2.2.7 does before it switches an instance to the old checksum;
+ * `never`: the destination only.
+ */
+export interface OldChecksum {
+  readonly mode: 'use' | 'try' | 'never';
+  readonly group: string;
+}
 
 export function checkReceived(
   cfg: VrrpInstanceConfig,
@@ -40,6 +58,7 @@ export function checkReceived(
   skipAddresses = false,
   /** auth_hmac: the instance's signer and checker (it holds the replay marks). */
   hmac?: HmacAuth,
+  oldChecksum?: OldChecksum,
 ): Checked {
   // §7.1: the TTL / hop limit must be 255 (multicast; unicast peers may be routed).
   if (!unicast && pkt.hopLimit !== -1 && pkt.hopLimit !== 255) return { ok: false, reason: 'ttl' };
@@ -47,13 +66,21 @@ export function checkReceived(
   const payload = pkt.payload;
   const msgLen = hmac ? messageLength(payload, cfg.family) : 0;
   const trailed = hmac !== undefined && msgLen > 0 && payload.length === msgLen + TRAILER_LEN;
-  const d = decodeAdvert(payload, {
-    family: cfg.family,
-    src: pkt.src,
-    dst: pkt.dst,
-    checksumAsV2: cfg.checksumAsV2,
-    trailerLen: trailed ? TRAILER_LEN : 0,
-  });
+  const old = unicast && cfg.family === 4 && oldChecksum ? oldChecksum : undefined;
+  const decode = (dst: string) =>
+    decodeAdvert(payload, {
+      family: cfg.family,
+      src: pkt.src,
+      dst,
+      checksumAsV2: cfg.checksumAsV2,
+      trailerLen: trailed ? TRAILER_LEN : 0,
+    });
+  let d = decode(old?.mode === 'use' ? old.group : pkt.dst);
+  let switched = false;
+  if (!d.ok && d.reason === 'bad-checksum' && old?.mode === 'try' && pkt.dst !== old.group) {
+    d = decode(old.group);
+    switched = d.ok;
+  }
   if (!d.ok) return d;
   const a = d.advert;
   if (a.version !== cfg.version) return { ok: false, reason: 'version-mismatch' };
@@ -93,7 +120,7 @@ export function checkReceived(
     )
       return { ok: false, reason: 'ttl' };
   }
-  return { ok: true, advert: a };
+  return switched ? { ok: true, advert: a, oldChecksum: true } : { ok: true, advert: a };
 }
 
 function peerOf(

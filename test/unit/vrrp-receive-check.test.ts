@@ -141,3 +141,71 @@ describe('auth_hmac receive checks', () => {
     }
   });
 });
+
+describe('old_unicast_checksum (keepalived 1.3.6: the group in the pseudo-header)', () => {
+  const v3 = (pseudoDst: string) =>
+    encodeAdvert(
+      {
+        version: 3,
+        vrid: 7,
+        priority: 200,
+        advertIntervalCs: 100,
+        addresses: ['192.0.2.100'],
+        authType: 'none',
+        authData: Buffer.alloc(0),
+      },
+      { family: 4, src: '192.0.2.2', dst: pseudoDst },
+    );
+  const run = (payload: Buffer, mode: 'use' | 'try' | 'never') => {
+    const cfg = instance('  version 3\n');
+    const r = checkReceived(
+      cfg,
+      { payload, src: '192.0.2.2', dst: '192.0.2.1', hopLimit: 255 },
+      true,
+      false,
+      undefined,
+      { mode, group: '224.0.0.18' },
+    );
+    return r.ok ? (r.oldChecksum ? 'ok, old' : 'ok') : r.reason;
+  };
+  const rfc = v3('192.0.2.1');
+  const old = v3('224.0.0.18');
+
+  it('the two checksums differ', () => assert.notDeepEqual(rfc, old));
+
+  it("'try' (no keyword) takes the RFC one, and the old one with a flag to switch", () => {
+    assert.equal(run(rfc, 'try'), 'ok');
+    assert.equal(run(old, 'try'), 'ok, old');
+  });
+
+  it("'use' (the keyword, or switched) takes only the old one; 'never' only the RFC one", () => {
+    assert.equal(run(old, 'use'), 'ok');
+    assert.equal(run(rfc, 'use'), 'bad-checksum');
+    assert.equal(run(rfc, 'never'), 'ok');
+    assert.equal(run(old, 'never'), 'bad-checksum');
+  });
+
+  it('a multicast instance never tries it', () => {
+    const cfg = vrrpConfig(
+      resolve(
+        parseTree(
+          preprocessSource(
+            '/t.conf',
+            'vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  version 3\n  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n',
+            { configId: 'x' },
+          ).lines,
+        ).statements,
+        ROOT,
+      ).model,
+    ).instances[0]!;
+    const r = checkReceived(
+      cfg,
+      { payload: v3('198.51.100.1'), src: '192.0.2.2', dst: '224.0.0.18', hopLimit: 255 },
+      false,
+      false,
+      undefined,
+      { mode: 'try', group: '198.51.100.1' },
+    );
+    assert.equal(r.ok ? 'ok' : r.reason, 'bad-checksum');
+  });
+});

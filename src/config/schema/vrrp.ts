@@ -95,7 +95,9 @@ const IDENTITY: KeywordSpec[] = [
   impl('track_src_ip', FLAG, {
     note: 'FAULT while the interface does not hold unicast_src_ip / mcast_src_ip',
   }),
-  kw('old_unicast_checksum', oneOf(['never'], { optional: true })),
+  impl('old_unicast_checksum', oneOf(['never'], { optional: true }), {
+    note: "keepalived 1.3.6's VRRPv3 unicast checksum; 'never': do not switch to it",
+  }),
   kw('native_ipv6', FLAG, { note: 'deprecated: an IPv6 address implies it' }),
   impl('kernel_rx_buf_size', int(0, UINT_MAX)),
   kw('linkbeat_use_polling', FLAG, {
