@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <sys/utsname.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <dirent.h>
 #include <stdlib.h>
@@ -87,6 +88,48 @@ static napi_value set_realtime(napi_env env, napi_callback_info info) {
   sp.sched_priority = prio;
   int policy = (prio > 0 ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK;
   if (sched_setscheduler(0, policy, &sp) != 0) return throw_errno(env, "sched_setscheduler", errno);
+  return NULL;
+}
+
+static rlim_t rlim_of(int64_t v) { return v < 0 ? RLIM_INFINITY : (rlim_t)v; }
+static int64_t rlim_value(rlim_t v) { return v == RLIM_INFINITY ? -1 : (int64_t)v; }
+
+/* getRtTimeLimit(): RLIMIT_RTTIME as [soft, hard] in microseconds, -1 unlimited. */
+static napi_value get_rt_time_limit(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct rlimit lim;
+  if (getrlimit(RLIMIT_RTTIME, &lim) != 0) return throw_errno(env, "getrlimit(RLIMIT_RTTIME)", errno);
+  napi_value out, v;
+  CHECK(env, napi_create_array_with_length(env, 2, &out));
+  CHECK(env, napi_create_int64(env, rlim_value(lim.rlim_cur), &v));
+  CHECK(env, napi_set_element(env, out, 0, v));
+  CHECK(env, napi_create_int64(env, rlim_value(lim.rlim_max), &v));
+  CHECK(env, napi_set_element(env, out, 1, v));
+  return out;
+}
+
+/*
+ * setRtTimeLimit(soft, hard[, pid]): keepalived's *_rlimit_rttime,
+ * RLIMIT_RTTIME in microseconds (-1 unlimited): the CPU time a SCHED_RR
+ * process may use without blocking; SIGXCPU at the soft limit, SIGKILL at the
+ * hard one. With a pid, that process's (prlimit): a child inherits its
+ * parent's limit and may not raise it back itself.
+ */
+static napi_value set_rt_time_limit(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int64_t soft = -1, hard = -1;
+  int32_t pid = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "setRtTimeLimit(soft, hard)");
+    return NULL;
+  }
+  CHECK(env, napi_get_value_int64(env, argv[0], &soft));
+  CHECK(env, napi_get_value_int64(env, argv[1], &hard));
+  if (argc >= 3) CHECK(env, napi_get_value_int32(env, argv[2], &pid));
+  struct rlimit lim = {rlim_of(soft), rlim_of(hard)};
+  if (prlimit(pid, RLIMIT_RTTIME, &lim, NULL) != 0) return throw_errno(env, "prlimit(RLIMIT_RTTIME)", errno);
   return NULL;
 }
 
@@ -211,6 +254,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setProcessName", NULL, set_process_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lockFileMappings", NULL, halb_lock_file_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"getRtTimeLimit", NULL, get_rt_time_limit, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setRtTimeLimit", NULL, set_rt_time_limit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setAffinity", NULL, set_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getAffinity", NULL, get_affinity, NULL, NULL, NULL, napi_enumerable, NULL},
       {"wdtOpen", NULL, halb_wdt_open, NULL, NULL, NULL, napi_enumerable, NULL},

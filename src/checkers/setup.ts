@@ -3,7 +3,7 @@
  * (it travels to the child as one JSON line): the virtual servers, the
  * track_files FILE_CHECK reads, and who scripts run as.
  */
-import { bool, num } from '../config/access';
+import { bool, flag, num } from '../config/access';
 import { lvsConfig, type LvsConfig } from '../config/lvs-config';
 import type { MailSettings } from '../mail/alerts';
 import { processSettings } from '../config/process-settings';
@@ -48,6 +48,8 @@ export interface CheckerScheduling {
   readonly cpus?: readonly number[];
   readonly maxAutoPriority?: number;
   readonly minAutoDelayUs?: number;
+  readonly noSwap?: boolean;
+  readonly rtTimeLimitUs?: number;
 }
 
 function schedulingOf(g: ModelBlock | undefined): CheckerScheduling | undefined {
@@ -56,7 +58,16 @@ function schedulingOf(g: ModelBlock | undefined): CheckerScheduling | undefined 
   const cpus = cpuList(g, 'checker_cpu_affinity');
   const max = num(g, 'max_auto_priority');
   const delay = num(g, 'min_auto_priority_delay');
-  if (nice === undefined && rt === undefined && cpus === undefined && max === undefined)
+  const noSwap = flag(g, 'checker_no_swap');
+  const rtLimit = num(g, 'checker_rlimit_rttime');
+  if (
+    nice === undefined &&
+    rt === undefined &&
+    cpus === undefined &&
+    max === undefined &&
+    !noSwap &&
+    rtLimit === undefined
+  )
     return undefined;
   return {
     ...(nice === undefined ? {} : { nice }),
@@ -64,6 +75,8 @@ function schedulingOf(g: ModelBlock | undefined): CheckerScheduling | undefined 
     ...(cpus === undefined ? {} : { cpus }),
     ...(max === undefined ? {} : { maxAutoPriority: max }),
     ...(delay === undefined ? {} : { minAutoDelayUs: delay }),
+    ...(noSwap ? { noSwap } : {}),
+    ...(rtLimit === undefined ? {} : { rtTimeLimitUs: rtLimit }),
   };
 }
 

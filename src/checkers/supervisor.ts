@@ -6,7 +6,7 @@
  * dying (keepalived's "Healthcheck child process(N) died: Respawning").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { baseSchedulingEnv } from '../platform/scheduling';
+import { baseSchedulingEnv, resetChildRtLimit } from '../platform/scheduling';
 import type { Logger } from '../core/log';
 import { healthKey, type HealthReport, type HealthTable } from '../lvs/health';
 import { decodeFromChild, encodeLine, LineSplitter } from './protocol';
@@ -122,6 +122,7 @@ export class CheckerSupervisor {
       env: childEnv(this.opts.env ?? process.env),
     });
     this.child = child;
+    resetChildRtLimit(child.pid);
     this.startedAt = Date.now();
     this.lastHeardMs = performance.now();
     this.heardSinceSpawn = false;

@@ -62,6 +62,10 @@ export interface VrrpGlobals {
   /** max_auto_priority (99 without a value) and min_auto_priority_delay (µs): platform/scheduling.ts. */
   readonly maxAutoPriority: number | undefined;
   readonly minAutoDelayUs: number | undefined;
+  /** vrrp_no_swap (or bfd_no_swap: BFD runs in this process): mlockall. */
+  readonly noSwap: boolean;
+  /** vrrp_rlimit_rttime (µs): RLIMIT_RTTIME while SCHED_RR (platform/scheduling.ts). */
+  readonly rtTimeLimitUs: number | undefined;
   /** vrrp_cpu_affinity: the CPUs the VRRP process runs on. */
   readonly cpus: readonly number[] | undefined;
   /** vrrp_startup_delay: at the daemon's start, no BACKUP's master-down timer runs out before it has passed. */
@@ -609,6 +613,9 @@ export function vrrpGlobals(root: ModelBlock): VrrpGlobals {
     cpus: cpuList(g, 'vrrp_cpu_affinity'),
     maxAutoPriority: num(g, 'max_auto_priority'),
     minAutoDelayUs: num(g, 'min_auto_priority_delay'),
+    // BFD runs in the VRRP process here (keepalived gives it one of its own).
+    noSwap: flag(g, 'vrrp_no_swap') || flag(g, 'bfd_no_swap'),
+    rtTimeLimitUs: num(g, 'vrrp_rlimit_rttime'),
     garpIntervalS: num(g, 'vrrp_garp_interval') ?? 0,
     gnaIntervalS: num(g, 'vrrp_gna_interval') ?? 0,
     startupDelayMs: Math.round((num(g, 'vrrp_startup_delay') ?? 0) * 1000),

@@ -77,6 +77,12 @@ export interface HalbSys {
   multicastSource(fd: number, ifindex: number, address: Buffer): void;
   /** SCHED_RR at this priority (1..99) for the calling thread; 0: back to SCHED_OTHER. */
   setRealtime(priority: number): void;
+  /** *_no_swap: every file-backed mapping locked on fault (native/halb_lock.c); false unlocks. Returns the mappings. */
+  lockFileMappings(on: boolean): number;
+  /** RLIMIT_RTTIME as [soft, hard] in microseconds, -1 unlimited. */
+  getRtTimeLimit(): [number, number];
+  /** *_rlimit_rttime: sets RLIMIT_RTTIME (µs, -1 unlimited) of this process, or of `pid`. */
+  setRtTimeLimit(soft: number, hard: number, pid?: number): void;
   /** sched_setaffinity for every thread of the process (vrrp_cpu_affinity, checker_cpu_affinity). */
   setAffinity(cpus: readonly number[]): void;
   /** The CPUs the calling thread may run on (what a removed *_cpu_affinity goes back to). */

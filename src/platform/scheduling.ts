@@ -7,6 +7,10 @@
  * restart for it. A CPU the box does not
  * have is an error naming the keyword, and the affinity is left as it is.
  *
+ * `*_no_swap` locks the process's file-backed mappings (native/halb_lock.c
+ * says why not mlockall) and `*_rlimit_rttime` sets RLIMIT_RTTIME while the
+ * process runs SCHED_RR; both are process-wide, whichever Scheduler set them.
+ *
  * max_auto_priority / min_auto_priority_delay (keepalived's scheduler.c and
  * increment_process_priority): when a timer of the process runs more than
  * the delay late (a loaded box), the process goes to SCHED_RR 1, and one
@@ -27,6 +31,15 @@ export interface ProcessScheduling {
   readonly maxAutoPriority?: number | undefined;
   /** min_auto_priority_delay in microseconds (1 s by default). */
   readonly minAutoDelayUs?: number | undefined;
+  /** *_no_swap: the process's pages stay in RAM (mlockall). */
+  readonly noSwap?: boolean | undefined;
+  /**
+   * *_rlimit_rttime (µs): while the process runs SCHED_RR, RLIMIT_RTTIME at
+   * this (SIGXCPU at half). Unlike keepalived, no 10 ms default: a Node
+   * process's config load or major collection runs longer than that without
+   * blocking, and the kernel would kill it at the limit.
+   */
+  readonly rtTimeLimitUs?: number | undefined;
 }
 
 /** The next SCHED_RR priority after a late run: 1 from none, one up, never past the maximum. */
@@ -50,9 +63,22 @@ export function cpuProblem(cpus: readonly number[], count: number): string | und
 interface Base {
   readonly nice: number;
   readonly cpus: readonly number[];
+  /** RLIMIT_RTTIME [soft, hard] (µs, -1 unlimited). */
+  readonly rtLimit: readonly [number, number];
 }
 
 let base: Base | undefined;
+
+/**
+ * What the process holds, whichever Scheduler set it: a reload that restarts
+ * the VRRP engine makes a new one, and the process must still be unlocked.
+ */
+const held = {
+  locked: false,
+  /** The RLIMIT_RTTIME set last, "soft,hard" ("" before the first apply). */
+  rtTimeLimit: '',
+  xcpuWatched: false,
+};
 
 /**
  * The scheduling the runtime started with: this process's own at its first
@@ -61,11 +87,23 @@ let base: Base | undefined;
  */
 function baseScheduling(): Base {
   if (base) return base;
-  const m = /^(-?\d+);([\d,]+)$/.exec(process.env.HALB_BASE_SCHED ?? '');
+  const m = /^(-?\d+);([\d,]+);(-?\d+),(-?\d+)$/.exec(process.env.HALB_BASE_SCHED ?? '');
   base = m
-    ? { nice: Number(m[1]), cpus: (m[2] as string).split(',').map(Number) }
-    : { nice: os.getPriority(), cpus: currentCpus() };
+    ? {
+        nice: Number(m[1]),
+        cpus: (m[2] as string).split(',').map(Number),
+        rtLimit: [Number(m[3]), Number(m[4])],
+      }
+    : { nice: os.getPriority(), cpus: currentCpus(), rtLimit: currentRtLimit() };
   return base;
+}
+
+function currentRtLimit(): [number, number] {
+  try {
+    return halbSys().getRtTimeLimit();
+  } catch {
+    return [-1, -1];
+  }
 }
 
 function currentCpus(): readonly number[] {
@@ -76,10 +114,25 @@ function currentCpus(): readonly number[] {
   }
 }
 
+/**
+ * A child just started (the checker process) gets the base RLIMIT_RTTIME
+ * back: it inherited this process's vrrp_rlimit_rttime, and may not raise it.
+ */
+export function resetChildRtLimit(pid: number | undefined): void {
+  const [soft, hard] = baseScheduling().rtLimit;
+  if (pid === undefined) return;
+  try {
+    if (halbSys().getRtTimeLimit().join() !== `${soft},${hard}`)
+      halbSys().setRtTimeLimit(soft, hard, pid);
+  } catch {
+    /* gone already, or no addon: the child keeps the inherited limit, which only applies under SCHED_RR */
+  }
+}
+
 /** For the checker process's environment. */
 export function baseSchedulingEnv(): Record<string, string> {
   const b = baseScheduling();
-  return { HALB_BASE_SCHED: `${b.nice};${b.cpus.join(',')}` };
+  return { HALB_BASE_SCHED: `${b.nice};${b.cpus.join(',')};${b.rtLimit.join(',')}` };
 }
 
 export class Scheduler {
@@ -120,7 +173,60 @@ export class Scheduler {
     else if (!cpus && (was.cpus || (first && currentCpus().join() !== b.cpus.join())))
       this.setCpus(b.cpus);
     this.was = { nice, rtPriority, cpus };
+    this.rtTimeLimitUs = next.rtTimeLimitUs;
+    this.applyRtTimeLimit();
+    this.applyNoSwap(next.noSwap === true);
     this.watchLateness(next.maxAutoPriority ?? 0, next.minAutoDelayUs ?? 1000000);
+  }
+
+  private rtTimeLimitUs: number | undefined;
+
+  /**
+   * Locked again at each apply while on: a mapping made since (an addon, a
+   * library) is locked too. Not mlockall, as keepalived: V8 aborts when it
+   * cannot give heap pages back (native/halb_lock.c).
+   */
+  private applyNoSwap(on: boolean): void {
+    if (!on && !held.locked) return;
+    try {
+      const n = halbSys().lockFileMappings(on);
+      if (on !== held.locked)
+        this.log.info(
+          `The ${this.name} process's ${n} file mappings are ${on ? 'locked in memory (no_swap)' : 'unlocked'}`,
+        );
+      held.locked = on;
+    } catch (err) {
+      this.log.error(`Unable to lock process in memory - ${(err as Error).message}`);
+    }
+  }
+
+  /** The limit applies while the process is SCHED_RR (keepalived's set_process_priorities). */
+  private applyRtTimeLimit(): void {
+    const us = this.rt > 0 ? this.rtTimeLimitUs : undefined;
+    // Soft at half, as keepalived: SIGXCPU warns before the kernel kills. Else
+    // the base (the checker process inherits the daemon's limit otherwise).
+    const want = us ? [Math.floor(us / 2), us] : baseScheduling().rtLimit;
+    if (want.join() === held.rtTimeLimit) return;
+    try {
+      halbSys().setRtTimeLimit(want[0] as number, want[1] as number);
+      held.rtTimeLimit = want.join();
+    } catch (err) {
+      // Raising a hard limit back needs CAP_SYS_RESOURCE; without SCHED_RR the limit does nothing.
+      if (this.rt > 0)
+        this.log.error(
+          `${this.name} process cannot set realtime rlimit (${(err as Error).message})`,
+        );
+      return;
+    }
+    if (us && !held.xcpuWatched) {
+      held.xcpuWatched = true;
+      // Past the soft limit: keepalived's warning, instead of Node's default (the process ends).
+      process.on('SIGXCPU', () =>
+        this.log.info(
+          `${this.process === 'vrrp' ? 'VRRP' : 'Checker'} process has used too much CPU time, ${this.process}_rlimit_rttime may need to be increased`,
+        ),
+      );
+    }
   }
 
   private watchMax = 0;
@@ -159,6 +265,7 @@ export class Scheduler {
       halbSys().setRealtime(next);
       this.rt = next;
       this.log.info(`Set realtime priority ${next}`);
+      this.applyRtTimeLimit();
     } catch (err) {
       this.log.error(`cannot raise the ${this.name} process's priority: ${(err as Error).message}`);
     }

@@ -395,12 +395,6 @@ export class VrrpEngine {
     );
   }
 
-  /**
-   * A reload: instances whose configuration is unchanged keep running (same
-   * state, VIPs, timers: no flap); changed or removed ones stop cleanly; new
-   * ones start. Returns false when the global VRRP settings changed, which
-   * needs a full restart.
-   */
   /** garp_interval / gna_interval for an interface: its garp_group's, else the global one. */
   private announceIntervalS(ifindex: number, arp: boolean): number {
     const g = this.cfg.garpGroups.find((gg) =>
@@ -410,6 +404,12 @@ export class VrrpEngine {
     return own ?? (arp ? this.cfg.globals.garpIntervalS : this.cfg.globals.gnaIntervalS);
   }
 
+  /**
+   * A reload: instances whose configuration is unchanged keep running (same
+   * state, VIPs, timers: no flap); changed or removed ones stop cleanly; new
+   * ones start. Returns false when the global VRRP settings changed, which
+   * needs a full restart.
+   */
   async reconfigure(next: VrrpConfig): Promise<boolean> {
     // router_id only names the box in logs and mail, mail settings only who
     // hears of it, the process's scheduling is applied again below: none
@@ -424,6 +424,8 @@ export class VrrpEngine {
         cpus: undefined,
         maxAutoPriority: undefined,
         minAutoDelayUs: undefined,
+        noSwap: undefined,
+        rtTimeLimitUs: undefined,
         // Receive buffers are sized again after the reload (sizeReceiveBuffers).
         rxBufs: undefined,
         logUnknownVrids: undefined,

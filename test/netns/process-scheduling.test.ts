@@ -7,6 +7,8 @@
  * max_auto_priority: a daemon stopped (SIGSTOP) past min_auto_priority_delay
  * goes to SCHED_RR 1, then one level up at each late run, to the maximum.
  * process_names and umask: the comm and Umask /proc shows for both processes.
+ * *_no_swap and vrrp_rlimit_rttime: VmLck and the realtime timeout limit /proc
+ * shows, and a reload that drops them takes them back.
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -60,6 +62,16 @@ function policyOf(pid: number): string {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return `${f[38]}/${f[37]}`;
 }
+
+/** This process may raise a hard limit (CAP_SYS_RESOURCE, bit 24): containers may lack it. */
+const sysResource =
+  (BigInt(
+    '0x' + (/CapEff:\s*([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'),
+  ) >>
+    24n) &
+  1n
+    ? true
+    : false;
 
 function childOf(pid: number): number | undefined {
   for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -217,6 +229,69 @@ ${VRRP}`,
       assert.doesNotMatch(proc.output, /Set realtime priority 3/);
     } finally {
       await lab3.dispose();
+    }
+  });
+
+  it('vrrp_no_swap, checker_no_swap, vrrp_rlimit_rttime; a reload without them takes them back', async () => {
+    const lab5 = await Lab.create({ hosts: ['e'] });
+    try {
+      const e = new Appliance(
+        lab5,
+        'e',
+        `global_defs {
+    vrrp_no_swap
+    checker_no_swap
+    vrrp_rt_priority 10
+    vrrp_rlimit_rttime 400000
+}
+${VRRP}`,
+      );
+      const { pid, checker } = await startedWithChecker(e);
+      const locked = (p: number): number =>
+        Number(/VmLck:\s*(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]);
+      const rtLimit = (p: number): string =>
+        /Max realtime timeout\s+(\S+)\s+(\S+)/
+          .exec(fs.readFileSync(`/proc/${p}/limits`, 'utf8'))
+          ?.slice(1)
+          .join('/') ?? '?';
+      assert.ok(locked(pid) > 0, `daemon VmLck ${locked(pid)} kB`);
+      await until(
+        'the checker locked',
+        10000,
+        async () => locked(checker),
+        (k) => k > 0,
+      );
+      assert.equal(policyOf(pid), '2/10');
+      assert.equal(rtLimit(pid), '200000/400000', 'soft at half, as keepalived');
+      // The checker process inherits the daemon's limit; the daemon puts it back, which
+      // needs CAP_SYS_RESOURCE (a box's root has it). Without it, it applies only to SCHED_RR.
+      if (sysResource)
+        assert.equal(rtLimit(checker), 'unlimited/unlimited', 'no checker_rlimit_rttime');
+      else
+        assert.equal(policyOf(checker), '0/0', 'the inherited limit does nothing without SCHED_RR');
+      assert.doesNotMatch(e.proc!.output, /cannot set realtime rlimit/);
+      assert.match(e.proc!.output, /The VRRP process.s \d+ file mappings are locked in memory/);
+
+      fs.writeFileSync(e.conf, VRRP);
+      process.kill(pid, 'SIGHUP');
+      await until(
+        'the daemon unlocked',
+        10000,
+        async () => locked(pid),
+        (k) => k === 0,
+      );
+      await until(
+        'the checker unlocked',
+        10000,
+        async () => locked(checker),
+        (k) => k === 0,
+      );
+      assert.equal(policyOf(pid), '0/0');
+      if (sysResource) assert.equal(rtLimit(pid), 'unlimited/unlimited');
+      assert.equal(await e.state(), 'master');
+      assert.equal(e.proc!.output.match(/Entering MASTER STATE/g)?.length, 1, 'no flap');
+    } finally {
+      await lab5.dispose();
     }
   });
 

@@ -36,11 +36,14 @@ const RCV_BUFS = int(0, UINT_MAX);
 
 /** The per-process scheduling keywords, for vrrp_, checker_ and bfd_. */
 function scheduling(p: 'vrrp' | 'checker' | 'bfd'): KeywordSpec[] {
-  const rttime = kw(`${p}_rlimit_rttime`, RLIMIT, { unit: 'microseconds' });
   const mine = p === 'bfd' ? kw : impl;
+  const rttime = mine(`${p}_rlimit_rttime`, RLIMIT, {
+    unit: 'microseconds',
+    note: 'while SCHED_RR; no default (keepalived: 10000)',
+  });
   return [
     mine(`${p}_priority`, NICE, { note: 'nice value' }),
-    kw(`${p}_no_swap`, FLAG),
+    impl(`${p}_no_swap`, FLAG, p === 'bfd' ? { note: 'BFD runs in the VRRP process' } : {}),
     mine(`${p}_rt_priority`, RT_PRIO, { note: RT_NOTE }),
     mine(`${p}_cpu_affinity`, words(1), { note: 'CPU numbers' }),
     rttime,
