@@ -204,7 +204,7 @@ export class CheckerSupervisor {
     }, delay);
   }
 
-  /** Stops the child (SIGTERM, then SIGKILL after `graceMs`) and never restarts it. */
+  /** Stops the child (SIGTERM, then SIGKILL after `graceMs`: child_wait_time) and never restarts it. */
   async dispose(graceMs = 5000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -214,7 +214,10 @@ export class CheckerSupervisor {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => {
+      this.opts.log.info('Healthcheck child process failed to die - forcing termination');
+      child.kill('SIGKILL');
+    }, graceMs);
     await gone;
     clearTimeout(timer);
   }

@@ -17,7 +17,7 @@
  */
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
-import { flag, words } from '../config/access';
+import { flag, num, words } from '../config/access';
 import type { Logger } from '../core/log';
 import { checkerSetup } from '../checkers/setup';
 import { CheckerSupervisor } from '../checkers/supervisor';
@@ -57,6 +57,7 @@ export class LvsRuntime {
   private readonly notifier: LvsNotifier;
   /** global_defs lvs_flush_on_stop without VS: the whole table goes at stop. */
   private flushAtStop = false;
+  private childWaitMs = 5000;
   /** global_defs lvs_timeouts of the config in force. */
   private timeouts: Timeouts | undefined;
   private readonly timeoutKeeper: TimeoutKeeper;
@@ -104,6 +105,8 @@ export class LvsRuntime {
     this.flushAtStart ??= flag(globals, 'lvs_flush');
     this.timeouts = timeoutsOf(words(globals, 'lvs_timeouts'));
     this.flushAtStop = flag(globals, 'lvs_flush_on_stop');
+    // child_wait_time (top level): how long a stopping daemon waits for the checker process.
+    this.childWaitMs = (num(model, 'child_wait_time') ?? 5) * 1000;
     this.lvs = setup.lvs;
     this.notifier.configure(model.global_defs as ModelBlock | undefined);
     if (!this.checkers) {
@@ -203,7 +206,7 @@ export class LvsRuntime {
   async dispose(): Promise<void> {
     // omega: the virtual servers' last announcements, while the table is still in.
     if (!this.o.keepTableAtStop) await this.notifier.stopping(this.flushAtStop);
-    await this.checkers?.dispose();
+    await this.checkers?.dispose(this.childWaitMs);
     this.checkers = undefined;
     this.notifier.dispose();
     const k = await this.kernel;

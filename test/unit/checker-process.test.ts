@@ -108,6 +108,34 @@ describe('checker process and its supervisor', () => {
     }
   });
 
+  it("a child that ignores SIGTERM is killed after the grace (child_wait_time), with keepalived's line", async () => {
+    const lines: string[] = [];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-chk-'));
+    const ready = path.join(dir, 'ready');
+    const sup = new CheckerSupervisor({
+      entry: [
+        process.execPath,
+        '-e',
+        `process.on('SIGTERM', () => {}); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000)`,
+      ],
+      log: { ...quiet, info: (m: string) => lines.push(m) },
+      childLog: () => {},
+    });
+    sup.start(setupFromText(conf(['192.0.2.21 80 {\n  }'])));
+    const child = sup.pid as number;
+    try {
+      await until('its SIGTERM handler in place', () => fs.existsSync(ready));
+      const t0 = performance.now();
+      await sup.dispose(300);
+      assert.ok(performance.now() - t0 >= 290, 'waited the grace');
+      assert.throws(() => process.kill(child, 0), /ESRCH/, 'gone');
+      assert.ok(lines.includes('Healthcheck child process failed to die - forcing termination'));
+    } finally {
+      await sup.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports, survives a killed child, follows reloads, stops its child', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halb-chk-'));
     const file = path.join(dir, 'health');

@@ -3,7 +3,7 @@
  * keepalived 2.2.7, with the value its header line takes, plus `include`.
  */
 import { BFD_ROOT_KEYWORDS } from './bfd';
-import { FLAG, OPT_WORD, UINT_MAX, WORD, int, kw, sub, words } from './dsl';
+import { FLAG, OPT_WORD, UINT_MAX, WORD, impl, int, kw, sub, words } from './dsl';
 import { GLOBAL_DEFS } from './global';
 import { LVS_ROOT_KEYWORDS } from './lvs';
 import type { BlockSpec } from './types';
@@ -18,7 +18,11 @@ export const ROOT: BlockSpec = {
     kw('namespace_with_ipsets', FLAG),
     kw('use_pid_dir', FLAG),
     kw('instance', WORD),
-    kw('child_wait_time', int(0, UINT_MAX), { unit: 'seconds', default: 5 }),
+    impl('child_wait_time', int(0, UINT_MAX), {
+      unit: 'seconds',
+      default: 5,
+      note: 'how long a stopping daemon waits for the checker process before SIGKILL',
+    }),
     kw('linkbeat_use_polling', FLAG),
     // May be given more than once: the blocks are merged (not repeatable: one model block).
     sub('global_defs', FLAG, GLOBAL_DEFS, { implemented: true }),
