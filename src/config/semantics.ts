@@ -16,6 +16,7 @@ import { checkTrackProcesses } from './track-process-checks';
 import { checkBfd } from './bfd-checks';
 import { checkProcessSettings } from './process-settings';
 import { withoutTrackGroup } from './track-group';
+import { upDownDelays } from '../vrrp/link-debounce';
 import type { ReadSecret } from './hmac-keys';
 import { groupWeightRulings, instanceWeightRulings, type WeightRuling } from './ignored-weights';
 import { positionOf, positionOfLine, type BlockReport, type ModelBlock } from './validate';
@@ -262,6 +263,7 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       usesScripts = true;
   }
 
+  checkUpDownDelays(root, host, report);
   checkTrackProcesses(root, report);
   const ruled = (block: ModelBlock, r: WeightRuling): void =>
     void out.push({
@@ -558,4 +560,34 @@ export function mcastDstProblem(address: string, fam: 4 | 6): string | undefined
   return /^ff[0-9a-f]2:/i.test(address)
     ? undefined
     : 'is not a link-local multicast address (ffX2::/16)';
+}
+
+/** interface_up_down_delays: the interface exists; a delay the instances on it cut short is said. */
+function checkUpDownDelays(root: ModelBlock, host: HostFacts, report: Report): void {
+  const ls = lines(root, 'interface_up_down_delays');
+  if (ls.length === 0) return;
+  const g = root.global_defs as ModelBlock | undefined;
+  const instances = Object.values((root.vrrp_instance ?? {}) as Blocks).map((vi) => ({
+    interface: vi.interface as string | undefined,
+    advertIntervalCs: Math.round(((vi.advert_int as number | undefined) ?? 1) * 100),
+    downTimerAdverts:
+      (vi.down_timer_adverts as number | undefined) ??
+      (g?.vrrp_down_timer_adverts as number | undefined) ??
+      3,
+  }));
+  const clamped = upDownDelays(ls, instances);
+  for (const line of ls) {
+    const [ifname, down, up] = line as [string, string, string | undefined];
+    const at = (severity: 'warning' | 'error', message: string): void =>
+      report(root, 'interface_up_down_delays', severity, `interface_up_down_delays: ${message}`);
+    if (host.interfaces && !host.interfaces.has(ifname) && !g?.dynamic_interfaces)
+      at('warning', `interface '${ifname}' does not exist here (fine when checking off the box)`);
+    const got = clamped.get(ifname) ?? { downMs: 0, upMs: 0 };
+    const want = { downMs: Number(down) * 1000, upMs: up === undefined ? 0 : Number(up) * 1000 };
+    if (got.downMs < want.downMs || got.upMs < want.upMs)
+      at(
+        'warning',
+        `${ifname}'s delays are cut to ${got.downMs / 1000} s down, ${got.upMs / 1000} s up: they must stay under (down_timer_adverts - 1) advert intervals of the instances on it, or a peer would take over before this side's FAULT`,
+      );
+  }
 }

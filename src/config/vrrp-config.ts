@@ -22,6 +22,7 @@ import {
 } from './access';
 import { positionOf, type ModelBlock } from './validate';
 import { vmacAddress, vmacName } from '../vrrp/vmac';
+import { upDownDelays, type UpDownDelays } from '../vrrp/link-debounce';
 import { parseRoute, parseRule, type RouteSpec, type RuleSpec } from '../vrrp/routes';
 import { hmacKey, type HmacMode, type HmacSettings } from '../vrrp/auth-hmac';
 import type { StaticsConfig } from '../vrrp/statics';
@@ -326,6 +327,8 @@ export interface VrrpConfig {
   readonly trackProcesses: readonly TrackProcessConfig[];
   readonly syncGroups: readonly SyncGroupConfig[];
   readonly garpGroups: readonly GarpGroupConfig[];
+  /** interface_up_down_delays, clamped for the instances on each interface (vrrp/link-debounce.ts). */
+  readonly upDownDelays: ReadonlyMap<string, UpDownDelays>;
 }
 
 type Blocks = Record<string, ModelBlock>;
@@ -908,5 +911,6 @@ export function vrrpConfig(
     trackProcesses,
     syncGroups,
     garpGroups,
+    upDownDelays: upDownDelays(lines(root, 'interface_up_down_delays'), instances),
   };
 }

@@ -17,6 +17,8 @@ import { PromoteSecondaries } from './io/promote-secondaries';
 import { MailAlerts } from './mail-alerts';
 import { canonicalIp } from './checksum';
 import { Scheduler } from '../platform/scheduling';
+import { realClock } from '../checkers/clock';
+import { LinkDebounce } from './link-debounce';
 import { interfaceFacts, interfaceIndex, interfaceMac, interfaceMtu } from './io/interface-facts';
 import { rxBufShare } from './rx-buffers';
 import { noAddress } from './source-address';
@@ -57,6 +59,8 @@ export class VrrpEngine {
     this.announceIntervalS(ifindex, arp),
   );
   private readonly links = new LinkMonitor();
+  /** What the instances see of the links: interface_up_down_delays applied. */
+  private readonly debounce: LinkDebounce;
   private readonly promoted = new PromoteSecondaries();
   private readonly groupNotifier = new GroupNotifier(
     (line) => this.fifo?.write(line),
@@ -119,6 +123,15 @@ export class VrrpEngine {
     // A deleted interface the config uses stays known (down); others are forgotten in time.
     this.links.keep = (name) => this.cfg.instances.some((ic) => this.usesInterface(ic, name));
     this.processes = new ProcessTracking(log, () => this.applyTracking());
+    this.debounce = new LinkDebounce(
+      realClock(),
+      cfg.upDownDelays,
+      (ifname, up) => {
+        this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
+        this.applyTracking();
+      },
+      (m) => this.log.info(m),
+    );
     this.statics = new Statics({
       addresses: this.addresses,
       routes: this.routes,
@@ -186,10 +199,7 @@ export class VrrpEngine {
     } catch (err) {
       this.log.error(`cannot watch addresses: ${(err as Error).message}`);
     }
-    this.links.onChange((ifname, up) => {
-      this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
-      this.applyTracking();
-    });
+    this.links.onChange((ifname, up) => this.debounce.heard(ifname, up));
     this.links.onIndexChange((ifname, index) => this.interfaceMoved(ifname, index));
     this.links.start().then(
       () => {
@@ -253,7 +263,7 @@ export class VrrpEngine {
     const own = new Map<VrrpInstance, string[]>();
     for (const inst of this.instances) {
       const ic = inst.cfg;
-      const down = (name: string): boolean => this.links.isUp(name) === false;
+      const down = (name: string): boolean => this.debounce.isUp(name) === false;
       const faults: string[] = [];
       if (ic.interface && !ic.dontTrackPrimary && down(ic.interface))
         faults.push(`interface ${ic.interface} down`);
@@ -482,6 +492,7 @@ export class VrrpEngine {
     for (const g of this.cfg.syncGroups)
       if (!next.syncGroups.some((n) => n.name === g.name)) this.groupNotifier.forget(g.name);
     this.cfg = next;
+    this.debounce.setDelays(next.upDownDelays);
     this.applyScheduling();
     if (next.globals.fifoStatesOnReload) for (const inst of kept) inst.writeFifoState();
     void this.statics.apply(next.statics);
@@ -932,6 +943,7 @@ export class VrrpEngine {
     this.addresses.dispose();
     this.packets.dispose();
     this.links.dispose();
+    this.debounce.dispose();
     this.addressWatch.dispose();
     this.vmacs.dispose();
     this.deadlines.dispose();

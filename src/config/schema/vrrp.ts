@@ -293,5 +293,8 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   lines('static_routes', 'static_vroute', { implemented: true }),
   lines('static_rules', 'static_vrule', { implemented: true }),
   lines('linkbeat_interfaces', 'linkbeat_interface'),
-  lines('interface_up_down_delays', 'interface_delay', { note: 'delays in seconds, 0..255' }),
+  lines('interface_up_down_delays', 'interface_delay', {
+    note: 'IF DOWN [UP] in seconds, 0..255 (no UP: 0, as keepalived 2.2.7)',
+    implemented: true,
+  }),
 ];
