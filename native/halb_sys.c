@@ -254,6 +254,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setProcessName", NULL, set_process_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linkProbe", NULL, halb_link_probe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lockFileMappings", NULL, halb_lock_file_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getRtTimeLimit", NULL, get_rt_time_limit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRtTimeLimit", NULL, set_rt_time_limit, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -222,6 +222,8 @@ export interface VrrpInstanceConfig {
   readonly skipCheckAdvAddr: boolean;
   /** dont_track_primary: the instance's own interface going down is no FAULT. */
   readonly dontTrackPrimary: boolean;
+  /** linkbeat_use_polling in the instance (deprecated there): its interfaces are polled (vrrp/io/linkbeat.ts). */
+  readonly linkbeatPolling: boolean;
   readonly nopreempt: boolean;
   readonly preemptDelayS: number;
   /** down_timer_adverts (global vrrp_down_timer_adverts): adverts missed before MASTER; 3 in the RFC. */
@@ -327,6 +329,11 @@ export interface VrrpConfig {
   readonly trackProcesses: readonly TrackProcessConfig[];
   readonly syncGroups: readonly SyncGroupConfig[];
   readonly garpGroups: readonly GarpGroupConfig[];
+  /** linkbeat_interfaces lines (IF [MII|ETHTOOL|IOCTL]) and the top-level linkbeat_use_polling. */
+  readonly linkbeat: {
+    readonly lines: readonly (readonly string[])[];
+    readonly everywhere: boolean;
+  };
   /** interface_up_down_delays, clamped for the instances on each interface (vrrp/link-debounce.ts). */
   readonly upDownDelays: ReadonlyMap<string, UpDownDelays>;
 }
@@ -757,6 +764,7 @@ export function vrrpConfig(
       checkUnicastSrc: flag(vi, 'check_unicast_src') || flag(g, 'vrrp_check_unicast_src'),
       unicastTtl: num(vi, 'unicast_ttl') ?? 255,
       dontTrackPrimary: flag(vi, 'dont_track_primary'),
+      linkbeatPolling: flag(vi, 'linkbeat_use_polling'),
       skipCheckAdvAddr: bool(vi, 'skip_check_adv_addr', flag(g, 'vrrp_skip_check_adv_addr')),
       lowerPrioNoAdvert:
         strict || bool(vi, 'lower_prio_no_advert', bool(g, 'vrrp_lower_prio_no_advert', false)),
@@ -912,5 +920,9 @@ export function vrrpConfig(
     syncGroups,
     garpGroups,
     upDownDelays: upDownDelays(lines(root, 'interface_up_down_delays'), instances),
+    linkbeat: {
+      lines: lines(root, 'linkbeat_interfaces'),
+      everywhere: flag(root, 'linkbeat_use_polling'),
+    },
   };
 }

@@ -79,6 +79,8 @@ export interface HalbSys {
   setRealtime(priority: number): void;
   /** *_no_swap: every file-backed mapping locked on fault (native/halb_lock.c); false unlocks. Returns the mappings. */
   lockFileMappings(on: boolean): number;
+  /** keepalived's linkbeat probes (native/halb_linkbeat.c): 1 link, 0 none, -1 not supported. */
+  linkProbe(ifname: string, kind: 'mii' | 'ethtool' | 'ioctl'): number;
   /** RLIMIT_RTTIME as [soft, hard] in microseconds, -1 unlimited. */
   getRtTimeLimit(): [number, number];
   /** *_rlimit_rttime: sets RLIMIT_RTTIME (µs, -1 unlimited) of this process, or of `pid`. */

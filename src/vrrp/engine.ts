@@ -19,6 +19,7 @@ import { canonicalIp } from './checksum';
 import { Scheduler } from '../platform/scheduling';
 import { realClock } from '../checkers/clock';
 import { LinkDebounce } from './link-debounce';
+import { Linkbeat, linkbeatInterfaces, type LinkbeatKind } from './io/linkbeat';
 import { interfaceFacts, interfaceIndex, interfaceMac, interfaceMtu } from './io/interface-facts';
 import { rxBufShare } from './rx-buffers';
 import { noAddress } from './source-address';
@@ -61,6 +62,12 @@ export class VrrpEngine {
   private readonly links = new LinkMonitor();
   /** What the instances see of the links: interface_up_down_delays applied. */
   private readonly debounce: LinkDebounce;
+  /** linkbeat_use_polling, linkbeat_interfaces: interfaces probed instead of heard. */
+  private readonly linkbeat = new Linkbeat(
+    { linkProbe: (ifname, kind) => halbSys().linkProbe(ifname, kind) },
+    (ifname, up) => this.debounce.heard(ifname, up),
+    (m) => this.log.info(m),
+  );
   private readonly promoted = new PromoteSecondaries();
   private readonly groupNotifier = new GroupNotifier(
     (line) => this.fifo?.write(line),
@@ -127,7 +134,8 @@ export class VrrpEngine {
       realClock(),
       cfg.upDownDelays,
       (ifname, up) => {
-        this.log.info(`Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
+        const by = this.linkbeat.polls(ifname) ? 'Linkbeat' : 'Netlink';
+        this.log.info(`${by} reports ${ifname} ${up ? 'up' : 'down'}`);
         this.applyTracking();
       },
       (m) => this.log.info(m),
@@ -199,7 +207,11 @@ export class VrrpEngine {
     } catch (err) {
       this.log.error(`cannot watch addresses: ${(err as Error).message}`);
     }
-    this.links.onChange((ifname, up) => this.debounce.heard(ifname, up));
+    // A polled interface's state is the linkbeat's, not netlink's.
+    this.links.onChange((ifname, up) => {
+      if (!this.linkbeat.polls(ifname)) this.debounce.heard(ifname, up);
+    });
+    this.linkbeat.configure(this.linkbeatWanted());
     this.links.onIndexChange((ifname, index) => this.interfaceMoved(ifname, index));
     this.links.start().then(
       () => {
@@ -229,6 +241,22 @@ export class VrrpEngine {
    */
   /** implicitDevices, worked out once per config. */
   private readonly implicitOf = new WeakMap<VrrpInstanceConfig, string[]>();
+
+  /** linkbeat_use_polling / linkbeat_interfaces: the interfaces polled, with their probe. */
+  private linkbeatWanted(): Map<string, LinkbeatKind | undefined> {
+    const vmacs = new Set(
+      this.cfg.instances.flatMap((ic) => (ic.useVmac ? [ic.useVmac.name] : [])),
+    );
+    const used = this.cfg.instances.map((ic) => ({
+      names: [
+        ...(ic.interface ? [ic.interface] : []),
+        ...ic.trackInterfaces.map((t) => t.name),
+        ...this.implicit(ic),
+      ],
+      polling: ic.linkbeatPolling,
+    }));
+    return linkbeatInterfaces(this.cfg.linkbeat.lines, this.cfg.linkbeat.everywhere, used, vmacs);
+  }
 
   private implicit(ic: VrrpInstanceConfig): string[] {
     let d = this.implicitOf.get(ic);
@@ -493,6 +521,7 @@ export class VrrpEngine {
       if (!next.syncGroups.some((n) => n.name === g.name)) this.groupNotifier.forget(g.name);
     this.cfg = next;
     this.debounce.setDelays(next.upDownDelays);
+    this.linkbeat.configure(this.linkbeatWanted());
     this.applyScheduling();
     if (next.globals.fifoStatesOnReload) for (const inst of kept) inst.writeFifoState();
     void this.statics.apply(next.statics);
@@ -944,6 +973,7 @@ export class VrrpEngine {
     this.packets.dispose();
     this.links.dispose();
     this.debounce.dispose();
+    this.linkbeat.dispose();
     this.addressWatch.dispose();
     this.vmacs.dispose();
     this.deadlines.dispose();

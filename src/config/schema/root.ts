@@ -23,7 +23,9 @@ export const ROOT: BlockSpec = {
       default: 5,
       note: 'how long a stopping daemon waits for the checker process before SIGKILL',
     }),
-    kw('linkbeat_use_polling', FLAG),
+    impl('linkbeat_use_polling', FLAG, {
+      note: 'every interface the instances track is probed each second (MII, ethtool, flags)',
+    }),
     // May be given more than once: the blocks are merged (not repeatable: one model block).
     sub('global_defs', FLAG, GLOBAL_DEFS, { implemented: true }),
     ...VRRP_ROOT_KEYWORDS,

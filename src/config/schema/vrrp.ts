@@ -100,8 +100,8 @@ const IDENTITY: KeywordSpec[] = [
   }),
   kw('native_ipv6', FLAG, { note: 'deprecated: an IPv6 address implies it' }),
   impl('kernel_rx_buf_size', int(0, UINT_MAX)),
-  kw('linkbeat_use_polling', FLAG, {
-    note: 'deprecated here: use the top-level linkbeat_interfaces block',
+  impl('linkbeat_use_polling', FLAG, {
+    note: "this instance's interfaces are probed each second (prefer linkbeat_interfaces)",
   }),
   kw('debug', int(0, 4), { noop: true }),
 ];
@@ -292,7 +292,10 @@ export const VRRP_ROOT_KEYWORDS: readonly KeywordSpec[] = [
   }),
   lines('static_routes', 'static_vroute', { implemented: true }),
   lines('static_rules', 'static_vrule', { implemented: true }),
-  lines('linkbeat_interfaces', 'linkbeat_interface'),
+  lines('linkbeat_interfaces', 'linkbeat_interface', {
+    note: 'IF [MII|ETHTOOL|IOCTL]: probed each second instead of netlink',
+    implemented: true,
+  }),
   lines('interface_up_down_delays', 'interface_delay', {
     note: 'IF DOWN [UP] in seconds, 0..255 (no UP: 0, as keepalived 2.2.7)',
     implemented: true,
