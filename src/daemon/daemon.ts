@@ -120,6 +120,7 @@ export class Daemon {
   reload(): void {
     this.log.info('Reloading');
     const next = this.readConfig();
+    this.writeReloadCheck(next);
     if (hasErrors(next.diagnostics)) {
       this.lastReloadError = `${next.diagnostics.filter((d) => d.severity === 'error').length} error(s) in ${next.file}`;
       this.log.error(
@@ -139,6 +140,26 @@ export class Daemon {
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
     trimSoon();
     this.compactIfSlow();
+  }
+
+  /**
+   * reload_check_config LOG_FILE (of the running config): the new config's
+   * check, every diagnostic as file:line, goes to that file, as keepalived
+   * writes its check run's log there. The check itself always runs: a config
+   * with errors is never taken, with or without the keyword.
+   */
+  private writeReloadCheck(next: LoadedConfig): void {
+    const g = this.config?.model.global_defs as ModelBlock | undefined;
+    const file = g?.reload_check_config;
+    if (typeof file !== 'string') return;
+    const verdict = hasErrors(next.diagnostics)
+      ? `${next.file}: refused, ${next.diagnostics.filter((d) => d.severity === 'error').length} error(s)`
+      : `${next.file}: valid`;
+    try {
+      fs.writeFileSync(file, [...next.diagnostics.map(formatDiagnostic), verdict, ''].join('\n'));
+    } catch (err) {
+      this.log.error(`reload_check_config: cannot write ${file}: ${(err as Error).message}`);
+    }
   }
 
   /** Periodic heap compaction (platform/heap.ts) only while no instance advertises faster than once a second. */

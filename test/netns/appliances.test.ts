@@ -1,7 +1,8 @@
 /**
  * Two appliances (the real executable) in namespaces on one LAN: each runs,
  * answers status on its control socket, keeps its running config when a
- * reload brings errors, and stops cleanly on SIGTERM.
+ * reload brings errors (reload_check_config writes the check to its file),
+ * and stops cleanly on SIGTERM.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { binaryPath } from '../rigs/binary';
 import { Lab } from '../rigs/netns-lab';
 import type { Proc } from '../rigs/process';
 
-const CONF = `global_defs {\n  router_id NODE\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  priority PRIO\n  advert_int 1\n  virtual_ipaddress {\n    192.0.2.100/24\n  }\n}\n`;
+const CONF = `global_defs {\n  router_id NODE\n  reload_check_config CHECKLOG\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  priority PRIO\n  advert_int 1\n  virtual_ipaddress {\n    192.0.2.100/24\n  }\n}\n`;
 
 describe('two appliances on one LAN', () => {
   let lab: Lab;
@@ -24,7 +25,12 @@ describe('two appliances on one LAN', () => {
     ] as const) {
       const conf = path.join(lab.dir, `${name}.conf`);
       const runtime = path.join(lab.dir, `${name}-run`);
-      fs.writeFileSync(conf, CONF.replace('NODE', name).replace('PRIO', String(prio)));
+      fs.writeFileSync(
+        conf,
+        CONF.replace('NODE', name)
+          .replace('PRIO', String(prio))
+          .replace('CHECKLOG', path.join(lab.dir, `${name}-reload-check.log`)),
+      );
       const proc = lab.spawn(
         name,
         [binaryPath('x64'), 'run', '-f', conf, '--runtime-dir', runtime, '-l'],
@@ -73,11 +79,18 @@ describe('two appliances on one LAN', () => {
     assert.equal(s.configGeneration, 1);
     assert.match(String(s.lastReloadError), /1 error\(s\)/);
     assert.equal((s.led as { pattern: string }).pattern, 'config-error');
+    // reload_check_config LOG_FILE: the refused config's check, at its line.
+    const checkLog = path.join(lab.dir, `${n.name}-reload-check.log`);
+    assert.match(
+      fs.readFileSync(checkLog, 'utf8'),
+      /lb1\.conf:\d+:\d+: error: [\s\S]*refused, 1 error\(s\)/,
+    );
     fs.writeFileSync(n.conf, good);
     await lab.exec(n.name, ['kill', '-HUP', String(n.proc.pid)]);
     await n.proc.waitFor('Reload complete (configuration generation 2)', 20000);
     s = await status(n.name, n.runtime);
     assert.equal(s.lastReloadError, null);
+    assert.match(fs.readFileSync(checkLog, 'utf8'), /lb1\.conf: valid\n$/);
   });
 
   it('stops cleanly on SIGTERM and removes its control socket', async () => {

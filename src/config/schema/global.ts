@@ -98,7 +98,9 @@ const PROCESSES: KeywordSpec[] = [
   kw('tmp_config_directory', WORD),
   kw('config_save_dir', WORD),
   kw('data_use_instance', BOOL),
-  kw('reload_check_config', OPT_WORD, { note: '[LOGFILE]' }),
+  impl('reload_check_config', OPT_WORD, {
+    note: "[LOGFILE]: a reload's check goes there (halb checks every reload, with or without it)",
+  }),
   kw('reload_time_file', WORD),
   kw('reload_repeat', FLAG),
   kw('reload_file', OPT_WORD),
