@@ -194,9 +194,47 @@ function checkersOf(rs: ModelBlock, vs: ModelBlock): CheckerConfig[] {
   const out: CheckerConfig[] = [];
   for (const k of Object.keys(rs)) {
     if (!CHECKER_KEYWORDS.has(k)) continue;
-    for (const c of rs[k] as ModelBlock[]) out.push(checker(k as CheckerType, c, rs, vs));
+    for (const c of rs[k] as ModelBlock[])
+      if (k === 'SMTP_CHECK' && Array.isArray(c.host)) out.push(...smtpHosts(c, rs, vs));
+      else out.push(checker(k as CheckerType, c, rs, vs));
   }
   return out;
+}
+
+/** Where a check connects: the keywords a `host` block of SMTP_CHECK sets for its own checker. */
+const CONNECTION_KEYS = [
+  'connect_ip',
+  'connect_port',
+  'bindto',
+  'bind_port',
+  'bind_if',
+  'fwmark',
+  'connect_timeout',
+];
+
+/**
+ * SMTP_CHECK's deprecated `host { ... }` blocks, as keepalived 2.2.7's
+ * check_smtp.c reads them: each host is one more checker with its own
+ * connection (the real server's address unless it says), the SMTP_CHECK's
+ * other settings, and retry / delay keywords written in a host applying to
+ * the whole SMTP_CHECK (they set its one checker there). When the
+ * SMTP_CHECK's own block sets no connection keyword, the first host takes
+ * its place instead of checking the real server too.
+ */
+function smtpHosts(c: ModelBlock, rs: ModelBlock, vs: ModelBlock): CheckerConfig[] {
+  const hosts = c.host as ModelBlock[];
+  const shared: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) if (k !== 'host') shared[k] = v;
+  for (const h of hosts)
+    for (const [k, v] of Object.entries(h)) if (!CONNECTION_KEYS.includes(k)) shared[k] = v;
+  const base = (conn: ModelBlock): CheckerConfig => {
+    const block: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(shared)) if (!CONNECTION_KEYS.includes(k)) block[k] = v;
+    for (const k of CONNECTION_KEYS) if (conn[k] !== undefined) block[k] = conn[k];
+    return checker('SMTP_CHECK', block as ModelBlock, rs, vs);
+  };
+  const own = CONNECTION_KEYS.some((k) => c[k] !== undefined);
+  return [...(own ? [base(c)] : []), ...hosts.map(base)];
 }
 
 function key(args: readonly string[]): ServiceKey {

@@ -360,6 +360,14 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
         report(rs, undefined, 'error', `real_server ${key} appears twice in ${where}; remove one`);
       seen.add(key);
       checkConnections(rs, report);
+      for (const smtp of (rs.SMTP_CHECK ?? []) as ModelBlock[])
+        if (Array.isArray(smtp.host))
+          report(
+            smtp,
+            'host',
+            'warning',
+            `real_server ${key}: The SMTP_CHECK host block is deprecated. Please define additional checkers (each host is checked as one)`,
+          );
       for (const http of [
         ...((rs.HTTP_GET ?? []) as ModelBlock[]),
         ...((rs.SSL_GET ?? []) as ModelBlock[]),

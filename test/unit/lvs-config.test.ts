@@ -113,6 +113,35 @@ virtual_server 198.51.100.1 443 {
     );
   });
 
+  it("SMTP_CHECK's deprecated host blocks: one checker each; the first replaces the real server unless the block connects itself", () => {
+    const smtp = (own: string) =>
+      fromText(
+        `virtual_server 192.0.2.100 25 {\n  real_server 192.0.2.21 25 {\n    SMTP_CHECK {\n      helo_name box.example\n${own}      host {\n        connect_ip 192.0.2.31\n        connect_port 2525\n        retry 4\n      }\n      host {\n        connect_ip 192.0.2.32\n        connect_timeout 3\n      }\n    }\n  }\n}\n`,
+      ).virtualServers[0]!.realServers[0]!.checkers.map((c) => ({
+        ip: c.connectIp,
+        port: c.connectPort,
+        timeout: c.connectTimeoutS,
+        retry: c.retry,
+        helo: c.options.helo_name,
+        host: c.options.host,
+      }));
+    const h = (ip: string | undefined, port: number | undefined, timeout: number) => ({
+      ip,
+      port,
+      timeout,
+      retry: 4,
+      helo: 'box.example',
+      host: undefined,
+    });
+    // A host's retry is the SMTP_CHECK's (keepalived sets it on the one checker there).
+    assert.deepEqual(smtp(''), [h('192.0.2.31', 2525, 5), h('192.0.2.32', undefined, 3)]);
+    assert.deepEqual(smtp('      connect_timeout 2\n'), [
+      h(undefined, undefined, 2),
+      h('192.0.2.31', 2525, 5),
+      h('192.0.2.32', undefined, 3),
+    ]);
+  });
+
   it('keeps virtual_server_group entries by name', () => {
     const c = lvsConfig(
       loadConfig(path.join(SAMPLES, 'keepalived.conf.virtual_server_group')).model,

@@ -123,6 +123,7 @@ export const SMTP_CHECK: BlockSpec = {
     impl('helo_name', WORD),
     sub('host', FLAG, SMTP_HOST, {
       repeatable: true,
+      implemented: true,
       note: 'deprecated: use one SMTP_CHECK per address',
     }),
   ],
