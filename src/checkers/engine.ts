@@ -120,6 +120,16 @@ export class CheckerEngine {
         this.entries.set(key, entry);
         this.suspend(entry, true);
         this.events.report(health.report);
+        // rs_init_notifies: a new real server that starts up (not alpha) says so, as keepalived's init_service_rs.
+        const script = rs.notifyUp;
+        if (
+          setup.rsInitNotifies &&
+          !old &&
+          knownUp === undefined &&
+          health.report.up &&
+          script?.argv.length
+        )
+          this.notify(script);
         for (const r of runners) r.start();
       }
     }

@@ -34,6 +34,8 @@ export interface CheckerSetup {
   readonly mail?: MailSettings;
   /** no_checker_emails: mail only when the real server itself goes up or down. */
   readonly noCheckerEmails?: boolean;
+  /** rs_init_notifies: a real server that starts up runs its notify_up. */
+  readonly rsInitNotifies?: boolean;
   /** checker_log_all_failures: every checker's log_all_failures unless it says otherwise. */
   readonly logAllFailures?: boolean;
   /** checker_priority (nice), checker_rt_priority (SCHED_RR 1..99), checker_cpu_affinity. */
@@ -104,6 +106,9 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
       : {}),
     ...(bool(root.global_defs as ModelBlock | undefined, 'no_checker_emails', false)
       ? { noCheckerEmails: true }
+      : {}),
+    ...(bool(root.global_defs as ModelBlock | undefined, 'rs_init_notifies', false)
+      ? { rsInitNotifies: true }
       : {}),
     ...((sched) => (sched ? { scheduling: sched } : {}))(
       schedulingOf(root.global_defs as ModelBlock | undefined),

@@ -10,7 +10,7 @@
  * servers' notify_down here, under the script security of the VRRP notifies,
  * and a virtual server with smtp_alert mails them (mail/).
  */
-import { flag, words, type NotifyScript } from '../config/access';
+import { bool, flag, words, type NotifyScript } from '../config/access';
 import type { LvsConfig } from '../config/lvs-config';
 import type { ModelBlock } from '../config/validate';
 import type { Logger } from '../core/log';
@@ -37,6 +37,8 @@ export class LvsNotifier {
   private states: ReadonlyMap<ServiceId, VirtualServerState> | undefined;
   private lvs: LvsConfig | undefined;
   private mail: MailSettings | undefined;
+  /** rs_init_notifies: a real server that starts up gets its UP line. */
+  private initNotifies = false;
   private readonly scripts = new ScriptRunner({ scriptUser: undefined, scriptSecurity: false });
 
   constructor(
@@ -47,6 +49,7 @@ export class LvsNotifier {
   /** Opens the FIFOs the config names (again only when the paths change). */
   configure(globals: ModelBlock | undefined): void {
     this.mail = localMailSettings(globals);
+    this.initNotifies = bool(globals, 'rs_init_notifies', false);
     this.scripts.setPolicy({
       scriptUser: words(globals, 'script_user'),
       scriptSecurity: flag(globals, 'enable_script_security'),
@@ -87,7 +90,8 @@ export class LvsNotifier {
     }
     const quorum = new Map([...(this.states ?? [])].map(([id, s]) => [id, s.quorumUp]));
     const next = desiredTable(lvs, health, quorum).states;
-    for (const line of lvsNotifyLines(this.states, next)) for (const f of this.fifos) f.write(line);
+    for (const line of lvsNotifyLines(this.states, next, this.initNotifies))
+      for (const f of this.fifos) f.write(line);
     for (const e of lvsEvents(this.lvs, this.states, lvs, next, init)) void this.announce(e);
     this.states = next;
     this.lvs = lvs;

@@ -3,7 +3,8 @@
  * as its checker writes them: `RS [192.0.2.21]:tcp:80 [192.0.2.100]:tcp:80
  * DOWN` when a real server's health changes, then `VS [192.0.2.100]:tcp:80
  * DOWN` when its virtual server loses (or gains) quorum. No RS line at start
- * (keepalived's rs_init_notifies is off); the VS line of a start or reload is
+ * unless `initUp` (rs_init_notifies): then each real server new to the table
+ * that starts up gets its UP line; the VS line of a start or reload is
  * quorum-events.ts's. Pure.
  */
 import type { VirtualServerState } from '../ipvs/desired';
@@ -13,8 +14,12 @@ type States = ReadonlyMap<ServiceId, VirtualServerState>;
 
 const word = (up: boolean): string => (up ? 'UP' : 'DOWN');
 
-export function lvsNotifyLines(prev: States | undefined, next: States): string[] {
+export function lvsNotifyLines(prev: States | undefined, next: States, initUp = false): string[] {
   const out: string[] = [];
+  if (initUp)
+    for (const [id, n] of next)
+      for (const [rs, up] of n.servers)
+        if (up && prev?.get(id)?.servers.get(rs) === undefined) out.push(`RS ${rs} ${id} UP`);
   if (!prev) return out;
   for (const [id, n] of next) {
     const p = prev.get(id);

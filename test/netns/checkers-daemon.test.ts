@@ -147,6 +147,80 @@ describe('checkers in the appliance', () => {
     }
   });
 
+  it("rs_init_notifies: a real server that starts up runs notify_up and gets its FIFO line; alpha's does not", async () => {
+    const lab = await Lab.create({ hosts: ['lb', 'web'] });
+    try {
+      const web = lab.host('web');
+      const server = lab.spawn('web', [process.execPath, TOYS, 'tcp', web.ipv4, '8080']);
+      await server.waitFor('listening', 10000, 'the web server');
+      const marks = path.join(lab.dir, 'marks');
+      const script = path.join(lab.dir, 'mark.sh');
+      fs.writeFileSync(script, `#!/bin/sh\necho "$*" >> ${marks}\n`, { mode: 0o755 });
+      const fifoPath = path.join(lab.dir, 'lvs.fifo');
+      const conf = lvs(web.ipv4)
+        .replace('TCP_CHECK {', `notify_up "${script} rs-up"\n        TCP_CHECK {`)
+        .replace(
+          '}\n}\n',
+          `}\n    real_server ${web.ipv4} 8081 {\n        alpha\n        notify_up "${script} alpha-up"\n        TCP_CHECK {\n        }\n    }\n}\n`,
+        );
+      const app = new Appliance(
+        lab,
+        'lb',
+        globals(fifoPath).replace('{', '{\n    rs_init_notifies') + vrrp + conf,
+      );
+      const fifo = () => fs.openSync(fifoPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const proc = app.start();
+      await proc.waitFor('Starting Healthcheck child process', 20000, 'the checker child');
+      const fd = await until(
+        'the FIFO made',
+        10000,
+        async () => {
+          try {
+            return fifo();
+          } catch {
+            return undefined;
+          }
+        },
+        (f) => f !== undefined,
+      );
+      let text = '';
+      const read = async (): Promise<string> => {
+        const buf = Buffer.alloc(4096);
+        try {
+          for (let n; (n = fs.readSync(fd as number, buf)) > 0;)
+            text += buf.subarray(0, n).toString();
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        }
+        return text;
+      };
+      await until('the RS UP line', 10000, read, (t) =>
+        t.includes(`RS [${web.ipv4}]:tcp:8080 [192.0.2.100]:tcp:80 UP\n`),
+      );
+      await until(
+        'notify_up ran',
+        10000,
+        async () => (fs.existsSync(marks) ? fs.readFileSync(marks, 'utf8') : ''),
+        (t) => t.includes('rs-up'),
+      );
+      // The alpha server starts down (8081 refuses): neither its script nor a line.
+      await until(
+        'its first check',
+        20000,
+        () => app.status(),
+        (st) =>
+          st?.realServers?.some(
+            (r) => r.server.endsWith(':8081') && r.detail !== 'not checked yet',
+          ) === true,
+      );
+      assert.equal(fs.readFileSync(marks, 'utf8'), 'rs-up\n', 'once, and not for the alpha server');
+      assert.doesNotMatch(await read(), /8081.*UP/);
+      fs.closeSync(fd as number);
+    } finally {
+      await lab.dispose();
+    }
+  });
+
   it("runs quorum_down / quorum_up as the quorum goes and comes, and omega's scripts at stop", async () => {
     const lab = await Lab.create({ hosts: ['lb', 'web'] });
     try {

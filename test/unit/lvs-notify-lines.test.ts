@@ -37,4 +37,19 @@ describe('LVS notify FIFO lines', () => {
     const s3 = desiredTable(lvs, health({ 21: true, 22: true }), q(s2)).states;
     assert.deepEqual(lvsNotifyLines(s2, s3), [`RS ${rs(21)} ${VS} UP`, `VS ${VS} UP`]);
   });
+
+  it('rs_init_notifies: an UP line for each real server new to the table that starts up', () => {
+    const s0 = desiredTable(lvs, health({ 21: true, 22: false })).states;
+    assert.deepEqual(lvsNotifyLines(undefined, s0, true), [`RS ${rs(21)} ${VS} UP`]);
+    // A reload adds 22, which starts up: its line; 21, known, has none.
+    const s1 = desiredTable(lvs, health({ 21: true, 22: true })).states;
+    const without22 = new Map(
+      [...s1].map(([k, v]) => [
+        k,
+        { ...v, servers: new Map([...v.servers].filter(([r]) => r !== rs(22))) },
+      ]),
+    );
+    assert.deepEqual(lvsNotifyLines(without22, s1, true), [`RS ${rs(22)} ${VS} UP`]);
+    assert.deepEqual(lvsNotifyLines(without22, s1, false), [], 'without rs_init_notifies');
+  });
 });

@@ -196,7 +196,9 @@ const LVS: KeywordSpec[] = [
   impl('lvs_sync_daemon', words(1), {
     note: 'IF [inst VI] [id N] [maxlen N] [port N] [ttl N] [group IP]',
   }),
-  kw('rs_init_notifies', BOOL),
+  impl('rs_init_notifies', BOOL, {
+    note: 'a real server up at start runs notify_up and writes its FIFO line',
+  }),
 ];
 
 const SNMP_DBUS: KeywordSpec[] = [
