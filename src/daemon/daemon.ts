@@ -10,6 +10,8 @@ import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
+import { flag } from '../config/access';
+import { LocalIgmp } from '../vrrp/io/local-igmp';
 import { loadConfig, localHostFacts, type LoadedConfig } from '../config/load';
 import { startControlServer, type ControlServer } from '../control/server';
 import { socketPath } from '../control/protocol';
@@ -183,6 +185,7 @@ export class Daemon {
     this.log.info('Stopping');
     await this.sync?.dispose();
     await this.vrrp?.stop();
+    this.localIgmp.reset();
     // After VRRP: its instances must not see their sessions fall while stopping.
     this.bfd?.dispose();
     await this.lvs?.dispose();
@@ -267,18 +270,27 @@ export class Daemon {
   }
 
   /**
-   * The bfd_instance sessions (unless -B): a reload keeps the unchanged ones
-   * Up. keepalived runs them in a process of its own; here they share the
-   * daemon's event loop with VRRP, which reads their state directly.
+   * global_defs umask and vrrp_process_name / process_names, and
+   * disable_local_igmp (set at start only), at start and at each reload.
    */
-  /** global_defs umask and vrrp_process_name / process_names, at start and at each reload. */
   private applyProcessSettings(config: LoadedConfig): void {
     if (config.missing) return;
     const p = processSettings(config.model);
     if (p.umask !== undefined) process.umask(p.umask);
     if (p.vrrpName && this.opts.vrrp) nameProcess(p.vrrpName, this.log);
+    if (this.opts.vrrp)
+      this.localIgmp.apply(
+        flag(config.model.global_defs as ModelBlock | undefined, 'disable_local_igmp'),
+      );
   }
 
+  private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
+
+  /**
+   * The bfd_instance sessions (unless -B): a reload keeps the unchanged ones
+   * Up. keepalived runs them in a process of its own; here they share the
+   * daemon's event loop with VRRP, which reads their state directly.
+   */
   private configureBfd(config: LoadedConfig): void {
     const configs = this.opts.bfd && !config.missing ? bfdConfig(config.model) : [];
     if (configs.length === 0 && !this.bfd) return;

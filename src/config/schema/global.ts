@@ -159,7 +159,9 @@ const VRRP_DEFAULTS: KeywordSpec[] = [
     note: 'the dev of a static_ipaddress without one',
   }),
   kw('dynamic_interfaces', oneOf(['allow_if_changes'], { optional: true }), { implemented: true }),
-  kw('disable_local_igmp', FLAG),
+  impl('disable_local_igmp', FLAG, {
+    note: 'igmp_link_local_mcast_reports 0 while running; not on reload',
+  }),
   impl('vmac_prefix', WORD, { default: 'vrrp' }),
   kw('vmac_addr_prefix', WORD),
   impl('vrrp_rx_bufs_policy', words(1), { note: 'MTU|ADVERT|SIZE' }),
