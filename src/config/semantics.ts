@@ -87,7 +87,18 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
     const vips = ((vi.virtual_ipaddress ?? []) as string[][]).map((l) => l[0] as string);
     // As keepalived: the first address sets the instance's family; the others are
     // ignored. Without VIPs, mcast_dst_ip sets it.
-    const fam = family(vips[0] ?? (vi.mcast_dst_ip as string | undefined) ?? '') === 6 ? 6 : 4;
+    const fam =
+      family(vips[0] ?? (vi.mcast_dst_ip as string | undefined) ?? '') === 6 ||
+      (vips.length === 0 && vi.native_ipv6 === true)
+        ? 6
+        : 4;
+    if (vi.native_ipv6 === true && family(vips[0] ?? '') === 4)
+      report(
+        vi,
+        'native_ipv6',
+        'warning',
+        `(${name}) Cannot specify native_ipv6 with IPv4 addresses; the instance stays IPv4, as keepalived does when the VIPs come first`,
+      );
     for (const vip of vips.filter((v) => family(v) !== 0 && family(v) !== fam))
       report(
         vi,

@@ -702,7 +702,11 @@ export function vrrpConfig(
         .filter((v): v is Vip => v !== undefined);
     const listed = vipLines('virtual_ipaddress');
     // The first VIP sets the family; VIPs of the other one are ignored (warned about), as keepalived.
-    const family: 4 | 6 = listed[0]?.family ?? 4;
+    // Without VIPs, mcast_dst_ip or native_ipv6 (IPv6 and VRRPv3) says it; semantics.ts warns
+    // of native_ipv6 beside IPv4 VIPs.
+    const family: 4 | 6 =
+      listed[0]?.family ??
+      (net.isIPv6(str(vi, 'mcast_dst_ip') ?? '') || flag(vi, 'native_ipv6') ? 6 : 4);
     const ownVips = listed.filter((v) => v.family === family);
     const vrid = num(vi, 'virtual_router_id') ?? 0;
     const vmac = useVmac(vi, vrid, family, str(g, 'vmac_prefix'));

@@ -10,6 +10,7 @@ import { ROOT } from '../../src/config/schema/root';
 import { parseTree } from '../../src/config/tree';
 import { resolve } from '../../src/config/validate';
 import { vrrpConfig } from '../../src/config/vrrp-config';
+import { loadText } from '../rigs/config-text';
 
 const SAMPLES = path.resolve(__dirname, '../../../../shared/corpus/keepalived-samples');
 const fromText = (text: string) =>
@@ -493,5 +494,21 @@ describe('vrrp config: mcast_dst_ip', () => {
     const uni = load(inst('A', 7, ' mcast_dst_ip 224.0.0.19\n unicast_peer {\n  192.0.2.12\n }\n'));
     assert.deepEqual(errors(uni), []);
     assert.equal(vrrpConfig(uni.model).instances[0]!.mcastDst, undefined);
+  });
+});
+
+describe('vrrp config: native_ipv6', () => {
+  it('an instance without VIPs is IPv6 and VRRPv3 with it; IPv4 VIPs keep it IPv4, with a warning', () => {
+    const text = (vips: string) =>
+      `vrrp_instance A {\n  interface eth0\n  virtual_router_id 1\n  native_ipv6\n  virtual_ipaddress_excluded {\n    2001:db8::1\n  }\n${vips}}\n`;
+    const six = fromText(text('')).instances[0]!;
+    assert.deepEqual([six.family, six.version], [6, 3]);
+    const loaded = loadText(text('  virtual_ipaddress {\n    192.0.2.10\n  }\n'));
+    assert.equal(vrrpConfig(loaded.model).instances[0]!.family, 4);
+    assert.ok(
+      loaded.diagnostics.some((d) =>
+        /Cannot specify native_ipv6 with IPv4 addresses/.test(d.message),
+      ),
+    );
   });
 });

@@ -98,7 +98,7 @@ const IDENTITY: KeywordSpec[] = [
   impl('old_unicast_checksum', oneOf(['never'], { optional: true }), {
     note: "keepalived 1.3.6's VRRPv3 unicast checksum; 'never': do not switch to it",
   }),
-  kw('native_ipv6', FLAG, { note: 'deprecated: an IPv6 address implies it' }),
+  impl('native_ipv6', FLAG, { note: 'IPv6 and VRRPv3 without an IPv6 VIP to say so' }),
   impl('kernel_rx_buf_size', int(0, UINT_MAX)),
   impl('linkbeat_use_polling', FLAG, {
     note: "this instance's interfaces are probed each second (prefer linkbeat_interfaces)",
