@@ -68,6 +68,14 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       'warning',
       `Invalid smtp server ${smtp.join(' ')}: '${smtp[1]}' is not a port (1-65535); no e-mail alert is sent`,
     );
+  for (const k of ['enable_snmp_rfc', 'enable_snmp_rfcv2'])
+    if (global[k] === true)
+      report(
+        global,
+        k,
+        'warning',
+        `${k}: halb serves VRRPv3-MIB (RFC 6527, every instance, as keepalived built with SNMP_V3_FOR_V2); VRRP-MIB (RFC 2787) is not implemented`,
+      );
   for (const [name, vi] of Object.entries(instances)) {
     const where = `vrrp_instance ${name}`;
     const vrid = vi.virtual_router_id as number | undefined;
@@ -601,7 +609,7 @@ function checkUpDownDelays(root: ModelBlock, host: HostFacts, report: Report): v
       report(root, 'interface_up_down_delays', severity, `interface_up_down_delays: ${message}`);
     if (host.interfaces && !host.interfaces.has(ifname) && !g?.dynamic_interfaces)
       at('warning', `interface '${ifname}' does not exist here (fine when checking off the box)`);
-    const got = clamped.get(ifname) ?? { downMs: 0, upMs: 0 };
+    const got = clamped[ifname] ?? { downMs: 0, upMs: 0 };
     const want = { downMs: Number(down) * 1000, upMs: up === undefined ? 0 : Number(up) * 1000 };
     if (got.downMs < want.downMs || got.upMs < want.upMs)
       at(

@@ -335,7 +335,7 @@ export interface VrrpConfig {
     readonly everywhere: boolean;
   };
   /** interface_up_down_delays, clamped for the instances on each interface (vrrp/link-debounce.ts). */
-  readonly upDownDelays: ReadonlyMap<string, UpDownDelays>;
+  readonly upDownDelays: Readonly<Record<string, UpDownDelays>>;
 }
 
 type Blocks = Record<string, ModelBlock>;

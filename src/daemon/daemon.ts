@@ -12,6 +12,7 @@ import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
 import { flag } from '../config/access';
 import { LocalIgmp } from '../vrrp/io/local-igmp';
+import { SnmpRuntime } from './snmp-runtime';
 import { loadConfig, localHostFacts, type LoadedConfig } from '../config/load';
 import { startControlServer, type ControlServer } from '../control/server';
 import { socketPath } from '../control/protocol';
@@ -185,6 +186,7 @@ export class Daemon {
     this.log.info('Stopping');
     await this.sync?.dispose();
     await this.vrrp?.stop();
+    await this.snmp.stop();
     this.localIgmp.reset();
     // After VRRP: its instances must not see their sessions fall while stopping.
     this.bfd?.dispose();
@@ -265,7 +267,10 @@ export class Daemon {
     if ((cfg.instances.length === 0 && !hasStatics(cfg.statics)) || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
     if (this.bfd) this.vrrp.useBfd(this.bfd);
-    this.vrrp.onTransition((name) => void this.sync?.transition(name));
+    this.vrrp.onTransition((name, to) => {
+      void this.sync?.transition(name);
+      this.snmp.transition(name, to);
+    });
     this.vrrp.start();
   }
 
@@ -278,6 +283,7 @@ export class Daemon {
     const p = processSettings(config.model);
     if (p.umask !== undefined) process.umask(p.umask);
     if (p.vrrpName && this.opts.vrrp) nameProcess(p.vrrpName, this.log);
+    if (this.opts.vrrp) this.snmp.apply(config.model);
     if (this.opts.vrrp)
       this.localIgmp.apply(
         flag(config.model.global_defs as ModelBlock | undefined, 'disable_local_igmp'),
@@ -285,6 +291,21 @@ export class Daemon {
   }
 
   private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
+
+  /** enable_snmp_rfcv3 / enable_snmp_rfc: VRRPv3-MIB through the box's SNMP agent. */
+  private readonly snmp = new SnmpRuntime(this.logProxy(), () => {
+    const v = this.vrrp;
+    return v && { rows: () => v.snmpRows(), row: (n: string) => v.snmpRow(n) };
+  });
+
+  private logProxy(): Logger {
+    return {
+      info: (m) => this.log.info(m),
+      warn: (m) => this.log.warn(m),
+      error: (m) => this.log.error(m),
+      detail: (m) => this.log.detail(m),
+    };
+  }
 
   /**
    * The bfd_instance sessions (unless -B): a reload keeps the unchanged ones

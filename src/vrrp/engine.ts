@@ -19,6 +19,7 @@ import { canonicalIp } from './checksum';
 import { Scheduler } from '../platform/scheduling';
 import { realClock } from '../checkers/clock';
 import { LinkDebounce } from './link-debounce';
+import type { SnmpVrrpRow } from '../snmp/vrrpv3-mib';
 import { Linkbeat, linkbeatInterfaces, type LinkbeatKind } from './io/linkbeat';
 import { interfaceFacts, interfaceIndex, interfaceMac, interfaceMtu } from './io/interface-facts';
 import { rxBufShare } from './rx-buffers';
@@ -27,6 +28,7 @@ import { Sources } from './sources';
 import { NftFirewall } from './io/nft-firewall';
 import type { VmacLink } from './nft-rules';
 import { VmacLinks } from './io/vmac-links';
+import { macBytes } from './vmac';
 import { VrrpSocket, type VrrpTransport } from './io/vrrp-socket';
 import { AhSocket, type AhTransport } from './io/ah-socket';
 import { VrrpInstance } from './instance';
@@ -925,6 +927,25 @@ export class VrrpEngine {
 
   status(): InstanceStatus[] {
     return this.instances.map((i) => i.status());
+  }
+
+  /** VRRPv3-MIB's rows (snmp/vrrpv3-mib.ts), with the clock their up times count on. */
+  snmpRows(): { rows: SnmpVrrpRow[]; nowMs: number } {
+    return { rows: this.instances.map((i) => this.snmpRowOf(i)), nowMs: this.clock() };
+  }
+
+  snmpRow(name: string): SnmpVrrpRow | undefined {
+    const inst = this.instances.find((i) => i.cfg.name === name);
+    return inst && this.snmpRowOf(inst);
+  }
+
+  private snmpRowOf(inst: VrrpInstance): SnmpVrrpRow {
+    const ic = inst.cfg;
+    const mac = ic.useVmac?.mac ?? (ic.interface ? interfaceMac(ic.interface) : undefined);
+    return inst.snmpRow(
+      ic.interface ? (interfaceIndex(ic.interface) ?? 0) : 0,
+      mac ? macBytes(mac) : Buffer.alloc(6),
+    );
   }
 
   private async removeVmacs(instances: readonly VrrpInstance[]): Promise<void> {

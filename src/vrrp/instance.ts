@@ -8,6 +8,7 @@ import type { NotifyScript } from '../config/access';
 import type { Vip, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
+import type { MasterReason, ProtoErrReason, SnmpVrrpRow } from '../snmp/vrrpv3-mib';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
 import type { FirewallVip, VipFirewall } from './io/nft-firewall';
@@ -105,6 +106,12 @@ export class VrrpInstance implements DeadlineOwner {
   private readonly transitionListeners: Array<(from: string, to: string) => void> = [];
   private hmac: HmacAuth | undefined;
   private readonly authLogged = new Map<DropReason, number>();
+  /** RFC 6527's new-master and protocol-error reasons, as keepalived keeps them (snmp/vrrpv3-mib.ts). */
+  private masterReason: MasterReason = 0;
+  private nextMasterReason: MasterReason = 3;
+  private protoErr: ProtoErrReason = 0;
+  /** When it started (the engine's clock): RFC 6527's up time. */
+  private startedAt = 0;
   /** old_unicast_checksum, `switched` once a peer's advert carried the old checksum (receive-check.ts). */
   private checksumMode: VrrpInstanceConfig['oldUnicastChecksum'] | 'switched';
 
@@ -169,6 +176,7 @@ export class VrrpInstance implements DeadlineOwner {
 
   /** faultWhy: it leaves INIT for FAULT, not BACKUP (held for its scripts, one said failed). */
   start(faultWhy?: string): void {
+    this.startedAt = this.deps.now();
     // Encoded now, so becoming MASTER later only sends.
     this.advertsFor(this.m.effectivePriority);
     if (faultWhy !== undefined) {
@@ -185,6 +193,8 @@ export class VrrpInstance implements DeadlineOwner {
     if (!advert) return;
     this.stats.advertsReceived++;
     if (advert.priority === 0) this.stats.priorityZeroReceived++;
+    // keepalived: a backup that takes over next does so for this advert's reason.
+    if (this.m.state === 'backup') this.nextMasterReason = advert.priority === 0 ? 1 : 3;
     const e: AdvertEvent = {
       type: 'advert',
       from: p.src,
@@ -233,6 +243,7 @@ export class VrrpInstance implements DeadlineOwner {
   /** A packet the transport dropped before the advert checks (AH's ICV, SPI, sequence). */
   countDrop(reason: DropReason): void {
     count(this.drops, reason);
+    this.noteProtoError(reason);
   }
 
   private lastGood:
@@ -268,6 +279,7 @@ export class VrrpInstance implements DeadlineOwner {
     });
     if (!checked.ok) {
       count(this.drops, checked.reason);
+      this.noteProtoError(checked.reason);
       this.logDrop(checked.reason, p.src);
       return undefined;
     }
@@ -394,7 +406,12 @@ export class VrrpInstance implements DeadlineOwner {
     // Anything but a plain refresh: every advert is looked at in JS again.
     if (this.repeatOf && (s.actions.length > 0 || !sameExceptTimes(before, this.m)))
       this.stopRepeats();
-    if (was !== 'master' && this.m.state === 'master') this.stats.becameMaster++;
+    if (was !== 'master' && this.m.state === 'master') {
+      this.stats.becameMaster++;
+      const why = this.m.lastTransition?.why ?? '';
+      this.masterReason = /address owner|preempt/.test(why) ? 2 : this.nextMasterReason;
+      this.nextMasterReason = 3;
+    }
     if (was === 'master' && this.m.state !== 'master') this.stats.releasedMaster++;
     for (const a of s.actions) this.act(a);
     this.schedule();
@@ -685,6 +702,58 @@ export class VrrpInstance implements DeadlineOwner {
       ...(this.usesOldChecksum()
         ? { oldUnicastChecksum: this.checksumMode === 'always' ? 'configured' : 'learned' }
         : {}),
+    };
+  }
+
+  /** RFC 6527's last protocol error: TTL 1, version 2, checksum 3. */
+  private noteProtoError(reason: DropReason): void {
+    const code: ProtoErrReason | undefined =
+      reason === 'ttl'
+        ? 1
+        : reason === 'bad-version' || reason === 'version-mismatch'
+          ? 2
+          : reason === 'bad-checksum'
+            ? 3
+            : undefined;
+    if (code !== undefined) this.protoErr = code;
+  }
+
+  /** The instance's row of VRRPv3-MIB, but for what the interface says (the engine adds it). */
+  snmpRow(ifIndex: number, mac: Buffer): SnmpVrrpRow {
+    this.takeRepeats();
+    const c = this.cfg;
+    const d = (...reasons: DropReason[]): number =>
+      reasons.reduce((a, r) => a + (this.drops.get(r) ?? 0), 0);
+    return {
+      ifIndex,
+      vrid: c.vrid,
+      family: c.family,
+      state: this.m.state,
+      masterAddress: this.m.masterAddress ?? undefined,
+      primaryAddress: this.params.primaryAddress,
+      mac,
+      priority: c.priority,
+      vips: c.vips.map((v) => v.address),
+      advertIntervalCs: c.advertIntervalCs,
+      preempt: !c.nopreempt,
+      accept: c.accept,
+      startedAtMs: this.startedAt,
+      stats: {
+        becameMaster: this.stats.becameMaster,
+        masterReason: this.masterReason,
+        advertsReceived: this.stats.advertsReceived,
+        intervalErrors: d('interval-mismatch'),
+        ttlErrors: d('ttl'),
+        protoErrReason: this.protoErr,
+        priorityZeroReceived: this.stats.priorityZeroReceived,
+        priorityZeroSent: this.stats.priorityZeroSent,
+        invalidType: d('bad-type'),
+        addressListErrors: d('address-list'),
+        lengthErrors: d('bad-length', 'too-short'),
+        checksumErrors: d('bad-checksum'),
+        versionErrors: d('bad-version', 'version-mismatch'),
+        vridErrors: 0,
+      },
     };
   }
 

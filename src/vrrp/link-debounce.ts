@@ -28,8 +28,9 @@ export function upDownDelays(
     readonly advertIntervalCs: number;
     readonly downTimerAdverts: number;
   }[],
-): Map<string, UpDownDelays> {
-  const out = new Map<string, UpDownDelays>();
+): Record<string, UpDownDelays> {
+  // A plain record: the config is compared as JSON at a reload.
+  const out: Record<string, UpDownDelays> = {};
   for (const [ifname, down, up] of lines) {
     if (!ifname || down === undefined) continue;
     let downMs = Math.round(Number(down) * 1000);
@@ -43,7 +44,7 @@ export function upDownDelays(
       downMs = clamp(downMs);
       upMs = clamp(upMs);
     }
-    if (downMs > 0 || upMs > 0) out.set(ifname, { downMs, upMs });
+    if (downMs > 0 || upMs > 0) out[ifname] = { downMs, upMs };
   }
   return out;
 }
@@ -56,14 +57,14 @@ export class LinkDebounce {
 
   constructor(
     private readonly clock: Pick<Clock, 'setTimer' | 'clearTimer'>,
-    private delays: ReadonlyMap<string, UpDownDelays>,
+    private delays: Readonly<Record<string, UpDownDelays>>,
     /** A change the instances act on ("Netlink reports eth0 down"). */
     private readonly changed: (ifname: string, up: boolean) => void,
     private readonly log: (message: string) => void,
   ) {}
 
   /** A reload's delays: for the changes heard from now on. */
-  setDelays(delays: ReadonlyMap<string, UpDownDelays>): void {
+  setDelays(delays: Readonly<Record<string, UpDownDelays>>): void {
     this.delays = delays;
   }
 
@@ -83,7 +84,7 @@ export class LinkDebounce {
     }
     const was = this.effective.get(ifname);
     if (was === up) return;
-    const d = this.delays.get(ifname);
+    const d = Object.hasOwn(this.delays, ifname) ? this.delays[ifname] : undefined;
     const ms = d ? (up ? d.upMs : d.downMs) : 0;
     if (was !== undefined && this.seenUp.has(ifname) && ms > 0) {
       const timer = this.clock.setTimer(ms, () => {

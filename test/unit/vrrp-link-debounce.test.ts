@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import { LinkDebounce, upDownDelays } from '../../src/vrrp/link-debounce';
 import { VirtualClock } from '../rigs/virtual-clock';
 
-function rig(delays = new Map([['eth0', { downMs: 500, upMs: 2000 }]])) {
+function rig(
+  delays: Record<string, { downMs: number; upMs: number }> = { eth0: { downMs: 500, upMs: 2000 } },
+) {
   const clock = new VirtualClock();
   const seen: string[] = [];
   const logs: string[] = [];
@@ -59,13 +61,13 @@ describe('interface up/down delays', () => {
   });
 
   it('interfaces without delays, and delay 0, change at once; a reload sets new delays', async () => {
-    const { clock, d, seen } = rig(new Map([['eth0', { downMs: 0, upMs: 1000 }]]));
+    const { clock, d, seen } = rig({ eth0: { downMs: 0, upMs: 1000 } });
     d.heard('eth1', true);
     d.heard('eth1', false);
     d.heard('eth0', true);
     d.heard('eth0', false);
     assert.deepEqual(seen, ['0 eth1 up', '0 eth1 down', '0 eth0 up', '0 eth0 down']);
-    d.setDelays(new Map([['eth1', { downMs: 100, upMs: 100 }]]));
+    d.setDelays({ eth1: { downMs: 100, upMs: 100 } });
     d.heard('eth1', true);
     await clock.advance(99);
     assert.equal(d.isUp('eth1'), false);
@@ -80,23 +82,21 @@ describe('interface up/down delays', () => {
       advertIntervalCs,
       downTimerAdverts,
     });
-    assert.deepEqual(
-      upDownDelays([['eth0', '0.5']], [inst(100)]),
-      new Map([['eth0', { downMs: 500, upMs: 0 }]]),
-    );
-    assert.deepEqual(
-      upDownDelays([['eth0', '5', '1']], [inst(100)]),
-      new Map([['eth0', { downMs: 2000 - 1000 / 256, upMs: 1000 }]]),
-    );
+    assert.deepEqual(upDownDelays([['eth0', '0.5']], [inst(100)]), {
+      eth0: { downMs: 500, upMs: 0 },
+    });
+    assert.deepEqual(upDownDelays([['eth0', '5', '1']], [inst(100)]), {
+      eth0: { downMs: 2000 - 1000 / 256, upMs: 1000 },
+    });
     assert.deepEqual(
       upDownDelays([['eth0', '1', '1']], [inst(100), inst(5)]),
-      new Map([['eth0', { downMs: 100 - 50 / 256, upMs: 100 - 50 / 256 }]]),
+      { eth0: { downMs: 100 - 50 / 256, upMs: 100 - 50 / 256 } },
       'the fastest instance on it',
     );
-    assert.deepEqual(upDownDelays([['eth0', '1', '1']], [inst(100, 1)]), new Map());
+    assert.deepEqual(upDownDelays([['eth0', '1', '1']], [inst(100, 1)]), {});
     assert.deepEqual(
       upDownDelays([['eth1', '1']], [inst(100, 1)]),
-      new Map([['eth1', { downMs: 1000, upMs: 0 }]]),
+      { eth1: { downMs: 1000, upMs: 0 } },
       'only instances on that interface',
     );
   });

@@ -204,14 +204,16 @@ const LVS: KeywordSpec[] = [
 ];
 
 const SNMP_DBUS: KeywordSpec[] = [
-  kw('snmp_socket', WORD),
-  kw('enable_traps', FLAG),
+  impl('snmp_socket', WORD, {
+    note: 'the AgentX master: unix:PATH (default unix:/var/agentx/master) or tcp:HOST:PORT',
+  }),
+  impl('enable_traps', FLAG, { note: 'vrrpv3NewMaster with enable_snmp_rfcv3' }),
   SNMP_VRRP,
   alias('enable_snmp_keepalived', SNMP_VRRP),
   kw('enable_snmp_checker', FLAG),
-  kw('enable_snmp_rfc', FLAG),
+  impl('enable_snmp_rfc', FLAG, { note: 'VRRPv3-MIB (RFC 6527); not VRRP-MIB (RFC 2787) yet' }),
   kw('enable_snmp_rfcv2', FLAG),
-  kw('enable_snmp_rfcv3', FLAG),
+  impl('enable_snmp_rfcv3', FLAG, { note: 'VRRPv3-MIB (RFC 6527) through AgentX' }),
   kw('enable_dbus', FLAG),
   kw('dbus_service_name', WORD),
 ];
