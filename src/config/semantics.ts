@@ -68,14 +68,6 @@ export function checkSemantics(root: ModelBlock, host: HostFacts = {}): Diagnost
       'warning',
       `Invalid smtp server ${smtp.join(' ')}: '${smtp[1]}' is not a port (1-65535); no e-mail alert is sent`,
     );
-  for (const k of ['enable_snmp_rfc', 'enable_snmp_rfcv2'])
-    if (global[k] === true)
-      report(
-        global,
-        k,
-        'warning',
-        `${k}: halb serves VRRPv3-MIB (RFC 6527, every instance, as keepalived built with SNMP_V3_FOR_V2); VRRP-MIB (RFC 2787) is not implemented`,
-      );
   for (const [name, vi] of Object.entries(instances)) {
     const where = `vrrp_instance ${name}`;
     const vrid = vi.virtual_router_id as number | undefined;

@@ -1,10 +1,11 @@
 /**
- * The daemon's SNMP side: with `enable_snmp_rfcv3` (or `enable_snmp_rfc`)
- * the VRRP instances are served as VRRPv3-MIB through the box's SNMP master
- * agent (snmp/agentx-agent.ts, at `snmp_socket`), and with `enable_traps` a
- * new master sends vrrpv3NewMaster, as keepalived's VRRP process does. A
- * reload that changes the socket or turns it off starts the subagent again
- * or stops it.
+ * The daemon's SNMP side: with `enable_snmp_rfcv3` the VRRP instances are
+ * served as VRRPv3-MIB, with `enable_snmp_rfcv2` the VRRPv2 ones also as
+ * VRRP-MIB (`enable_snmp_rfc`: both), through the box's SNMP master agent
+ * (snmp/agentx-agent.ts, at `snmp_socket`); with `enable_traps` a new master
+ * sends vrrpv3NewMaster / vrrpTrapNewMaster, as keepalived's VRRP process
+ * does. A reload that changes what is served or the socket starts the
+ * subagent again, or stops it.
  */
 import { flag, str } from '../config/access';
 import type { ModelBlock } from '../config/validate';
@@ -16,6 +17,7 @@ import {
   vrrpv3Bindings,
   type SnmpVrrpRow,
 } from '../snmp/vrrpv3-mib';
+import { newMasterTrap, VRRP_MIB, vrrpBindings } from '../snmp/vrrp-mib';
 
 export interface SnmpSource {
   rows(): { rows: SnmpVrrpRow[]; nowMs: number };
@@ -24,8 +26,11 @@ export interface SnmpSource {
 
 export class SnmpRuntime {
   private agent: AgentxAgent | undefined;
-  private socket = '';
+  private key = '';
   private traps = false;
+  private v2 = false;
+  private v3 = false;
+  private agentStartedMs = 0;
 
   constructor(
     private readonly log: Logger,
@@ -34,21 +39,32 @@ export class SnmpRuntime {
 
   apply(model: ModelBlock): void {
     const g = model.global_defs as ModelBlock | undefined;
-    const on = flag(g, 'enable_snmp_rfcv3') || flag(g, 'enable_snmp_rfc');
+    const all = flag(g, 'enable_snmp_rfc');
+    this.v3 = all || flag(g, 'enable_snmp_rfcv3');
+    this.v2 = all || flag(g, 'enable_snmp_rfcv2');
     this.traps = flag(g, 'enable_traps');
-    const socket = on ? (str(g, 'snmp_socket') ?? DEFAULT_SOCKET) : '';
-    if (socket === this.socket) return;
+    const on = this.v2 || this.v3;
+    const socket = str(g, 'snmp_socket') ?? DEFAULT_SOCKET;
+    const key = on ? `${socket} ${this.v2} ${this.v3}` : '';
+    if (key === this.key) return;
     void this.agent?.stop();
     this.agent = undefined;
-    this.socket = socket;
+    this.key = key;
     if (!on) return;
-    this.log.info(`Starting SNMP subagent (VRRPv3-MIB) on ${socket}`);
+    const mibs = [...(this.v3 ? ['VRRPv3-MIB'] : []), ...(this.v2 ? ['VRRP-MIB'] : [])];
+    this.log.info(`Starting SNMP subagent (${mibs.join(', ')}) on ${socket}`);
+    this.agentStartedMs = performance.now();
     this.agent = new AgentxAgent({
       socket,
-      subtrees: [VRRPV3_MIB],
+      subtrees: [...(this.v3 ? [VRRPV3_MIB] : []), ...(this.v2 ? [VRRP_MIB] : [])],
       bindings: () => {
         const s = this.source()?.rows() ?? { rows: [], nowMs: 0 };
-        return vrrpv3Bindings(s.rows, s.nowMs);
+        return [
+          ...(this.v3 ? vrrpv3Bindings(s.rows, s.nowMs) : []),
+          ...(this.v2
+            ? vrrpBindings(s.rows, { traps: this.traps, agentStartedMs: this.agentStartedMs })
+            : []),
+        ];
       },
       log: this.log,
     });
@@ -59,17 +75,24 @@ export class SnmpRuntime {
   transition(name: string, to: string): void {
     if (to !== 'master' || !this.traps || !this.agent) return;
     const row = this.source()?.row(name);
-    const vbs = row && newMasterNotification(row);
-    if (!row || !vbs) return;
-    this.log.detail(
-      `(${name}) Sending SNMP notification vrrpv3NotifyNewMaster, reason ${row.stats.masterReason}`,
-    );
-    this.agent.notify(vbs);
+    if (!row) return;
+    const v3 = this.v3 ? newMasterNotification(row) : undefined;
+    if (v3) {
+      this.log.detail(
+        `(${name}) Sending SNMP notification vrrpv3NotifyNewMaster, reason ${row.stats.masterReason}`,
+      );
+      this.agent.notify(v3);
+    }
+    const v2 = this.v2 ? newMasterTrap(row) : undefined;
+    if (v2) {
+      this.log.detail(`(${name}) Sending SNMP notification vrrpTrapNewMaster`);
+      this.agent.notify(v2);
+    }
   }
 
   async stop(): Promise<void> {
     await this.agent?.stop();
     this.agent = undefined;
-    this.socket = '';
+    this.key = '';
   }
 }

@@ -32,6 +32,8 @@ export type Oid = readonly number[];
 export type Value =
   | { readonly type: 'integer'; readonly value: number }
   | { readonly type: 'octets'; readonly value: Buffer }
+  /** IpAddress: four octets (RFC 2741 5.4). */
+  | { readonly type: 'ipAddress'; readonly value: Buffer }
   | { readonly type: 'oid'; readonly value: Oid }
   | { readonly type: 'counter32'; readonly value: number }
   | { readonly type: 'gauge32'; readonly value: number }
@@ -44,6 +46,7 @@ const TYPE_CODE: Record<Value['type'], number> = {
   octets: 4,
   null: 5,
   oid: 6,
+  ipAddress: 64,
   counter32: 65,
   gauge32: 66,
   timeticks: 67,
@@ -155,6 +158,7 @@ function valueBytes(v: Value): Buffer {
       return b;
     }
     case 'octets':
+    case 'ipAddress':
       return octets(v.value);
     case 'oid':
       return oidBytes(v.value);

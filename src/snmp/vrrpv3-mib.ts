@@ -24,8 +24,10 @@ export interface SnmpVrrpRow {
   readonly vrid: number;
   readonly family: 4 | 6;
   readonly state: 'init' | 'backup' | 'master' | 'fault';
-  /** The master last heard (undefined: none yet). */
+  /** The source of the last advert heard (keepalived's master_saddr; undefined: none yet). */
   readonly masterAddress: string | undefined;
+  readonly version: 2 | 3;
+  readonly authType: 'none' | 'pass' | 'ah';
   /** The address its adverts come from. */
   readonly primaryAddress: string;
   /** The MAC of the interface it runs on (the VMAC's with use_vmac). */
@@ -52,6 +54,9 @@ export interface SnmpVrrpRow {
     readonly checksumErrors: number;
     readonly versionErrors: number;
     readonly vridErrors: number;
+    readonly authFailures: number;
+    readonly invalidAuthType: number;
+    readonly authTypeMismatch: number;
   };
 }
 

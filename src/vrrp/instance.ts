@@ -112,6 +112,8 @@ export class VrrpInstance implements DeadlineOwner {
   private protoErr: ProtoErrReason = 0;
   /** When it started (the engine's clock): RFC 6527's up time. */
   private startedAt = 0;
+  /** The source of the last advert taken (the MIBs' master address, as keepalived's master_saddr). */
+  private lastAdvertFrom: string | undefined;
   /** old_unicast_checksum, `switched` once a peer's advert carried the old checksum (receive-check.ts). */
   private checksumMode: VrrpInstanceConfig['oldUnicastChecksum'] | 'switched';
 
@@ -192,6 +194,7 @@ export class VrrpInstance implements DeadlineOwner {
     const advert = this.accepted(p);
     if (!advert) return;
     this.stats.advertsReceived++;
+    this.lastAdvertFrom = p.src;
     if (advert.priority === 0) this.stats.priorityZeroReceived++;
     // keepalived: a backup that takes over next does so for this advert's reason.
     if (this.m.state === 'backup') this.nextMasterReason = advert.priority === 0 ? 1 : 3;
@@ -729,7 +732,9 @@ export class VrrpInstance implements DeadlineOwner {
       vrid: c.vrid,
       family: c.family,
       state: this.m.state,
-      masterAddress: this.m.masterAddress ?? undefined,
+      masterAddress: this.lastAdvertFrom,
+      version: c.version,
+      authType: c.auth?.type === 'AH' ? 'ah' : c.auth ? 'pass' : 'none',
       primaryAddress: this.params.primaryAddress,
       mac,
       priority: c.priority,
@@ -753,6 +758,9 @@ export class VrrpInstance implements DeadlineOwner {
         checksumErrors: d('bad-checksum'),
         versionErrors: d('bad-version', 'version-mismatch'),
         vridErrors: 0,
+        authFailures: d('auth-failure'),
+        invalidAuthType: d('bad-auth-type'),
+        authTypeMismatch: d('auth-type-mismatch'),
       },
     };
   }

@@ -128,6 +128,8 @@ describe('VRRPv3-MIB rows', () => {
     family: 4,
     state: 'backup',
     masterAddress: '192.0.2.12',
+    version: 3,
+    authType: 'none',
     primaryAddress: '192.0.2.11',
     mac: hex('020000000001'),
     priority: 100,
@@ -151,6 +153,9 @@ describe('VRRPv3-MIB rows', () => {
       checksumErrors: 2,
       versionErrors: 0,
       vridErrors: 0,
+      authFailures: 0,
+      invalidAuthType: 0,
+      authTypeMismatch: 0,
     },
   };
   const v = new MibView(vrrpv3Bindings([row, { ...row, vrid: 52, vips: [] }], 3550));

@@ -1,0 +1,239 @@
+/**
+ * VRRPv3-MIB and VRRP-MIB through net-snmp's snmpd, with keepalived 2.2.7 as
+ * the oracle: in one lab host, snmpd (AgentX master, requests and traps over
+ * unix sockets only) and snmptrapd; keepalived runs the config first, then
+ * halb runs the same one. `snmpwalk` of the MIB must print the same objects
+ * and values for both (the up times aside: they count from each one's start),
+ * and each sends the same new-master notifications.
+ */
+import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Appliance, until } from '../rigs/appliance';
+import { KeepalivedPeer } from '../rigs/keepalived-peer';
+import { Lab } from '../rigs/netns-lab';
+
+const conf = (dir: string): string => `global_defs {
+    enable_snmp_rfcv3
+    enable_traps
+    snmp_socket unix:${dir}/agentx
+}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    version 3
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+        192.0.2.101/24
+    }
+}
+vrrp_instance VI_6 {
+    state MASTER
+    interface eth0
+    virtual_router_id 52
+    priority 200
+    advert_int 0.5
+    nopreempt
+    virtual_ipaddress {
+        2001:db8::100/64
+    }
+}
+vrrp_instance NO_VIP {
+    interface eth0
+    virtual_router_id 53
+    version 2
+    priority 100
+    virtual_ipaddress {
+    }
+}
+`;
+
+const V2 = (dir: string): string => `global_defs {
+    enable_snmp_rfcv2
+    enable_traps
+    snmp_socket unix:${dir}/agentx
+}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 61
+    priority 150
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass secret
+    }
+    virtual_ipaddress {
+        192.0.2.110/24
+        192.0.2.111/24
+    }
+}
+`;
+
+interface Run {
+  readonly walk: string;
+  readonly traps: string[];
+}
+
+/** snmpd and snmptrapd in the lab host; keepalived then halb on the config; each one's walk and notifications. */
+async function both(
+  lab: Lab,
+  config: (dir: string) => string,
+  subtree: string,
+  trapOid: string,
+  rowsWanted: (walk: string) => boolean,
+  states: string,
+): Promise<{ ka: Run; hb: Run }> {
+  const dir = fs.mkdtempSync(path.join(lab.dir, 'snmp-'));
+  fs.writeFileSync(
+    path.join(dir, 'snmpd.conf'),
+    `master agentx
+agentXSocket unix:${dir}/agentx
+agentaddress unix:${dir}/snmp
+com2secunix local default public
+group rogroup v2c local
+view all included .1
+access rogroup "" any noauth exact all none none
+trap2sink unix:${dir}/traps public
+`,
+  );
+  fs.writeFileSync(path.join(dir, 'trapd.conf'), 'disableAuthorization yes\n');
+  const trapd = lab.spawn('lb', [
+    'snmptrapd',
+    '-f',
+    '-Lo',
+    '-C',
+    '-c',
+    `${dir}/trapd.conf`,
+    '-On',
+    '-F',
+    'TRAP %V~%v\n',
+    `unix:${dir}/traps`,
+  ]);
+  await trapd.waitFor('NET-SNMP version', 10000, 'snmptrapd');
+  const snmpd = lab.spawn('lb', [
+    'snmpd',
+    '-f',
+    '-Lo',
+    '-C',
+    '-c',
+    `${dir}/snmpd.conf`,
+    '-p',
+    `${dir}/snmpd.pid`,
+  ]);
+  await snmpd.waitFor('NET-SNMP version', 10000, 'snmpd');
+  const walk = async (): Promise<string> => {
+    const r = await lab.exec('lb', [
+      'snmpwalk',
+      '-v2c',
+      '-c',
+      'public',
+      '-On',
+      `unix:${dir}/snmp`,
+      subtree,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    // The up times count from each daemon's start.
+    return r.stdout
+      .replace(/(\.207\.1\.1\.1\.1\.12\.[\d.]+ = Timeticks: )\(\d+\).*/g, '$1T')
+      .replace(/(\.68\.1\.3\.1\.13\.[\d.]+ = Timeticks: )\(\d+\).*/g, '$1T');
+  };
+  const notifications = (): string[] =>
+    trapd.output
+      .split('\n')
+      .filter((l) => l.includes(`OID: ${trapOid}~`) || l.endsWith(`OID: ${trapOid}`))
+      .map((l) => l.split('~').slice(1).join('~').trim());
+
+  const ka = new KeepalivedPeer(lab, 'lb', config(dir));
+  ka.start();
+  await until(
+    'keepalived MASTER',
+    20000,
+    async () => [...ka.states().values()].join(),
+    (s) => s === states,
+  );
+  const kaWalk = await until('keepalived in the walk', 15000, walk, rowsWanted);
+  const kaTraps = await until(
+    'its notifications',
+    10000,
+    async () => notifications(),
+    (t) => t.length > 0,
+  );
+  await ka.kill('SIGTERM');
+  const seen = notifications().length;
+
+  const hb = new Appliance(lab, 'lb', config(dir));
+  hb.start();
+  await until(
+    'halb MASTER',
+    20000,
+    async () => (await hb.instances()).map((i) => i.state).join(),
+    (s) => s === states,
+  );
+  const hbWalk = await until('halb in the walk', 15000, walk, rowsWanted);
+  await until(
+    'its notifications',
+    10000,
+    async () => notifications(),
+    (t) => t.length >= seen + kaTraps.length,
+  );
+  const hbTraps = notifications().slice(seen);
+  await hb.proc?.kill('SIGTERM');
+  await snmpd.kill('SIGTERM');
+  await trapd.kill('SIGTERM');
+  return {
+    ka: { walk: kaWalk, traps: kaTraps.sort() },
+    hb: { walk: hbWalk, traps: hbTraps.sort() },
+  };
+}
+
+describe('SNMP against keepalived 2.2.7', () => {
+  let lab: Lab | undefined;
+  after(async () => {
+    await lab?.dispose();
+  });
+
+  it('VRRPv3-MIB: the same walk and the same vrrpv3NewMaster notifications', async () => {
+    lab = await Lab.create({ hosts: ['lb'] });
+    const rows = (t: string): number => (t.match(/\.207\.1\.1\.1\.1\.6\./g) ?? []).length;
+    const { ka, hb } = await both(
+      lab,
+      conf,
+      '1.3.6.1.2.1.207',
+      '.1.3.6.1.2.1.207.0.1',
+      (t) => rows(t) === 2,
+      'master,master,master',
+    );
+    // Both families, their addresses, and no row for the instance without a VIP.
+    assert.match(ka.walk, /\.207\.1\.1\.2\.1\.2\.\d+\.51\.1\.192\.0\.2\.101 = INTEGER: 1/);
+    assert.match(
+      ka.walk,
+      /\.207\.1\.1\.2\.1\.2\.\d+\.52\.2\.32\.1\.13\.184(\.0){10}\.1\.0 = INTEGER: 1/,
+    );
+    assert.doesNotMatch(ka.walk, /\.53\.1 =/);
+    assert.equal(hb.walk, ka.walk);
+    assert.equal(ka.traps.length, 2);
+    assert.deepEqual(hb.traps, ka.traps);
+  });
+
+  it('VRRP-MIB (RFC 2787): the same walk and the same vrrpTrapNewMaster', async () => {
+    lab ??= await Lab.create({ hosts: ['lb'] });
+    const { ka, hb } = await both(
+      lab,
+      V2,
+      '1.3.6.1.2.1.68',
+      '.1.3.6.1.2.1.68.0.1',
+      (t) => /\.68\.1\.3\.1\.3\.\d+\.61 = INTEGER: 3/.test(t),
+      'master',
+    );
+    assert.match(ka.walk, /\.68\.1\.3\.1\.9\.\d+\.61 = INTEGER: 2/, 'simpleTextPassword');
+    assert.match(ka.walk, /\.68\.1\.4\.1\.2\.\d+\.61\.192\.0\.2\.111 = INTEGER: 1/);
+    assert.equal(hb.walk, ka.walk);
+    assert.equal(ka.traps.length, 1);
+    assert.deepEqual(hb.traps, ka.traps);
+  });
+});
