@@ -11,6 +11,7 @@ import {
 import { MibView } from '../../src/snmp/mib-view';
 import { connectOptions } from '../../src/snmp/agentx-agent';
 import { vrrpv3Bindings, type SnmpVrrpRow } from '../../src/snmp/vrrpv3-mib';
+import { vrrpBindings } from '../../src/snmp/vrrp-mib';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ids = { sessionId: 7, transactionId: 0, packetId: 1 };
@@ -173,5 +174,35 @@ describe('VRRPv3-MIB rows', () => {
 
   it('an instance without a VIP has no row', () => {
     assert.match(at(1, 1, 1, 1, 6, 2, 52, 1).type, /^noSuch/);
+  });
+
+  it('VRRP-MIB lists every VRRPv2 IPv4 instance (keepalived shows only the first in a walk), not the VRRPv3 ones', () => {
+    const v2 = { ...row, version: 2 as const, authType: 'pass' as const };
+    const m = new MibView(
+      vrrpBindings([v2, { ...v2, vrid: 60 }, { ...row, vrid: 70 }], {
+        traps: false,
+        agentStartedMs: 0,
+      }),
+    );
+    const states = [];
+    for (
+      let vb = m.next({
+        start: [1, 3, 6, 1, 2, 1, 68, 1, 3, 1, 3],
+        include: false,
+        end: [1, 3, 6, 1, 2, 1, 68, 1, 3, 1, 4],
+      });
+      vb.value.type !== 'endOfMibView';
+      vb = m.next({ start: vb.oid, include: false, end: [1, 3, 6, 1, 2, 1, 68, 1, 3, 1, 4] })
+    )
+      states.push(vb.oid.slice(-2).join('.'));
+    assert.deepEqual(states, ['2.51', '2.60']);
+    assert.deepEqual(m.get([1, 3, 6, 1, 2, 1, 68, 1, 3, 1, 9, 2, 51]).value, {
+      type: 'integer',
+      value: 2,
+    });
+    assert.deepEqual(m.get([1, 3, 6, 1, 2, 1, 68, 1, 3, 1, 7, 2, 51]).value, {
+      type: 'ipAddress',
+      value: hex('c000020c'),
+    });
   });
 });
