@@ -28,5 +28,9 @@ napi_value halb_proc_events_open(napi_env env, napi_callback_info info);
 napi_value halb_trim_mappings(napi_env env, napi_callback_info info);
 napi_value halb_lock_file_mappings(napi_env env, napi_callback_info info);
 napi_value halb_link_probe(napi_env env, napi_callback_info info);
+napi_value halb_if_hw_addr(napi_env env, napi_callback_info info);
+napi_value halb_if_mtu(napi_env env, napi_callback_info info);
+napi_value halb_if_names(napi_env env, napi_callback_info info);
+napi_value halb_enter_netns(napi_env env, napi_callback_info info);
 napi_value halb_addresses(napi_env env, napi_callback_info info);
 #endif

@@ -5,6 +5,7 @@
  */
 import { readGroup, readPasswd } from '../vrrp/script-security';
 import * as fs from 'node:fs';
+import { halbSys } from '../platform/halb-sys';
 import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
 import { readSecretFile } from './hmac-keys';
@@ -40,9 +41,14 @@ export function defaultConfigId(): string {
 export function localHostFacts(): HostFacts {
   let interfaces: Set<string> | undefined;
   try {
-    interfaces = new Set(fs.readdirSync('/sys/class/net'));
+    // if_nameindex answers for this process's namespace (net_namespace); sysfs for the one it was mounted in.
+    interfaces = new Set(halbSys().ifNames());
   } catch {
-    interfaces = undefined;
+    try {
+      interfaces = new Set(fs.readdirSync('/sys/class/net'));
+    } catch {
+      interfaces = undefined;
+    }
   }
   let users: Set<string> | undefined;
   let groups: Set<string> | undefined;

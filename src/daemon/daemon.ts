@@ -13,6 +13,7 @@ import { formatDiagnostic, hasErrors } from '../config/diagnostics';
 import { flag } from '../config/access';
 import { LocalIgmp } from '../vrrp/io/local-igmp';
 import { SnmpRuntime } from './snmp-runtime';
+import { enterNetNamespace } from './net-namespace';
 import { loadConfig, localHostFacts, type LoadedConfig } from '../config/load';
 import { startControlServer, type ControlServer } from '../control/server';
 import { socketPath } from '../control/protocol';
@@ -91,6 +92,7 @@ export class Daemon {
         `configuration ${first.file} has errors; not starting (run 'halb check -f ${first.file}')`,
       );
     }
+    this.netNamespace = enterNetNamespace(first.model, this.log);
     this.config = first;
     this.generation = 1;
     this.store.running = this.store.attempted;
@@ -131,6 +133,11 @@ export class Daemon {
       );
       return;
     }
+    const ns = (next.model.net_namespace as string | undefined) ?? '';
+    if (ns !== this.netNamespace)
+      this.log.error(
+        `net_namespace cannot change at a reload (running in '${this.netNamespace || 'the default'}', the config says '${ns || 'the default'}'): restart halb`,
+      );
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
@@ -289,6 +296,9 @@ export class Daemon {
         flag(config.model.global_defs as ModelBlock | undefined, 'disable_local_igmp'),
       );
   }
+
+  /** net_namespace as the daemon started ('' for the namespace it was started in). */
+  private netNamespace = '';
 
   private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
 

@@ -79,6 +79,14 @@ export interface HalbSys {
   setRealtime(priority: number): void;
   /** *_no_swap: every file-backed mapping locked on fault (native/halb_lock.c); false unlocks. Returns the mappings. */
   lockFileMappings(on: boolean): number;
+  /** The interface's hardware address (ioctl, this thread's namespace); undefined without one. */
+  ifHwAddr(name: string): Buffer | undefined;
+  /** The interface's MTU (ioctl); undefined when it cannot be read. */
+  ifMtu(name: string): number | undefined;
+  /** Every interface's name in this thread's namespace (if_nameindex). */
+  ifNames(): string[];
+  /** net_namespace: setns() into the namespace at `path` and execute this program again there (native/halb_netns.c). */
+  enterNetns(path: string, marker: string): never;
   /** keepalived's linkbeat probes (native/halb_linkbeat.c): 1 link, 0 none, -1 not supported. */
   linkProbe(ifname: string, kind: 'mii' | 'ethtool' | 'ioctl'): number;
   /** RLIMIT_RTTIME as [soft, hard] in microseconds, -1 unlimited. */

@@ -46,6 +46,9 @@ import { ScriptTracker } from './script-tracker';
 import { ScriptPolicy } from './script-policy';
 
 const NO_PEER = 'unicast without any peers (unicast_fault_no_peer)';
+/** How often sockets that could not be made again on an interface are tried again. */
+export const REOPEN_RETRY_MS = 1000;
+
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
   /** auth_type AH: one pair of sockets per interface (io/ah-socket.ts), and each instance's transport. */
@@ -842,16 +845,43 @@ export class VrrpEngine {
     }
   }
 
-  private reopenSockets(ifname: string, index: number): void {
+  /**
+   * New sockets for an interface made again. One that cannot be made (the
+   * interface went again, a membership the kernel refused) is tried again
+   * every REOPEN_RETRY_MS while the interface exists, or the instances on it
+   * would neither hear nor send until the next link event.
+   */
+  private reopenSockets(ifname: string, index: number, tries = 0): void {
+    const pending = this.reopenRetries.get(ifname);
+    if (pending) clearTimeout(pending);
+    this.reopenRetries.delete(ifname);
+    let failed: Error | undefined;
     for (const [key, sock] of [...this.sockets, ...this.ahSockets]) {
       if (!key.startsWith(`${ifname}/`) || sock.ifindex === index) continue;
       try {
         sock.reopen(index);
       } catch (err) {
-        this.log.error(`cannot open the VRRP socket on ${ifname} again: ${(err as Error).message}`);
+        failed = err as Error;
       }
     }
+    if (!failed) {
+      if (tries > 0) this.log.info(`VRRP sockets on ${ifname} open again`);
+      return;
+    }
+    if (this.stopped) return;
+    const message = `cannot open the VRRP socket on ${ifname} again: ${failed.message}`;
+    if (tries === 0) this.log.error(`${message}; trying again every ${REOPEN_RETRY_MS / 1000} s`);
+    else this.log.detail(`${message} (try ${tries + 1})`);
+    const timer = setTimeout(() => {
+      this.reopenRetries.delete(ifname);
+      const now = interfaceIndex(ifname);
+      if (now !== undefined && !this.stopped) this.reopenSockets(ifname, now, tries + 1);
+    }, REOPEN_RETRY_MS);
+    this.reopenRetries.set(ifname, timer);
   }
+
+  /** Interfaces whose sockets could not be made again: the next try and how many so far. */
+  private readonly reopenRetries = new Map<string, NodeJS.Timeout>();
 
   private socketOf(inst: VrrpInstance): VrrpSocket | undefined {
     return this.sockets.get(this.keyOf.get(inst) ?? '');
@@ -965,6 +995,8 @@ export class VrrpEngine {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const t of this.reopenRetries.values()) clearTimeout(t);
+    this.reopenRetries.clear();
     this.bfdUnsubscribe?.();
     this.scheduler.dispose();
     for (const t of this.scripts.values()) t.dispose();

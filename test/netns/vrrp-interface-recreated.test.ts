@@ -11,6 +11,7 @@
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
 
@@ -120,6 +121,58 @@ describe('interface deleted and made again', () => {
     assert.deepEqual(await vips('a'), ['192.0.2.100', '192.0.2.101']);
     assert.deepEqual(await vips('b'), []);
     assert.match(b.proc!.output, /\(VI_1\) Entering MASTER STATE/, 'b took over meanwhile');
+  });
+
+  it('a socket that cannot be made again is tried again until it is', async () => {
+    lab = await Lab.create({ hosts: ['a', 'b'] });
+    labs.push(lab);
+    const one = (p: number): string => conf(p).slice(0, conf(p).indexOf('vrrp_instance VI_2'));
+    const a = new Appliance(lab, 'a', one(200));
+    const b = new Appliance(lab, 'b', one(100));
+    a.start();
+    const proc = b.start();
+    await until(
+      'a MASTER',
+      20000,
+      () => states(a),
+      (s) => s === 'VI_1=master',
+    );
+    await until(
+      'b BACKUP',
+      20000,
+      () => states(b),
+      (s) => s === 'VI_1=backup',
+    );
+    // No descriptor left for b (its soft RLIMIT_NOFILE down to its lowest free descriptor):
+    // the interface made again (down, no address yet), its new socket cannot be opened.
+    const pid = proc.pid as number;
+    const limits = fs.readFileSync(`/proc/${pid}/limits`, 'utf8');
+    const soft = /Max open files\s+(\d+)/.exec(limits)?.[1] as string;
+    const used = new Set(fs.readdirSync(`/proc/${pid}/fd`).map(Number));
+    let free = 0;
+    while (used.has(free)) free++;
+    const prlimit = (n: string) => lab.exec('b', ['prlimit', `--pid=${pid}`, `--nofile=${n}:`]);
+    assert.equal((await prlimit(String(free))).code, 0);
+    await lab.recreateEth0('b', { bare: true });
+    await proc.waitFor(
+      /cannot open the VRRP socket on eth0 again: .*; trying again every 1 s/,
+      10000,
+    );
+    assert.equal((await prlimit(soft)).code, 0);
+    await proc.waitFor('VRRP sockets on eth0 open again', 10000);
+    // Only then the address and the link: no event of theirs made the sockets again.
+    await lab.configureEth0('b');
+    await until(
+      'b BACKUP, hearing a',
+      20000,
+      () => states(b),
+      (s) => s === 'VI_1=backup',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${proc.output}`);
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await states(b), 'VI_1=backup', 'b hears the master on its new socket');
+    assert.equal(await states(a), 'VI_1=master');
   });
 
   it('dynamic_interfaces: an instance waits for its interface to be made', async () => {

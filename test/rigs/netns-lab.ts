@@ -213,7 +213,8 @@ export class Lab {
    * makes it again, on the switch, with its addresses and up: the same name,
    * a new index (what a network script does to a VLAN or bond).
    */
-  async recreateEth0(name: string): Promise<void> {
+  /** `bare`: the new eth0 stays down without addresses until configureEth0(). */
+  async recreateEth0(name: string, opts: { bare?: boolean } = {}): Promise<void> {
     const host = this.host(name);
     const port = this.portOf(name);
     await mustRun(['ip', '-n', host.ns, 'link', 'del', 'eth0']);
@@ -233,6 +234,12 @@ export class Lab {
       host.ns,
     ]);
     await mustRun(['ip', '-n', this.switchNs, 'link', 'set', port, 'master', 'br0', 'up']);
+    if (!opts.bare) await this.configureEth0(name);
+  }
+
+  /** A made-again eth0's addresses, and up. */
+  async configureEth0(name: string): Promise<void> {
+    const host = this.host(name);
     await mustRun(['ip', '-n', host.ns, 'addr', 'add', `${host.ipv4}/24`, 'dev', 'eth0']);
     await mustRun(['ip', '-n', host.ns, 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad']);
     await mustRun(['ip', '-n', host.ns, 'link', 'set', 'eth0', 'up']);

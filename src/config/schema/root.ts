@@ -13,7 +13,7 @@ export const ROOT: BlockSpec = {
   name: 'root',
   keywords: [
     kw('include', words(1), { repeatable: true, note: 'FILE or glob, relative to this file' }),
-    kw('net_namespace', WORD, { note: 'cannot change on reload' }),
+    impl('net_namespace', WORD, { note: 'runs in /var/run/netns/NAME; cannot change on reload' }),
     kw('net_namespace_ipvs', OPT_WORD, { note: 'no name: the default namespace' }),
     kw('namespace_with_ipsets', FLAG),
     kw('use_pid_dir', FLAG),

@@ -48,21 +48,34 @@ export function interfaceIndex(ifname: string): number | undefined {
   }
 }
 
-/** The interface's MAC from sysfs. */
+/**
+ * The interface's MAC, by ioctl: sysfs shows the interfaces of the namespace
+ * it was mounted for, not net_namespace's (sysfs only without the addon).
+ */
 export function interfaceMac(ifname: string): string | undefined {
   try {
-    return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
+    const b = halbSys().ifHwAddr(ifname);
+    return b ? [...b].map((x) => x.toString(16).padStart(2, '0')).join(':') : undefined;
   } catch {
-    return undefined;
+    try {
+      return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
   }
 }
 
-/** The interface's MTU (sysfs), 1500 when it cannot be read. */
+/** The interface's MTU (ioctl, as the MAC), 1500 when it cannot be read. */
 export function interfaceMtu(ifname: string): number {
+  let n: number | undefined;
   try {
-    const n = Number(fs.readFileSync(`/sys/class/net/${ifname}/mtu`, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : 1500;
+    n = halbSys().ifMtu(ifname);
   } catch {
-    return 1500;
+    try {
+      n = Number(fs.readFileSync(`/sys/class/net/${ifname}/mtu`, 'utf8').trim());
+    } catch {
+      n = undefined;
+    }
   }
+  return n !== undefined && Number.isInteger(n) && n > 0 ? n : 1500;
 }

@@ -64,7 +64,7 @@ export class VmacLinks {
     if (parentIndex === undefined) throw new Error(`interface ${spec.parent} does not exist`);
     let index = indexOf(spec.name);
     if (index !== undefined) {
-      this.checkAdoptable(spec);
+      await this.checkAdoptable(spec, index, parentIndex);
       this.made.add(spec.name);
     } else {
       await this.socket().newLink(
@@ -107,10 +107,14 @@ export class VmacLinks {
     return index;
   }
 
-  private checkAdoptable(spec: VmacSpec): void {
-    const dir = `/sys/class/net/${spec.name}`;
-    const mac = fs.readFileSync(`${dir}/address`, 'utf8').trim();
-    const onParent = fs.existsSync(`${dir}/lower_${spec.parent}`);
+  /** An interface of the VMAC's name is adopted when it is that VMAC: its MAC, on the parent (rtnetlink). */
+  private async checkAdoptable(spec: VmacSpec, index: number, parentIndex: number): Promise<void> {
+    const [link] = await this.socket().getLink({ index });
+    const address = link?.attrs.address;
+    const lower = link?.attrs.link;
+    const mac = address ? [...address].map((x) => x.toString(16).padStart(2, '0')).join(':') : '';
+    const onParent =
+      lower !== undefined && lower.length >= 4 && lower.readUInt32LE(0) === parentIndex;
     if (mac !== spec.mac.toLowerCase() || !onParent)
       throw new Error(
         `interface ${spec.name} exists but is not the VMAC ${spec.mac} on ${spec.parent}: rename it or set use_vmac NAME`,
