@@ -6,6 +6,7 @@
 import { readGroup, readPasswd } from '../vrrp/script-security';
 import * as fs from 'node:fs';
 import { halbSys } from '../platform/halb-sys';
+import { GlibcRandom } from './glibc-random';
 import * as os from 'node:os';
 import type { Diagnostic } from './diagnostics';
 import { readSecretFile } from './hmac-keys';
@@ -62,15 +63,29 @@ export function localHostFacts(): HostFacts {
 }
 
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
-  const builder = new TreeBuilder();
-  const pre = preprocess(
-    file,
-    { configId: opts.configId ?? defaultConfigId(), allConfig: opts.allConfig },
-    (line) => builder.add(line),
-  );
+  const read = (random?: () => number) => {
+    const builder = new TreeBuilder();
+    const pre = preprocess(
+      file,
+      {
+        configId: opts.configId ?? defaultConfigId(),
+        allConfig: opts.allConfig,
+        ...(random ? { random } : {}),
+      },
+      (line) => builder.add(line),
+    );
+    const tree = builder.finish();
+    return { pre, tree, resolved: resolve(tree.statements, ROOT) };
+  };
+  let { pre, tree, resolved } = read();
+  // random_seed: keepalived's processes read the config seeded (its parent seeds the next
+  // read); here a config that expanded ${_RANDOM} is read again with glibc's generator seeded.
+  const seed = (resolved.model.global_defs as ModelBlock | undefined)?.random_seed;
+  if (pre.usedRandom && typeof seed === 'number') {
+    const g = new GlibcRandom(seed);
+    ({ pre, tree, resolved } = read(() => g.next()));
+  }
   const missing = pre.files.length === 0;
-  const tree = builder.finish();
-  const resolved = resolve(tree.statements, ROOT);
   const semantic = missing ? [] : checkSemantics(resolved.model, opts.host ?? {});
   const order = new Map(pre.files.map((f, i) => [f, i]));
   const diagnostics = [

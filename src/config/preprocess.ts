@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GlibcRandom } from './glibc-random';
 import type { Diagnostic, Position } from './diagnostics';
 import { globFiles } from './glob';
 import { forEachWord, stripComment } from './words';
@@ -31,6 +32,10 @@ export interface PreprocessOptions {
   /** Missing include files are errors (keepalived -e). */
   readonly allConfig?: boolean;
   readonly readFile?: (file: string) => string;
+  /**
+   * ${_RANDOM}'s generator, glibc random()'s range (0 .. 2^31 - 1): keepalived's
+   * `random() % (max - min + 1) + min`. Seeded by the time, as keepalived's, unless given.
+   */
   readonly random?: () => number;
   /** `${_ENV NAME}`'s environment; process.env when absent. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -41,6 +46,8 @@ export interface Preprocessed {
   readonly diagnostics: Diagnostic[];
   /** Every file read, in order. */
   readonly files: string[];
+  /** ${_RANDOM} was expanded (a random_seed then means reading it again, seeded). */
+  usedRandom?: boolean;
 }
 
 const INCLUDES = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
@@ -63,6 +70,13 @@ interface Ctx {
   readonly onLine: ((line: Line) => void) | undefined;
   lineCount: number;
   truncated: boolean;
+  /** The default ${_RANDOM} generator, made at its first use. */
+  random?: () => number;
+}
+
+function timeSeeded(): () => number {
+  const g = new GlibcRandom(Math.floor(Date.now() / 1000));
+  return () => g.next();
 }
 
 /**
@@ -356,7 +370,9 @@ function builtin(
       const [lo, hi] = (args ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
       const min = Number.isFinite(lo) ? (lo as number) : 0;
       const max = Number.isFinite(hi) ? (hi as number) : 32767;
-      return String(min + Math.floor((ctx.opts.random ?? Math.random)() * (max - min + 1)));
+      ctx.out.usedRandom = true;
+      const next = ctx.opts.random ?? (ctx.random ??= timeSeeded());
+      return String((next() % (max - min + 1)) + min);
     }
     default:
       return undefined;

@@ -94,7 +94,9 @@ const PROCESSES: KeywordSpec[] = [
   ...scheduling('checker'),
   ...scheduling('bfd'),
   impl('umask', words(1), { note: 'NUMBER or IRUSR|IWUSR|...' }),
-  kw('random_seed', int(0, UINT_MAX)),
+  impl('random_seed', int(0, UINT_MAX), {
+    note: "${_RANDOM} from glibc's random() seeded with it, as keepalived",
+  }),
   kw('tmp_config_directory', WORD),
   kw('config_save_dir', WORD),
   kw('data_use_instance', BOOL),
