@@ -555,8 +555,14 @@ export class VrrpEngine {
 
   private sizeReceiveBuffers(): void {
     const policy = this.cfg.globals.rxBufs;
-    if (!policy.kind && !this.instances.some((i) => i.cfg.kernelRxBufSize)) return;
     const want = new Map<string, number>();
+    // Every socket is looked at: one no instance sizes any more (a reload took the
+    // policy or kernel_rx_buf_size away) goes back to the kernel's default.
+    for (const key of [...this.sockets.keys(), ...this.ahSockets.keys()]) want.set(key, 0);
+    if (!policy.kind && !this.instances.some((i) => i.cfg.kernelRxBufSize)) {
+      this.applyReceiveBuffers(want);
+      return;
+    }
     const mtus = new Map<string, number>();
     for (const inst of this.instances) {
       const key = this.keyOf.get(inst);
@@ -578,13 +584,20 @@ export class VrrpEngine {
       );
       want.set(key, (want.get(key) ?? 0) + share);
     }
+    this.applyReceiveBuffers(want);
+  }
+
+  private applyReceiveBuffers(want: ReadonlyMap<string, number>): void {
     for (const [key, bytes] of want) {
-      if (bytes <= 0) continue;
       try {
-        const got = (this.sockets.get(key) ?? this.ahSockets.get(key))?.setReceiveBuffer(bytes);
+        const got = (this.sockets.get(key) ?? this.ahSockets.get(key))?.setReceiveBuffer(
+          Math.max(0, bytes),
+        );
         if (got !== undefined)
           this.log.info(
-            `VRRP socket ${key}: receive buffer ${bytes} bytes (the kernel reports ${got})`,
+            bytes > 0
+              ? `VRRP socket ${key}: receive buffer ${bytes} bytes (the kernel reports ${got})`
+              : `VRRP socket ${key}: receive buffer back to the kernel's default (${got})`,
           );
       } catch (err) {
         this.log.error(`cannot size the receive buffer of ${key}: ${(err as Error).message}`);

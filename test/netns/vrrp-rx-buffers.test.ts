@@ -2,9 +2,12 @@
  * kernel_rx_buf_size and vrrp_rx_bufs_policy on the real executable: the
  * VRRP socket's receive buffer is the sum of its instances' shares, as the
  * kernel reports it back (getsockopt: twice the request, its bookkeeping
- * counted in; set past rmem_max, as root).
+ * counted in; set past rmem_max, as root), and back to the kernel's default
+ * when a reload takes the sizing away.
  */
 import { after, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
 
@@ -47,5 +50,15 @@ describe('VRRP socket receive buffers', () => {
       () => app.state(),
       (s) => s === 'master',
     );
+    // A reload without either: the kernel's default again, as a new socket would have.
+    const dflt = (await lab.exec('lb', ['cat', '/proc/sys/net/core/rmem_default'])).stdout.trim();
+    fs.writeFileSync(app.conf, inst(1, '') + inst(2, ''));
+    process.kill(proc.pid as number, 'SIGHUP');
+    await proc.waitFor(
+      `VRRP socket eth0/4/224.0.0.18: receive buffer back to the kernel's default (${dflt})`,
+      10000,
+      'the buffer back',
+    );
+    assert.equal(await app.state(), 'master');
   });
 });

@@ -60,7 +60,7 @@ export class AhSocket {
 
   /** Sets it; returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    return this.rcvBuf.set(this.recvFd, bytes);
+    return bytes > 0 ? this.rcvBuf.set(this.recvFd, bytes) : this.rcvBuf.reset(this.recvFd);
   }
 
   /** The interface was made again under its name (a new index): new sockets (VrrpSocket.reopen). */

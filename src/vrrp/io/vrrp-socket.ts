@@ -72,9 +72,9 @@ export class VrrpSocket implements VrrpTransport {
   /** kernel_rx_buf_size / vrrp_rx_bufs_policy (rx-buffers.ts), kept for a reopened socket. */
   private readonly rcvBuf: ReceiveBuffer;
 
-  /** Sets it; returns the size the kernel reports, undefined when unchanged. */
+  /** Sets it (0: back to the kernel's default); returns the size the kernel reports, undefined when unchanged. */
   setReceiveBuffer(bytes: number): number | undefined {
-    return this.rcvBuf.set(this.fd, bytes);
+    return bytes > 0 ? this.rcvBuf.set(this.fd, bytes) : this.rcvBuf.reset(this.fd);
   }
 
   /**
