@@ -87,6 +87,7 @@ async function both(
   trapOid: string,
   rowsWanted: (walk: string) => boolean,
   states: string,
+  restart = false,
 ): Promise<{ ka: Run; hb: Run }> {
   const dir = fs.mkdtempSync(path.join(lab.dir, 'snmp-'));
   fs.writeFileSync(
@@ -115,17 +116,21 @@ trap2sink unix:${dir}/traps public
     `unix:${dir}/traps`,
   ]);
   await trapd.waitFor('NET-SNMP version', 10000, 'snmptrapd');
-  const snmpd = lab.spawn('lb', [
-    'snmpd',
-    '-f',
-    '-Lo',
-    '-C',
-    '-c',
-    `${dir}/snmpd.conf`,
-    '-p',
-    `${dir}/snmpd.pid`,
-  ]);
-  await snmpd.waitFor('NET-SNMP version', 10000, 'snmpd');
+  const startSnmpd = async () => {
+    const p = lab.spawn('lb', [
+      'snmpd',
+      '-f',
+      '-Lo',
+      '-C',
+      '-c',
+      `${dir}/snmpd.conf`,
+      '-p',
+      `${dir}/snmpd.pid`,
+    ]);
+    await p.waitFor('NET-SNMP version', 10000, 'snmpd');
+    return p;
+  };
+  let snmpd = await startSnmpd();
   const walk = async (): Promise<string> => {
     const r = await lab.exec('lb', [
       'snmpwalk',
@@ -182,6 +187,19 @@ trap2sink unix:${dir}/traps public
     (t) => t.length >= seen + kaTraps.length,
   );
   const hbTraps = notifications().slice(seen);
+  if (restart) {
+    // snmpd restarted: halb's subagent connects again and serves the same walk.
+    await snmpd.kill('SIGTERM');
+    await hb.proc?.waitFor('SNMP: the AgentX master went away; connecting again', 10000);
+    snmpd = await startSnmpd();
+    await until(
+      'connected again',
+      15000,
+      async () => hb.proc?.output.match(/SNMP: AgentX subagent connected/g)?.length ?? 0,
+      (n) => n >= 2,
+    );
+    assert.equal(await walk(), hbWalk, 'the same walk after snmpd came back');
+  }
   await hb.proc?.kill('SIGTERM');
   await snmpd.kill('SIGTERM');
   await trapd.kill('SIGTERM');
@@ -207,6 +225,7 @@ describe('SNMP against keepalived 2.2.7', () => {
       '.1.3.6.1.2.1.207.0.1',
       (t) => rows(t) === 2,
       'master,master,master',
+      true,
     );
     // Both families, their addresses, and no row for the instance without a VIP.
     assert.match(ka.walk, /\.207\.1\.1\.2\.1\.2\.\d+\.51\.1\.192\.0\.2\.101 = INTEGER: 1/);
