@@ -5,6 +5,7 @@
  * SIGTERM, stopping every check first.
  */
 import { compactPeriodically } from '../platform/heap';
+import { setNetlinkBufferSizes } from '../platform/netlink-guard';
 import { Scheduler } from '../platform/scheduling';
 import { nameProcess } from '../platform/process-name';
 import { trimSoon } from '../platform/trim';
@@ -85,6 +86,7 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
         });
         current = m.setup;
         scheduler.apply(m.setup.scheduling);
+        setNetlinkBufferSizes(m.setup.netlinkBuffers?.requests, m.setup.netlinkBuffers?.events);
         if (m.setup.processName) nameProcess(m.setup.processName, log);
         for (const p of haSuspendProblems(m.setup.lvs)) log.error(p);
         resuspend();

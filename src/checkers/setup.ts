@@ -36,6 +36,8 @@ export interface CheckerSetup {
   readonly noCheckerEmails?: boolean;
   /** rs_init_notifies: a real server that starts up runs its notify_up. */
   readonly rsInitNotifies?: boolean;
+  /** lvs_netlink_cmd_rcv_bufs / lvs_netlink_monitor_rcv_bufs: the checker process's netlink sockets. */
+  readonly netlinkBuffers?: { readonly requests?: number; readonly events?: number };
   /** checker_log_all_failures: every checker's log_all_failures unless it says otherwise. */
   readonly logAllFailures?: boolean;
   /** checker_priority (nice), checker_rt_priority (SCHED_RR 1..99), checker_cpu_affinity. */
@@ -110,6 +112,18 @@ export function checkerSetup(root: ModelBlock): CheckerSetup {
     ...(bool(root.global_defs as ModelBlock | undefined, 'rs_init_notifies', false)
       ? { rsInitNotifies: true }
       : {}),
+    ...((g) => {
+      const requests = num(g, 'lvs_netlink_cmd_rcv_bufs');
+      const events = num(g, 'lvs_netlink_monitor_rcv_bufs');
+      return requests === undefined && events === undefined
+        ? {}
+        : {
+            netlinkBuffers: {
+              ...(requests === undefined ? {} : { requests }),
+              ...(events === undefined ? {} : { events }),
+            },
+          };
+    })(root.global_defs as ModelBlock | undefined),
     ...((sched) => (sched ? { scheduling: sched } : {}))(
       schedulingOf(root.global_defs as ModelBlock | undefined),
     ),

@@ -10,7 +10,8 @@ import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
-import { flag } from '../config/access';
+import { flag, num } from '../config/access';
+import { setNetlinkBufferSizes } from '../platform/netlink-guard';
 import { LocalIgmp } from '../vrrp/io/local-igmp';
 import { SnmpRuntime } from './snmp-runtime';
 import { enterNetNamespace } from './net-namespace';
@@ -287,6 +288,13 @@ export class Daemon {
    */
   private applyProcessSettings(config: LoadedConfig): void {
     if (config.missing) return;
+    const g = config.model.global_defs as ModelBlock | undefined;
+    // This process's netlink sockets: VRRP's, and the IPVS client's (keepalived's checker has that one).
+    const cmd = [num(g, 'vrrp_netlink_cmd_rcv_bufs'), num(g, 'lvs_netlink_cmd_rcv_bufs')];
+    setNetlinkBufferSizes(
+      Math.max(0, ...cmd.filter((n): n is number => n !== undefined)),
+      num(g, 'vrrp_netlink_monitor_rcv_bufs'),
+    );
     const p = processSettings(config.model);
     if (p.umask !== undefined) process.umask(p.umask);
     if (p.vrrpName && this.opts.vrrp) nameProcess(p.vrrpName, this.log);

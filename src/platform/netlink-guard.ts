@@ -23,7 +23,23 @@ import type { EventEmitter } from 'node:events';
 import type { NetlinkSocket } from 'netlink/dist/netlink';
 import { createRtNetlink, type RtNetlinkSocket } from 'netlink/dist/rt/rt';
 
-const RCVBUF = 1 << 20;
+/** Every netlink socket's receive buffer unless the config asks for more. */
+export const RCVBUF = 1 << 20;
+
+/**
+ * keepalived's `*_netlink_cmd_rcv_bufs` / `*_netlink_monitor_rcv_bufs` for
+ * this process: the sockets opened from now on get the larger of those and
+ * RCVBUF (always SO_RCVBUFFORCE first, so `_force` changes nothing here).
+ */
+const sizes = { requests: RCVBUF, events: RCVBUF };
+
+export function setNetlinkBufferSizes(
+  requests: number | undefined,
+  events: number | undefined,
+): void {
+  sizes.requests = Math.max(RCVBUF, requests ?? 0);
+  sizes.events = Math.max(RCVBUF, events ?? 0);
+}
 
 type Pending = Map<number, (err: Error | null) => unknown>;
 
@@ -31,9 +47,9 @@ function isOverrun(err: NodeJS.ErrnoException): boolean {
   return err.code === 'ENOBUFS' || /no buffer space/i.test(err.message);
 }
 
-function bigBuffer(sock: NetlinkSocket): void {
+function bigBuffer(sock: NetlinkSocket, bytes: number): void {
   try {
-    sock.setRecvBufferSize(RCVBUF);
+    sock.setRecvBufferSize(Math.min(bytes, 0x3fffffff));
   } catch {
     /* not root and capped by net.core.rmem_max: the default still works */
   }
@@ -72,7 +88,7 @@ function failPending(sock: NetlinkSocket, err: Error): void {
 
 /** A socket that only sends requests and reads their replies. */
 export function guardRequests(sock: NetlinkSocket, onError?: (err: Error) => void): void {
-  bigBuffer(sock);
+  bigBuffer(sock, sizes.requests);
   shieldListeners(sock);
   sock.on('error', (err: NodeJS.ErrnoException) => {
     failPending(sock, err);
@@ -86,7 +102,7 @@ export function guardEvents(
   onLost: () => void,
   onOther: (message: string) => void = () => undefined,
 ): void {
-  bigBuffer(sock);
+  bigBuffer(sock, sizes.events);
   shieldListeners(sock);
   sock.on('error', (err: NodeJS.ErrnoException) => {
     failPending(sock, err);

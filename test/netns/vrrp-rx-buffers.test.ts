@@ -61,4 +61,29 @@ describe('VRRP socket receive buffers', () => {
     );
     assert.equal(await app.state(), 'master');
   });
+
+  it('vrrp_netlink_monitor_rcv_bufs / vrrp_netlink_cmd_rcv_bufs size the netlink sockets', async () => {
+    const lab2 = await Lab.create({ hosts: ['nl'] });
+    try {
+      const app = new Appliance(
+        lab2,
+        'nl',
+        `global_defs {\n    vrrp_netlink_monitor_rcv_bufs 8388608\n    vrrp_netlink_cmd_rcv_bufs 4194304\n}\n` +
+          inst(1, ''),
+      );
+      app.start();
+      await until(
+        'MASTER',
+        20000,
+        () => app.state(),
+        (st) => st === 'master',
+      );
+      // The namespace's netlink sockets are the daemon's: the kernel reports twice the request.
+      const ss = (await lab2.exec('nl', ['ss', '-f', 'netlink', '-m'])).stdout;
+      assert.match(ss, /rtnl:\d+ .*rb16777216/, 'the link and address watchers: 8 MiB');
+      assert.match(ss, /rtnl:\d+ .*rb8388608/, 'a request socket: 4 MiB');
+    } finally {
+      await lab2.dispose();
+    }
+  });
 });

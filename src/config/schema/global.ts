@@ -176,7 +176,12 @@ const NETLINK_BUFS: KeywordSpec[] = [
   'process_monitor',
   'lvs_netlink_cmd',
   'lvs_netlink_monitor',
-].flatMap((p) => [kw(`${p}_rcv_bufs`, RCV_BUFS), kw(`${p}_rcv_bufs_force`, BOOL)]);
+].flatMap((p) => {
+  // process_monitor's socket is the addon's (4 MB, forced); the others are netlink-guard's.
+  const mine = p === 'process_monitor' ? kw : impl;
+  const note = 'bytes; halb takes the larger of this and its own 1 MiB, always forced';
+  return [mine(`${p}_rcv_bufs`, RCV_BUFS, { note }), mine(`${p}_rcv_bufs_force`, BOOL)];
+});
 
 const FIREWALL: KeywordSpec[] = [
   impl('vrrp_iptables', words(0, 2), {
