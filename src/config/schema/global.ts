@@ -180,7 +180,13 @@ const NETLINK_BUFS: KeywordSpec[] = [
   // process_monitor's socket is the addon's (4 MB, forced); the others are netlink-guard's.
   const mine = p === 'process_monitor' ? kw : impl;
   const note = 'bytes; halb takes the larger of this and its own 1 MiB, always forced';
-  return [mine(`${p}_rcv_bufs`, RCV_BUFS, { note }), mine(`${p}_rcv_bufs_force`, BOOL)];
+  return [
+    mine(`${p}_rcv_bufs`, RCV_BUFS, { note }),
+    // What it asks for (SO_RCVBUFFORCE, past rmem_max) is what halb always does.
+    p === 'process_monitor'
+      ? kw(`${p}_rcv_bufs_force`, BOOL)
+      : kw(`${p}_rcv_bufs_force`, BOOL, { noop: true, note: 'halb always forces' }),
+  ];
 });
 
 const FIREWALL: KeywordSpec[] = [
