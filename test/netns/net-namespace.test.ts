@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 
 describe('net_namespace', () => {
   let lab: Lab | undefined;
@@ -24,17 +25,7 @@ describe('net_namespace', () => {
       lab,
       'x',
       `net_namespace ${target}
-vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 51
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-virtual_server 192.0.2.100 80 {
+${masterInstance()}virtual_server 192.0.2.100 80 {
     delay_loop 5
     real_server 192.0.2.11 80 {
         TCP_CHECK {

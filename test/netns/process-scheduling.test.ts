@@ -16,19 +16,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 import { cpuProblem } from '../../src/platform/scheduling';
 
-const VRRP = `vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 51
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-virtual_server 192.0.2.100 80 {
+const VRRP = `${masterInstance()}virtual_server 192.0.2.100 80 {
     delay_loop 5
     real_server 192.0.2.11 80 {
         TCP_CHECK {

@@ -8,21 +8,12 @@ import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 
 const CONF = `interface_up_down_delays {
     eth0 1.5 0.5
 }
-vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 51
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
+${masterInstance()}`;
 
 describe('interface_up_down_delays', () => {
   let lab: Lab | undefined;

@@ -9,26 +9,13 @@ import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 
 const CONF = `linkbeat_interfaces {
     lb0 ETHTOOL
     lb1 MII
 }
-vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 51
-    priority 150
-    advert_int 1
-    track_interface {
-        lb0
-        lb1
-    }
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
+${masterInstance('    track_interface {\n        lb0\n        lb1\n    }\n')}`;
 
 describe('linkbeat', () => {
   let lab: Lab | undefined;

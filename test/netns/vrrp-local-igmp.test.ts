@@ -8,19 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 import { IGMP_LOCAL_REPORTS } from '../../src/vrrp/io/local-igmp';
 
-const VRRP = `vrrp_instance VI_1 {
-    state MASTER
-    interface eth0
-    virtual_router_id 51
-    priority 150
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`;
+const VRRP = masterInstance();
 
 describe('disable_local_igmp', () => {
   let lab: Lab | undefined;
