@@ -25,22 +25,7 @@ describe('linkbeat', () => {
 
   it('a polled interface: its carrier probed with ethtool, FAULT while it is gone', async () => {
     lab = await Lab.create({ hosts: ['lb'] });
-    for (const d of ['lb0', 'lb1']) {
-      const r = await lab.exec('lb', [
-        'ip',
-        'link',
-        'add',
-        d,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        `${d}p`,
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      await lab.exec('lb', ['ip', 'link', 'set', `${d}p`, 'up']);
-      await lab.exec('lb', ['ip', 'link', 'set', d, 'up']);
-    }
+    for (const d of ['lb0', 'lb1']) await lab.addVeth('lb', d);
     const a = new Appliance(lab, 'lb', CONF);
     const proc = a.start();
     await until(

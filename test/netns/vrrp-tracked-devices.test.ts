@@ -26,23 +26,7 @@ describe('tracked interfaces', () => {
 
   it("a track_interface weight, a VIP's device (FAULT), and no_track", async () => {
     lab = await Lab.create({ hosts: ['lb'] });
-    for (const d of ['dum0', 'dum1']) {
-      // A veth pair in the host (no dummy driver on every kernel): its peer up, so it has carrier.
-      const r = await lab.exec('lb', [
-        'ip',
-        'link',
-        'add',
-        d,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        `${d}p`,
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      await lab.exec('lb', ['ip', 'link', 'set', `${d}p`, 'up']);
-      await lab.exec('lb', ['ip', 'link', 'set', d, 'up']);
-    }
+    for (const d of ['dum0', 'dum1']) await lab.addVeth('lb', d);
     const app = new Appliance(
       lab,
       'lb',

@@ -245,6 +245,30 @@ export class Lab {
     await mustRun(['ip', '-n', host.ns, 'link', 'set', 'eth0', 'up']);
   }
 
+  /**
+   * A veth pair inside a host, `name` and `${name}p`, both up: an interface
+   * with carrier that only the test touches (no dummy driver on every kernel);
+   * the peer down takes the carrier away.
+   */
+  async addVeth(host: string, name: string): Promise<void> {
+    const ns = this.host(host).ns;
+    await mustRun([
+      'ip',
+      '-n',
+      ns,
+      'link',
+      'add',
+      name,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `${name}p`,
+    ]);
+    await mustRun(['ip', '-n', ns, 'link', 'set', `${name}p`, 'up']);
+    await mustRun(['ip', '-n', ns, 'link', 'set', name, 'up']);
+  }
+
   /** Interface names in a host's namespace. */
   async interfaces(name: string): Promise<Set<string>> {
     const out = await mustRun(['ip', '-n', this.host(name).ns, '-o', 'link', 'show']);
