@@ -100,7 +100,7 @@ export class Daemon {
     fs.mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o755 });
     this.control = await startControlServer(socketPath(this.opts.runtimeDir), () => this.status());
     // keepalived runs startup_script before anything starts, and waits for it.
-    this.applyProcessSettings(first);
+    this.applyGlobalSettings(first);
     await this.startStopScript(first, 'startup');
     this.configureBfd(first);
     this.startVrrp(first);
@@ -142,7 +142,7 @@ export class Daemon {
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
-    this.applyProcessSettings(next);
+    this.applyGlobalSettings(next);
     this.configureBfd(next);
     void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
@@ -283,10 +283,12 @@ export class Daemon {
   }
 
   /**
-   * global_defs umask and vrrp_process_name / process_names, and
-   * disable_local_igmp (set at start only), at start and at each reload.
+   * The global_defs settings of this process, at start and at each reload:
+   * umask, vrrp_process_name / process_names, the netlink buffer sizes, and
+   * for the VRRP side the SNMP subagent and disable_local_igmp (set at start
+   * only).
    */
-  private applyProcessSettings(config: LoadedConfig): void {
+  private applyGlobalSettings(config: LoadedConfig): void {
     if (config.missing) return;
     const g = config.model.global_defs as ModelBlock | undefined;
     // This process's netlink sockets: VRRP's, and the IPVS client's (keepalived's checker has that one).
@@ -297,12 +299,10 @@ export class Daemon {
     );
     const p = processSettings(config.model);
     if (p.umask !== undefined) process.umask(p.umask);
-    if (p.vrrpName && this.opts.vrrp) nameProcess(p.vrrpName, this.log);
-    if (this.opts.vrrp) this.snmp.apply(config.model);
-    if (this.opts.vrrp)
-      this.localIgmp.apply(
-        flag(config.model.global_defs as ModelBlock | undefined, 'disable_local_igmp'),
-      );
+    if (!this.opts.vrrp) return;
+    if (p.vrrpName) nameProcess(p.vrrpName, this.log);
+    this.snmp.apply(config.model);
+    this.localIgmp.apply(flag(g, 'disable_local_igmp'));
   }
 
   /** net_namespace as the daemon started ('' for the namespace it was started in). */
