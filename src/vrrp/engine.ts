@@ -893,7 +893,7 @@ export class VrrpEngine {
     this.reopenRetries.set(ifname, timer);
   }
 
-  /** Interfaces whose sockets could not be made again: the next try and how many so far. */
+  /** Interfaces whose sockets could not be made again: the timer of the next try. */
   private readonly reopenRetries = new Map<string, NodeJS.Timeout>();
 
   private socketOf(inst: VrrpInstance): VrrpSocket | undefined {

@@ -23,6 +23,11 @@ export function macBytes(mac: string): Buffer {
   return Buffer.from(mac.split(':').map((h) => parseInt(h, 16)));
 }
 
+/** macBytes' inverse: aa:bb:cc:dd:ee:ff. */
+export function macText(bytes: Uint8Array): string {
+  return [...bytes].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
 /** One netlink attribute: length, type, payload padded to 4 bytes. */
 function nla(type: number, payload: Buffer): Buffer {
   const len = 4 + payload.length;

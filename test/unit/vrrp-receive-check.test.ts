@@ -10,19 +10,17 @@ import { encodeAdvert } from '../../src/vrrp/packet';
 import { checkReceived } from '../../src/vrrp/receive-check';
 import { HmacAuth } from '../../src/vrrp/auth-hmac';
 
-const instance = (extra: string, global = '') =>
+/** The first instance of a config text, as the engine gets it. */
+const firstInstance = (text: string) =>
   vrrpConfig(
-    resolve(
-      parseTree(
-        preprocessSource(
-          '/t.conf',
-          `${global}vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2 min_ttl 250\n    192.0.2.3\n  }\n${extra}  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n`,
-          { configId: 'x' },
-        ).lines,
-      ).statements,
-      ROOT,
-    ).model,
+    resolve(parseTree(preprocessSource('/t.conf', text, { configId: 'x' }).lines).statements, ROOT)
+      .model,
   ).instances[0]!;
+
+const instance = (extra: string, global = '') =>
+  firstInstance(
+    `${global}vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2 min_ttl 250\n    192.0.2.3\n  }\n${extra}  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n`,
+  );
 
 const advert = (src: string) =>
   encodeAdvert(
@@ -186,18 +184,9 @@ describe('old_unicast_checksum (keepalived 1.3.6: the group in the pseudo-header
   });
 
   it('a multicast instance never tries it', () => {
-    const cfg = vrrpConfig(
-      resolve(
-        parseTree(
-          preprocessSource(
-            '/t.conf',
-            'vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  version 3\n  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n',
-            { configId: 'x' },
-          ).lines,
-        ).statements,
-        ROOT,
-      ).model,
-    ).instances[0]!;
+    const cfg = firstInstance(
+      'vrrp_instance A {\n  interface eth0\n  virtual_router_id 7\n  version 3\n  virtual_ipaddress {\n    192.0.2.100\n  }\n}\n',
+    );
     const r = checkReceived(
       cfg,
       { payload: v3('198.51.100.1'), src: '192.0.2.2', dst: '224.0.0.18', hopLimit: 255 },

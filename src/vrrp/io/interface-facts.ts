@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { halbSys, type InterfaceAddress } from '../../platform/halb-sys';
+import { macText } from '../vmac';
 
 export interface InterfaceFacts {
   readonly index: number;
@@ -55,7 +56,7 @@ export function interfaceIndex(ifname: string): number | undefined {
 export function interfaceMac(ifname: string): string | undefined {
   try {
     const b = halbSys().ifHwAddr(ifname);
-    return b ? [...b].map((x) => x.toString(16).padStart(2, '0')).join(':') : undefined;
+    return b ? macText(b) : undefined;
   } catch {
     try {
       return fs.readFileSync(`/sys/class/net/${ifname}/address`, 'utf8').trim();

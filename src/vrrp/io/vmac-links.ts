@@ -14,7 +14,7 @@ import type { RtNetlinkSocket } from 'netlink/dist/rt/rt';
 import { rtRequests } from '../../platform/netlink-guard';
 import { halbSys } from '../../platform/halb-sys';
 import { ipBytes } from '../checksum';
-import { macBytes, macvlanLinkInfo } from '../vmac';
+import { macBytes, macText, macvlanLinkInfo } from '../vmac';
 
 export interface VmacSpec {
   readonly name: string;
@@ -112,7 +112,7 @@ export class VmacLinks {
     const [link] = await this.socket().getLink({ index });
     const address = link?.attrs.address;
     const lower = link?.attrs.link;
-    const mac = address ? [...address].map((x) => x.toString(16).padStart(2, '0')).join(':') : '';
+    const mac = address ? macText(address) : '';
     const onParent =
       lower !== undefined && lower.length >= 4 && lower.readUInt32LE(0) === parentIndex;
     if (mac !== spec.mac.toLowerCase() || !onParent)
