@@ -12,7 +12,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GlibcRandom } from './glibc-random';
 import type { Diagnostic, Position } from './diagnostics';
-import { globFiles } from './glob';
+import { globLikeGlibc } from './glob';
+import {
+  ALL,
+  applyIncludeCheck,
+  fileFinding,
+  type Finding,
+  INCLUDE_KEYWORDS,
+  includeType,
+  judgeGlob,
+} from './include-check';
 import { forEachWord, stripComment } from './words';
 
 export interface Word {
@@ -29,7 +38,7 @@ export interface Line {
 export interface PreprocessOptions {
   /** `@id` lines are kept when id equals this (keepalived: -i, else the hostname's first label). */
   readonly configId: string;
-  /** Missing include files are errors (keepalived -e). */
+  /** Every include check is on from the start (keepalived -e: as `include_check` with no option). */
   readonly allConfig?: boolean;
   readonly readFile?: (file: string) => string;
   /**
@@ -50,7 +59,6 @@ export interface Preprocessed {
   usedRandom?: boolean;
 }
 
-const INCLUDES = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const DEF_RE = new RegExp(`^\\s*\\$(${NAME})=(.*)$`);
 const USE_RE = new RegExp(`\\$\\{(${NAME})(?:\\s+([^}]*))?\\}|\\$(${NAME})(?=\\s|$)`, 'g');
@@ -70,6 +78,8 @@ interface Ctx {
   readonly onLine: ((line: Line) => void) | undefined;
   lineCount: number;
   truncated: boolean;
+  /** keepalived's include_check: the checks every include gets on top of its own (include-check.ts). */
+  includeCheck: number;
   /** The default ${_RANDOM} generator, made at its first use. */
   random?: () => number;
 }
@@ -97,6 +107,7 @@ export function preprocess(
     onLine,
     lineCount: 0,
     truncated: false,
+    includeCheck: opts.allConfig ? ALL : 0,
   };
   processFile(path.resolve(file), ctx, undefined);
   return ctx.out;
@@ -146,6 +157,7 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
   }
   ctx.out.files.push(file);
   ctx.stack.push(file);
+  const checksAtStart = ctx.includeCheck;
   const physical = source.split(/\r?\n/);
   for (let i = 0; i < physical.length; i++) {
     const lineNo = i + 1;
@@ -190,47 +202,54 @@ function processFile(file: string, ctx: Ctx, from: Position | undefined): void {
       };
     }
     if (isBlank(text)) continue;
-    const head = text.includes('include') ? /^\s*(\S+)/.exec(text) : null;
-    if (head && INCLUDES.has(head[1] as string)) {
-      // Include arguments are patterns: braces here are csh alternatives, not blocks.
-      const args = text
-        .trim()
-        .split(/\s+/)
-        .slice(1)
-        .map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
-      include(ctx, file, head[1] as string, args, pos(text.length - text.trimStart().length));
+    const head = text.includes('include') ? /^\s*(include[a-z]?)[ \t]+(.*)$/.exec(text) : null;
+    if (head && INCLUDE_KEYWORDS.has(head[1] as string)) {
+      // keepalived takes the rest of the line as one glob pattern, spaces, quotes and all.
+      const at = pos(text.length - text.trimStart().length);
+      include(ctx, file, head[1] as string, (head[2] as string).trim(), at);
       continue;
     }
     expandLine(ctx, file, text, pos, 0);
   }
   ctx.stack.pop();
+  // An include_check in this file held until its end (keepalived's end_file).
+  ctx.includeCheck = checksAtStart;
 }
 
-function include(ctx: Ctx, file: string, kind: string, args: string[], at: Position): void {
-  if (args.length === 0) {
+function include(ctx: Ctx, file: string, kind: string, pattern: string, at: Position): void {
+  if (pattern === '') {
     diag(ctx, at, 'error', `${kind} needs a file name or pattern`);
     return;
   }
-  for (const pattern of args) {
-    const abs = path.isAbsolute(pattern) ? pattern : path.join(path.dirname(file), pattern);
-    const matches = globFiles(abs).filter((f) => {
-      try {
-        return fs.statSync(f).isFile() || Boolean(ctx.opts.readFile);
-      } catch {
-        return Boolean(ctx.opts.readFile);
-      }
-    });
-    if (matches.length === 0) {
-      const strict = ctx.opts.allConfig || kind !== 'include';
-      diag(
-        ctx,
-        at,
-        strict ? 'error' : 'warning',
-        `${kind} '${pattern}' matches no file${strict ? '' : ' (keepalived skips it silently)'}`,
-      );
-      continue;
-    }
-    for (const m of matches) processFile(m, ctx, at);
+  const checks = ctx.includeCheck | includeType(kind);
+  const say = (f: Finding): void => {
+    const on = (checks & f.check) !== 0;
+    const why = includeType(kind) & f.check ? kind : ctx.opts.allConfig ? '-e' : 'include_check';
+    diag(
+      ctx,
+      at,
+      on ? 'error' : 'warning',
+      `${kind}: ${f.message}${on ? ` (an error with ${why}; fix the path, or use 'include' to allow it)` : ''}`,
+    );
+  };
+  const abs = path.isAbsolute(pattern) ? pattern : path.join(path.dirname(file), pattern);
+  const glob = globLikeGlibc(abs);
+  const verdict = judgeGlob(pattern, glob, checks);
+  verdict.findings.forEach(say);
+  if (!verdict.read) return;
+  for (const m of glob.files) {
+    const problem = fileFinding(m, statOf(m));
+    if (problem) say(problem);
+    else processFile(m, ctx, at);
+  }
+}
+
+function statOf(file: string): { isFile: boolean; executable: boolean } | undefined {
+  try {
+    const st = fs.statSync(file);
+    return { isFile: st.isFile(), executable: (st.mode & 0o111) !== 0 };
+  } catch {
+    return undefined;
   }
 }
 
@@ -319,9 +338,21 @@ function emit(ctx: Ctx, text: string, pos: (offset: number) => Position): void {
   forEachWord(text, (t, offset, quoted) => words.push({ text: t, quoted, pos: pos(offset) }));
   if (words.length === 0) return;
   const line: Line = { words, pos: (words[0] as Word).pos };
+  if ((words[0] as Word).text === 'include_check') includeCheck(ctx, words);
   ctx.lineCount++;
   if (ctx.onLine) ctx.onLine(line);
   else ctx.out.lines.push(line);
+}
+
+/**
+ * keepalived acts on include_check as it reads the line (its global_defs
+ * handler), so it changes the includes after it; the schema checks where it stands.
+ */
+function includeCheck(ctx: Ctx, words: readonly Word[]): void {
+  const args = words.slice(1).map((w) => w.text);
+  const setting = applyIncludeCheck(ctx.includeCheck, args);
+  ctx.includeCheck = setting.value;
+  for (const p of setting.problems) diag(ctx, (words[p.arg + 1] as Word).pos, 'warning', p.message);
 }
 
 function expandParams(ctx: Ctx, file: string, text: string, at: Position, depth: number): string {

@@ -38,6 +38,8 @@ import { LvsRuntime } from './lvs-runtime';
 import { LvsSync } from './lvs-sync';
 import { runStartStopScript, startStopScript } from './start-stop-scripts';
 import { FifoScriptRunner } from './fifo-scripts';
+import { ReloadTimeMonitor } from './reload-monitor';
+import { beginReading, endReading } from './reload-file';
 import { compactPeriodically } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
@@ -107,6 +109,7 @@ export class Daemon {
     this.configureSync(first);
     this.startCheckers(first);
     this.fifoScripts.apply(first.model.global_defs as ModelBlock | undefined);
+    this.scheduleReloads(first);
     if (this.opts.pidFile) writePidFile(this.opts.pidFile);
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
@@ -132,6 +135,7 @@ export class Daemon {
       this.log.error(
         `Reload refused, keeping configuration generation ${this.generation}: ${this.lastReloadError}`,
       );
+      if (this.config) this.scheduleReloads(this.config);
       return;
     }
     const ns = (next.model.net_namespace as string | undefined) ?? '';
@@ -147,6 +151,7 @@ export class Daemon {
     void this.reconfigureVrrp(next).then(() => this.configureSync(next));
     this.reconfigureCheckers(next);
     this.fifoScripts.apply(next.model.global_defs as ModelBlock | undefined);
+    this.scheduleReloads(next);
     this.lastReloadError = null;
     this.log.info(`Reload complete (configuration generation ${this.generation})`);
     trimSoon();
@@ -173,6 +178,25 @@ export class Daemon {
     }
   }
 
+  /**
+   * reload_time_file [reload_repeat]: a new monitor at start and after every
+   * reload, taken or refused (keepalived restarts its monitor on each reload).
+   */
+  private scheduleReloads(config: LoadedConfig): void {
+    this.reloadMonitor?.stop();
+    this.reloadMonitor = undefined;
+    const g = config.model.global_defs as ModelBlock | undefined;
+    const file = g?.reload_time_file;
+    if (this.stopped || typeof file !== 'string') return;
+    this.reloadMonitor = new ReloadTimeMonitor(file, flag(g, 'reload_repeat'), {
+      info: (m) => this.log.info(m),
+      reload: () => this.reload(),
+    });
+    this.reloadMonitor.start();
+  }
+
+  private reloadMonitor: ReloadTimeMonitor | undefined;
+
   /** Periodic heap compaction (platform/heap.ts) only while no instance advertises faster than once a second. */
   private compactIfSlow(): void {
     if (!this.config || this.config.missing) return;
@@ -192,6 +216,7 @@ export class Daemon {
     if (this.stopped) return;
     this.stopped = true;
     this.log.info('Stopping');
+    this.reloadMonitor?.stop();
     await this.sync?.dispose();
     await this.vrrp?.stop();
     await this.snmp.stop();
@@ -413,10 +438,12 @@ export class Daemon {
 
   private readConfig(): LoadedConfig {
     this.store.attempted = headerGenerationOf(this.opts.configFile);
+    const reading = beginReading(this.config, (m) => this.log.info(m));
     const loaded = loadConfig(this.opts.configFile, {
       allConfig: this.opts.configMustExist,
       host: localHostFacts(),
     });
+    endReading(reading, loaded);
     if (loaded.missing) {
       this.log.warn(
         `Configuration file ${this.opts.configFile} missing; running with no instances`,

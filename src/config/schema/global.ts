@@ -103,10 +103,10 @@ const PROCESSES: KeywordSpec[] = [
   impl('reload_check_config', OPT_WORD, {
     note: "[LOGFILE]: a reload's check goes there (halb checks every reload, with or without it)",
   }),
-  kw('reload_time_file', WORD),
-  kw('reload_repeat', FLAG),
-  kw('reload_file', OPT_WORD),
-  kw('include_check', words(0), { note: '[+|-]readable|match|wildcard_match|brace_match ...' }),
+  impl('reload_time_file', WORD),
+  impl('reload_repeat', FLAG),
+  impl('reload_file', OPT_WORD, { note: 'default /run/keepalived.reload' }),
+  impl('include_check', words(0), { note: '[+|-]read|match|wildcard_match|brace_match ...' }),
 ];
 
 const SCRIPTS_AND_FIFOS: KeywordSpec[] = [
