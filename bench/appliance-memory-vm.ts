@@ -87,6 +87,9 @@ runBench(async () => {
       const s = parse((await vm.run(SAMPLE_CMD)).output);
       const total = s.reduce((a, x) => a + x.pssKb, 0);
       samplesPssKb.push(total);
+      console.log(
+        `+${SETTLE_MS + t} ms: ${total} kB PSS (${s.map((x) => `${x.pid} ${x.pssAnonKb}+${x.pssFileKb}`).join(', ')}: anon+file)`,
+      );
       if (total >= Math.max(0, ...samplesPssKb)) worst = s;
     }
     const sum = (k: keyof Sample): number => worst.reduce((a, x) => a + (x[k] as number), 0);

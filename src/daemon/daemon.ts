@@ -40,7 +40,7 @@ import { runStartStopScript, startStopScript } from './start-stop-scripts';
 import { FifoScriptRunner } from './fifo-scripts';
 import { ReloadTimeMonitor } from './reload-monitor';
 import { beginReading, endReading } from './reload-file';
-import { compactPeriodically } from '../platform/heap';
+import { compactHeap, compactPeriodically, heapSettling } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
@@ -201,7 +201,30 @@ export class Daemon {
   private compactIfSlow(): void {
     if (!this.config || this.config.missing) return;
     const intervals = vrrpConfig(this.config.model).instances.map((i) => i.advertIntervalCs);
-    compactPeriodically(Math.min(100, ...intervals) >= 100);
+    this.mayCompact = Math.min(100, ...intervals) >= 100;
+    compactPeriodically(this.mayCompact);
+  }
+
+  private mayCompact = false;
+  private transitionsQuiet: NodeJS.Timeout | undefined;
+
+  /**
+   * A burst of transitions (a reload's instances coming up, a failover of
+   * many) leaves the heap grown with its garbage, and on a slow board it can
+   * outlast the compaction that follows a start or reload: the heap is
+   * compacted once the transitions have been quiet for QUIET_AFTER_TRANSITIONS_MS,
+   * and the periodic growth check measures from there (under the same rule as
+   * it: no instance faster than once a second).
+   */
+  private compactAfterTransitions(): void {
+    if (!this.mayCompact) return;
+    heapSettling();
+    if (this.transitionsQuiet) clearTimeout(this.transitionsQuiet);
+    this.transitionsQuiet = setTimeout(() => {
+      this.transitionsQuiet = undefined;
+      if (this.mayCompact && !this.stopped) compactHeap();
+    }, QUIET_AFTER_TRANSITIONS_MS);
+    this.transitionsQuiet.unref();
   }
 
   private startStopScript(config: LoadedConfig, kind: 'startup' | 'shutdown'): Promise<void> {
@@ -303,6 +326,7 @@ export class Daemon {
     this.vrrp.onTransition((name, to) => {
       void this.sync?.transition(name);
       this.snmp.transition(name, to);
+      this.compactAfterTransitions();
     });
     this.vrrp.start();
   }
@@ -462,6 +486,9 @@ export class Daemon {
     return board;
   }
 }
+
+/** How long the VRRP transitions must have been quiet before the heap is compacted after them. */
+const QUIET_AFTER_TRANSITIONS_MS = 15000;
 
 function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
