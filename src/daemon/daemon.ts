@@ -6,6 +6,7 @@
  * HealthTable and change events are what the IPVS reconciler consumes.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
@@ -14,6 +15,8 @@ import { flag, num } from '../config/access';
 import { setNetlinkBufferSizes } from '../platform/netlink-guard';
 import { LocalIgmp } from '../vrrp/io/local-igmp';
 import { SnmpRuntime } from './snmp-runtime';
+import { versionText } from '../snmp/keepalived-rows';
+import { interfaceIndex } from '../vrrp/io/interface-facts';
 import { enterNetNamespace } from './net-namespace';
 import { loadConfig, localHostFacts, type LoadedConfig } from '../config/load';
 import { startControlServer, type ControlServer } from '../control/server';
@@ -360,10 +363,27 @@ export class Daemon {
   private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
 
   /** enable_snmp_rfcv3 / enable_snmp_rfc: VRRPv3-MIB through the box's SNMP agent. */
-  private readonly snmp = new SnmpRuntime(this.logProxy(), () => {
-    const v = this.vrrp;
-    return v && { rows: () => v.snmpRows(), row: (n: string) => v.snmpRow(n) };
-  });
+  private readonly snmp = new SnmpRuntime(
+    this.logProxy(),
+    () => {
+      const v = this.vrrp;
+      return (
+        v && { rows: () => v.snmpRows(), row: (n: string) => v.snmpRow(n), ka: () => v.kaState() }
+      );
+    },
+    {
+      version: versionText(buildInfo().version),
+      hostname: os.hostname(),
+      ifIndex: (name) => interfaceIndex(name) ?? 0,
+      realPath: (file) => {
+        try {
+          return fs.realpathSync(file);
+        } catch {
+          return file;
+        }
+      },
+    },
+  );
 
   private logProxy(): Logger {
     return {

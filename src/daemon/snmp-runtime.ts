@@ -4,8 +4,10 @@
  * VRRP-MIB (`enable_snmp_rfc`: both), through the box's SNMP master agent
  * (snmp/agentx-agent.ts, at `snmp_socket`); with `enable_traps` a new master
  * sends vrrpv3NewMaster / vrrpTrapNewMaster, as keepalived's VRRP process
- * does. A reload that changes what is served or the socket starts the
- * subagent again, or stops it.
+ * does. With `enable_snmp_vrrp` (`enable_snmp_keepalived`) also
+ * KEEPALIVED-MIB's global and VRRP parts (snmp/keepalived-mib.ts). A reload
+ * that changes what is served or the socket starts the subagent again, or
+ * stops it.
  */
 import { flag, str } from '../config/access';
 import type { ModelBlock } from '../config/validate';
@@ -18,10 +20,28 @@ import {
   type SnmpVrrpRow,
 } from '../snmp/vrrpv3-mib';
 import { newMasterTrap, VRRP_MIB, vrrpBindings } from '../snmp/vrrp-mib';
+import {
+  globalBindings,
+  KEEPALIVED_MIB,
+  vrrpBindings as kaVrrpBindings,
+} from '../snmp/keepalived-mib';
+import {
+  type KaFacts,
+  kaGlobals,
+  kaInstances,
+  kaSyncGroups,
+  type KaRuntime,
+} from '../snmp/keepalived-rows';
+import type { SyncGroupConfig } from '../config/vrrp-config';
 
 export interface SnmpSource {
   rows(): { rows: SnmpVrrpRow[]; nowMs: number };
   row(name: string): SnmpVrrpRow | undefined;
+  ka(): {
+    instances: readonly KaRuntime[];
+    groups: readonly SyncGroupConfig[];
+    groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
+  };
 }
 
 export class SnmpRuntime {
@@ -30,11 +50,14 @@ export class SnmpRuntime {
   private traps = false;
   private v2 = false;
   private v3 = false;
+  private ka = false;
+  private model: ModelBlock = {};
   private agentStartedMs = 0;
 
   constructor(
     private readonly log: Logger,
     private readonly source: () => SnmpSource | undefined,
+    private readonly facts: KaFacts & { readonly version: string },
   ) {}
 
   apply(model: ModelBlock): void {
@@ -42,24 +65,40 @@ export class SnmpRuntime {
     const all = flag(g, 'enable_snmp_rfc');
     this.v3 = all || flag(g, 'enable_snmp_rfcv3');
     this.v2 = all || flag(g, 'enable_snmp_rfcv2');
+    this.ka = flag(g, 'enable_snmp_vrrp');
     this.traps = flag(g, 'enable_traps');
-    const on = this.v2 || this.v3;
+    this.model = model;
+    const on = this.v2 || this.v3 || this.ka;
     const socket = str(g, 'snmp_socket') ?? DEFAULT_SOCKET;
-    const key = on ? `${socket} ${this.v2} ${this.v3}` : '';
+    const key = on ? `${socket} ${this.v2} ${this.v3} ${this.ka}` : '';
     if (key === this.key) return;
     void this.agent?.stop();
     this.agent = undefined;
     this.key = key;
     if (!on) return;
-    const mibs = [...(this.v3 ? ['VRRPv3-MIB'] : []), ...(this.v2 ? ['VRRP-MIB'] : [])];
+    const mibs = [
+      ...(this.ka ? ['KEEPALIVED-MIB'] : []),
+      ...(this.v3 ? ['VRRPv3-MIB'] : []),
+      ...(this.v2 ? ['VRRP-MIB'] : []),
+    ];
     this.log.info(`Starting SNMP subagent (${mibs.join(', ')}) on ${socket}`);
     this.agentStartedMs = performance.now();
     this.agent = new AgentxAgent({
       socket,
-      subtrees: [...(this.v3 ? [VRRPV3_MIB] : []), ...(this.v2 ? [VRRP_MIB] : [])],
+      subtrees: [
+        ...(this.ka
+          ? [
+              [...KEEPALIVED_MIB, 1],
+              [...KEEPALIVED_MIB, 2],
+            ]
+          : []),
+        ...(this.v3 ? [VRRPV3_MIB] : []),
+        ...(this.v2 ? [VRRP_MIB] : []),
+      ],
       bindings: () => {
         const s = this.source()?.rows() ?? { rows: [], nowMs: 0 };
         return [
+          ...(this.ka ? this.keepalivedBindings() : []),
           ...(this.v3 ? vrrpv3Bindings(s.rows, s.nowMs) : []),
           ...(this.v2
             ? vrrpBindings(s.rows, { traps: this.traps, agentStartedMs: this.agentStartedMs })
@@ -69,6 +108,21 @@ export class SnmpRuntime {
       log: this.log,
     });
     this.agent.start();
+  }
+
+  private keepalivedBindings() {
+    const k = this.source()?.ka() ?? {
+      instances: [],
+      groups: [],
+      groupState: () => 'init' as const,
+    };
+    return [
+      ...globalBindings(kaGlobals(this.model, this.facts.version, this.facts)),
+      ...kaVrrpBindings(
+        kaSyncGroups(k.groups, k.groupState, this.model, this.facts.realPath),
+        kaInstances(this.model, k.instances, k.groups, this.facts),
+      ),
+    ];
   }
 
   /** An instance changed state: vrrpv3NewMaster when it became MASTER (enable_traps). */

@@ -4,7 +4,12 @@
  * rtnetlink socket for the VIPs, one AF_PACKET socket for announcements.
  */
 import { performance } from 'node:perf_hooks';
-import { extraIfVips, type VrrpConfig, type VrrpInstanceConfig } from '../config/vrrp-config';
+import {
+  extraIfVips,
+  type SyncGroupConfig,
+  type VrrpConfig,
+  type VrrpInstanceConfig,
+} from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import { halbSys } from '../platform/halb-sys';
@@ -975,6 +980,31 @@ export class VrrpEngine {
   /** VRRPv3-MIB's rows (snmp/vrrpv3-mib.ts), with the clock their up times count on. */
   snmpRows(): { rows: SnmpVrrpRow[]; nowMs: number } {
     return { rows: this.instances.map((i) => this.snmpRowOf(i)), nowMs: this.clock() };
+  }
+
+  /** The instances and sync groups as KEEPALIVED-MIB shows them (snmp/keepalived-rows.ts). */
+  kaState(): {
+    instances: Array<{ cfg: VrrpInstanceConfig; state: string; effectivePriority: number }>;
+    groups: readonly SyncGroupConfig[];
+    groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
+  } {
+    return {
+      instances: this.instances.map((i) => {
+        const s = i.status();
+        return { cfg: i.cfg, state: s.state, effectivePriority: s.effectivePriority };
+      }),
+      groups: this.cfg.syncGroups,
+      groupState: (name) => {
+        const s = this.groupNotifier.stateOf(name);
+        return s === 'MASTER'
+          ? 'master'
+          : s === 'BACKUP'
+            ? 'backup'
+            : s === 'FAULT'
+              ? 'fault'
+              : 'init';
+      },
+    };
   }
 
   snmpRow(name: string): SnmpVrrpRow | undefined {

@@ -28,6 +28,11 @@ export class GroupNotifier {
     if (state && states.every((s) => STATES[s] === state)) this.announce(g, state);
   }
 
+  /** The state last announced for a group (KEEPALIVED-MIB's vrrpSyncGroupState); undefined before any. */
+  stateOf(name: string): GroupState | undefined {
+    return this.last.get(name);
+  }
+
   stopping(groups: readonly SyncGroupConfig[]): void {
     for (const g of groups) this.announce(g, 'STOP');
   }

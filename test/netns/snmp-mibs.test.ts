@@ -79,12 +79,81 @@ interface Run {
   readonly traps: string[];
 }
 
+/** KEEPALIVED-MIB: a sync group, both families, labels, an excluded VIP, notify scripts, mail settings. */
+const KA = (dir: string): string => `global_defs {
+    router_id lb1
+    enable_snmp_vrrp
+    snmp_socket unix:${dir}/agentx
+    smtp_server 192.0.2.25 2525
+    smtp_connect_timeout 12
+    notification_email_from halb@example.com
+    notification_email {
+        ops@example.com
+        noc@example.com
+    }
+    smtp_alert_vrrp
+    no_email_faults
+}
+vrrp_sync_group G1 {
+    group {
+        VI_1
+        VI_2
+    }
+    notify_master "/bin/echo group master"
+}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    garp_master_delay 3
+    authentication {
+        auth_type PASS
+        auth_pass secret
+    }
+    notify_backup /bin/true
+    notify /bin/echo
+    virtual_ipaddress {
+        192.0.2.100/24
+        192.0.2.101/24 dev eth0 label eth0:1
+        192.0.2.103/32 brd 192.0.2.255 scope host
+    }
+    virtual_ipaddress_excluded {
+        192.0.2.102/32
+    }
+}
+vrrp_instance VI_2 {
+    interface eth0
+    virtual_router_id 52
+    priority 100
+    version 3
+    advert_int 0.5
+    preempt_delay 4
+    accept
+    virtual_ipaddress {
+        2001:db8::100/64
+    }
+}
+vrrp_instance SOLO {
+    interface eth0
+    virtual_router_id 53
+    priority 255
+    unicast_peer {
+        192.0.2.99
+    }
+    virtual_ipaddress {
+        192.0.2.110/24
+    }
+}
+`;
+
 /** snmpd and snmptrapd in the lab host; keepalived then halb on the config; each one's walk and notifications. */
 async function both(
   lab: Lab,
   config: (dir: string) => string,
   subtree: string,
-  trapOid: string,
+  trapOid: string | undefined,
   rowsWanted: (walk: string) => boolean,
   states: string,
   restart = false,
@@ -144,6 +213,7 @@ trap2sink unix:${dir}/traps public
     assert.equal(r.code, 0, r.stderr);
     // The up times count from each daemon's start.
     return r.stdout
+      .replace(/(\.9586\.100\.5\.1\.1\.0 = STRING: ).*/, '$1VERSION')
       .replace(/(\.207\.1\.1\.1\.1\.12\.[\d.]+ = Timeticks: )\(\d+\).*/g, '$1T')
       .replace(/(\.68\.1\.3\.1\.13\.[\d.]+ = Timeticks: )\(\d+\).*/g, '$1T');
   };
@@ -162,12 +232,14 @@ trap2sink unix:${dir}/traps public
     (s) => s === states,
   );
   const kaWalk = await until('keepalived in the walk', 15000, walk, rowsWanted);
-  const kaTraps = await until(
-    'its notifications',
-    10000,
-    async () => notifications(),
-    (t) => t.length > 0,
-  );
+  const kaTraps = trapOid
+    ? await until(
+        'its notifications',
+        10000,
+        async () => notifications(),
+        (t) => t.length > 0,
+      )
+    : [];
   await ka.kill('SIGTERM');
   const seen = notifications().length;
 
@@ -180,12 +252,13 @@ trap2sink unix:${dir}/traps public
     (s) => s === states,
   );
   const hbWalk = await until('halb in the walk', 15000, walk, rowsWanted);
-  await until(
-    'its notifications',
-    10000,
-    async () => notifications(),
-    (t) => t.length >= seen + kaTraps.length,
-  );
+  if (trapOid)
+    await until(
+      'its notifications',
+      10000,
+      async () => notifications(),
+      (t) => t.length >= seen + kaTraps.length,
+    );
   const hbTraps = notifications().slice(seen);
   if (restart) {
     // snmpd restarted: halb's subagent connects again and serves the same walk.
@@ -237,6 +310,35 @@ describe('SNMP against keepalived 2.2.7', () => {
     assert.equal(hb.walk, ka.walk);
     assert.equal(ka.traps.length, 2);
     assert.deepEqual(hb.traps, ka.traps);
+  });
+
+  it('KEEPALIVED-MIB: the same globals, sync groups, instances and addresses', async () => {
+    lab ??= await Lab.create({ hosts: ['lb'] });
+    const { ka, hb } = await both(
+      lab,
+      KA,
+      '1.3.6.1.4.1.9586.100.5',
+      undefined,
+      (t) => (t.match(/\.9586\.100\.5\.2\.3\.1\.4\.\d+ = INTEGER: 2/g) ?? []).length === 3,
+      'master,master,master',
+    );
+    assert.match(ka.walk, /\.5\.2\.1\.1\.2\.1 = STRING: "G1"/);
+    assert.match(ka.walk, /\.5\.2\.6\.1\.9\.1\.2 = STRING: "eth0:1"/);
+    if (process.env.HALB_DUMP) {
+      fs.writeFileSync(`${process.env.HALB_DUMP}.ka`, ka.walk);
+      fs.writeFileSync(`${process.env.HALB_DUMP}.hb`, hb.walk);
+    }
+    // keepalived 2.2.7's vrrp_header_ar_table sets vrrpAddressAdvertising true
+    // only while walking the first instance's VIPs: every later instance's
+    // VIPs read false(2). halb says true(1) for every VIP, false for the
+    // excluded ones; that one difference is checked, then set aside.
+    const laterVip = /(\.9586\.100\.5\.2\.6\.1\.11\.(?:[2-9]|\d\d+)\.\d+ = INTEGER: )1/g;
+    assert.deepEqual(
+      hb.walk.match(laterVip)?.length,
+      2,
+      'VI_2 and SOLO each have one VIP, advertised',
+    );
+    assert.equal(hb.walk.replace(laterVip, '$12'), ka.walk);
   });
 
   it('VRRP-MIB (RFC 2787): the same walk and the same vrrpTrapNewMaster', async () => {

@@ -56,7 +56,9 @@ const GARP_EXTRA_IF = kw('vrrp_garp_extra_if', words(1, 2), {
   implemented: true,
 });
 const LVS_FLUSH_ON_STOP = impl('lvs_flush_on_stop', oneOf(['VS'], { optional: true }));
-const SNMP_VRRP = kw('enable_snmp_vrrp', FLAG);
+const SNMP_VRRP = impl('enable_snmp_vrrp', FLAG, {
+  note: 'KEEPALIVED-MIB: globals, sync groups, instances, addresses',
+});
 const CHECKER_PROCESS_NAME = impl('checker_process_name', WORD);
 
 const IDENTITY_AND_MAIL: KeywordSpec[] = [
