@@ -331,6 +331,7 @@ export class Daemon {
       this.snmp.transition(name, to);
       this.compactAfterTransitions();
     });
+    this.vrrp.onNotify((kind, name, state) => this.snmp.notified(kind, name, state));
     this.vrrp.start();
   }
 

@@ -22,6 +22,8 @@ import {
 import { newMasterTrap, VRRP_MIB, vrrpBindings } from '../snmp/vrrp-mib';
 import {
   globalBindings,
+  groupStateTrap,
+  instanceStateTrap,
   KEEPALIVED_MIB,
   vrrpBindings as kaVrrpBindings,
 } from '../snmp/keepalived-mib';
@@ -123,6 +125,25 @@ export class SnmpRuntime {
         kaInstances(this.model, k.instances, k.groups, this.facts),
       ),
     ];
+  }
+
+  /**
+   * An instance or sync group notification (MASTER, BACKUP, FAULT, STOP,
+   * DELETED): KEEPALIVED-MIB's vrrpInstanceStateChange / vrrpSyncGroupStateChange
+   * (enable_snmp_vrrp and enable_traps), sent where keepalived sends them.
+   */
+  notified(kind: 'INSTANCE' | 'GROUP', name: string, state: string): void {
+    if (!this.ka || !this.traps || !this.agent) return;
+    const routerId = kaGlobals(this.model, this.facts.version, this.facts).routerId ?? '';
+    if (kind === 'GROUP') {
+      this.agent.notify(groupStateTrap(name, state, routerId));
+      return;
+    }
+    const row = this.source()
+      ?.ka()
+      .instances.find((i) => i.cfg.name === name);
+    const initial = row && (row.cfg.initialState === 'MASTER' || row.cfg.priority === 255);
+    this.agent.notify(instanceStateTrap(name, state, initial ? 'master' : 'backup', routerId));
   }
 
   /** An instance changed state: vrrpv3NewMaster when it became MASTER (enable_traps). */

@@ -26,6 +26,8 @@ import { MibView } from './mib-view';
 
 export const DEFAULT_SOCKET = 'unix:/var/agentx/master';
 export const RECONNECT_MS = 5000;
+/** Notifications kept for the first session. */
+const MAX_EARLY = 64;
 /** keepalived's subagent identifies itself with its enterprise OID. */
 const HALB_ID: Oid = [1, 3, 6, 1, 4, 1, 9586, 100];
 
@@ -73,11 +75,22 @@ export class AgentxAgent {
     return this.ready;
   }
 
-  /** A notification (snmpTrapOID.0 first); dropped while no master is connected, as net-snmp does. */
+  /**
+   * A notification (snmpTrapOID.0 first). Those of the first moments, before
+   * the session is first open, wait for it (keepalived opens its session
+   * before its instances start, so it sends them); later, while no master is
+   * connected, they are dropped, as net-snmp does.
+   */
   notify(vbs: readonly VarBind[]): void {
-    if (!this.ready || !this.sock) return;
+    if (!this.ready || !this.sock) {
+      if (!this.connectedOnce && !this.stopped && this.early.length < MAX_EARLY)
+        this.early.push(vbs);
+      return;
+    }
     this.sock.write(notifyPdu(this.ids(), vbs));
   }
+
+  private early: Array<readonly VarBind[]> = [];
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -149,6 +162,7 @@ export class AgentxAgent {
     this.ready = true;
     this.connectedOnce = true;
     this.o.log.info('SNMP: AgentX subagent connected');
+    for (const vbs of this.early.splice(0)) this.notify(vbs);
   }
 
   private received(s: net.Socket, d: Buffer): void {

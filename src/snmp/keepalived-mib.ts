@@ -3,10 +3,11 @@
  * as keepalived 2.2.7's core/snmp.c and vrrp/vrrp_snmp.c answer it: the
  * global scalars and e-mail table, the sync group and sync group member
  * tables, the instance table and the address table (VIPs, then excluded
- * ones, per instance). Not yet: the tracked interface / script / file /
- * process / BFD tables, the script table, routes and rules, and SET
- * (keepalived lets a manager change priority and preemption). Pure: rows in,
- * variable bindings out.
+ * ones, per instance), and the vrrpInstanceStateChange and
+ * vrrpSyncGroupStateChange notifications. Not yet: the tracked interface /
+ * script / file / process / BFD tables, the script table, routes and rules,
+ * and SET (keepalived lets a manager change priority and preemption). Pure:
+ * rows in, variable bindings out.
  */
 import * as net from 'node:net';
 import type { Oid, Value, VarBind } from './agentx-pdu';
@@ -262,4 +263,44 @@ export function scopeCode(scope: string | undefined): number {
       return n === 0 ? 14 : n === 254 ? 1 : n === 253 ? 2 : n === 200 ? 5 : 0;
     }
   }
+}
+
+const SNMP_TRAP_OID: Oid = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+/** keepalived's trap state numbers: its internal ones, STOP 5, DELETED 6. */
+const NOTIFY_STATE: Record<string, number> = {
+  INIT: 0,
+  BACKUP: 1,
+  MASTER: 2,
+  FAULT: 3,
+  STOP: 5,
+  DELETED: 6,
+};
+
+/**
+ * vrrpInstanceStateChange as keepalived's vrrp_snmp_instance_trap sends it,
+ * with each instance notification: the objects without a row index.
+ */
+export function instanceStateTrap(
+  name: string,
+  state: string,
+  initial: KaState,
+  routerId: string,
+): VarBind[] {
+  return [
+    { oid: SNMP_TRAP_OID, value: { type: 'oid', value: [...VRRP, 10, 0, 2] } },
+    { oid: [...VRRP, 3, 1, 2], value: text(name) },
+    { oid: [...VRRP, 3, 1, 4], value: int(NOTIFY_STATE[state] ?? 4) },
+    { oid: [...VRRP, 3, 1, 5], value: int(STATE[initial]) },
+    { oid: [...GLOBAL, 2, 0], value: text(routerId) },
+  ];
+}
+
+/** vrrpSyncGroupStateChange, with each sync group notification (vrrp_snmp_group_trap). */
+export function groupStateTrap(name: string, state: string, routerId: string): VarBind[] {
+  return [
+    { oid: SNMP_TRAP_OID, value: { type: 'oid', value: [...VRRP, 10, 0, 1] } },
+    { oid: [...VRRP, 1, 1, 2], value: text(name) },
+    { oid: [...VRRP, 1, 1, 3], value: int(NOTIFY_STATE[state] ?? 4) },
+    { oid: [...GLOBAL, 2, 0], value: text(routerId) },
+  ];
 }

@@ -86,6 +86,9 @@ export class VrrpEngine {
       if (refused) this.log.error(`(${group}) notify script refused: ${refused}`);
       else runNotifyScript(script.argv, this.policy.spawnAs(script.user) ?? {}, this.log, group);
     },
+    (group, state) => {
+      for (const l of this.notifyListeners) l('GROUP', group, state);
+    },
   );
   private readonly mailAlerts = new MailAlerts(() => this.cfg.globals.mail, {
     info: (m) => this.log.info(m),
@@ -760,6 +763,9 @@ export class VrrpEngine {
       group,
       indexOf,
       fifo: (line) => this.fifo?.write(line),
+      notified: (state) => {
+        for (const l of this.notifyListeners) l('INSTANCE', ic.name, state);
+      },
       ...(ic.accept ? {} : { firewall: this.firewall() }),
       runScript: (argv, user) => {
         const refused = this.policy.refusal(argv, user);
@@ -961,6 +967,15 @@ export class VrrpEngine {
     const others = this.instances.filter((i) => i !== inst && group.members.includes(i.cfg.name));
     const why = `sync group ${group.name}: ${inst.cfg.name} is ${to.toUpperCase()}`;
     if (to === 'master' || to === 'backup') for (const o of others) o.sync(to, why);
+  }
+
+  private readonly notifyListeners: Array<
+    (kind: 'INSTANCE' | 'GROUP', name: string, state: string) => void
+  > = [];
+
+  /** Each instance and sync group notification, as the notify FIFO gets them (KEEPALIVED-MIB's traps). */
+  onNotify(l: (kind: 'INSTANCE' | 'GROUP', name: string, state: string) => void): void {
+    this.notifyListeners.push(l);
   }
 
   /** Every instance's state changes (lvs_sync_daemon follows one). */

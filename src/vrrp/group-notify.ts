@@ -8,7 +8,7 @@
 import type { NotifyScript } from '../config/access';
 import type { SyncGroupConfig } from '../config/vrrp-config';
 
-type GroupState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
+export type GroupState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
 
 const STATES: Record<string, GroupState> = { master: 'MASTER', backup: 'BACKUP', fault: 'FAULT' };
 
@@ -19,6 +19,7 @@ export class GroupNotifier {
   constructor(
     private readonly fifo: (line: string) => void,
     private readonly run: (script: NotifyScript, group: string) => void,
+    private readonly announced: (group: string, state: GroupState) => void = () => {},
   ) {}
 
   /** After a member moved: the states of the members running. */
@@ -50,5 +51,6 @@ export class GroupNotifier {
     if (specific) this.run(specific, g.name);
     if (n.any) this.run({ ...n.any, argv: [...n.any.argv, 'GROUP', g.name, state, '0'] }, g.name);
     this.fifo(`GROUP "${g.name}" ${state} 0`);
+    this.announced(g.name, state);
   }
 }

@@ -53,6 +53,8 @@ export interface InstanceDeps {
   readonly indexOf: (ifname: string) => number;
   /** keepalived's notify FIFO, when configured. */
   readonly fifo?: (line: string) => void;
+  /** Each instance notification (where keepalived also sends its KEEPALIVED-MIB trap). */
+  readonly notified?: (state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED') => void;
   /** Drops traffic to the VIPs of a MASTER without accept mode; absent when every instance accepts. */
   readonly firewall?: VipFirewall;
   /** Script security for notify scripts: spawn options, or undefined when refused. */
@@ -679,6 +681,7 @@ export class VrrpInstance implements DeadlineOwner {
     }[state];
     const run = (script: NotifyScript): void => this.runNotify(script);
     this.deps.fifo?.(`INSTANCE "${this.cfg.name}" ${state} ${this.m.effectivePriority}`);
+    this.deps.notified?.(state);
     if (specific) run(specific);
     // keepalived's generic notify: SCRIPT INSTANCE NAME STATE PRIORITY.
     if (n.any)
