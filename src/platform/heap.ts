@@ -11,7 +11,7 @@
  * Between its own major collections V8 lets a heap grow with garbage (on the
  * host, over 8 minutes, the daemon from 21 to 28 MB and the checker process
  * from 17 to 24 MB, with 12 and 13 MB live). So the processes compact again
- * whenever their anonymous memory has grown by 1 MB since the last compaction (looked at
+ * whenever the heap has grown by 1 MB since the last compaction (looked at
  * every 5 s: compactPeriodically; 2 MB every 10 s let the daemon reach 36 MB
  * in one firmware run of three): the supervisor and the checker process
  * always, the VRRP daemon only while every instance's advert_int is 1 s or
@@ -19,35 +19,14 @@
  * board: at advert_int 0.05 that would eat into the three intervals a backup
  * waits).
  */
-import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-
-/** The boards' kernels use 4 KiB pages (the growth threshold is all this sizes). */
-const PAGE_BYTES = 4096;
-
-/**
- * The process's anonymous resident memory (statm's resident less shared): the
- * V8 heap and what lives outside it (Buffers' and other malloc'd memory,
- * which a compaction also gives back when the objects holding it go). The
- * firmware VM showed the anonymous part growing by 2 MB with V8's committed
- * heap not growing by the 1 MB that triggers a compaction, and falling by
- * 8 MB at the next one. V8's committed heap where /proc is not there.
- */
-export function footprint(): number {
-  try {
-    const f = fs.readFileSync('/proc/self/statm', 'latin1').split(' ');
-    return (Number(f[1]) - Number(f[2])) * PAGE_BYTES;
-  } catch {
-    return v8.getHeapStatistics().total_heap_size;
-  }
-}
 
 type Gc = (options?: { type: string; execution: string; flavor: string }) => void;
 let gc: Gc | undefined;
 
 /**
- * The smallest footprint() seen since the last compaction (the
+ * The heap's smallest committed size seen since the last compaction (the
  * figures right after one still count what its sweeping is about to free);
  * undefined while a burst settles.
  */
@@ -66,7 +45,7 @@ export function compactHeap(): void {
       gc = vm.runInNewContext('gc') as Gc;
     }
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-    base = footprint();
+    base = v8.getHeapStatistics().total_heap_size;
   } catch {
     /* an engine without it: nothing to give back this way */
   }
@@ -96,7 +75,7 @@ export function compactPeriodically(on = true): void {
     return;
   }
   every ??= setInterval(() => {
-    const size = footprint();
+    const size = v8.getHeapStatistics().total_heap_size;
     if (grownSince(base, size)) compactHeap();
     else if (base !== undefined && size < base) base = size;
   }, CHECK_MS).unref();
