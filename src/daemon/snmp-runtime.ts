@@ -31,10 +31,12 @@ import {
   type KaFacts,
   kaGlobals,
   kaInstances,
-  kaSyncGroups,
   type KaRuntime,
+  kaScripts,
+  type KaScriptState,
+  kaSyncGroups,
 } from '../snmp/keepalived-rows';
-import type { SyncGroupConfig } from '../config/vrrp-config';
+import type { SyncGroupConfig, VrrpScriptConfig } from '../config/vrrp-config';
 
 export interface SnmpSource {
   rows(): { rows: SnmpVrrpRow[]; nowMs: number };
@@ -43,6 +45,8 @@ export interface SnmpSource {
     instances: readonly KaRuntime[];
     groups: readonly SyncGroupConfig[];
     groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
+    scripts: readonly VrrpScriptConfig[];
+    scriptState: (name: string) => KaScriptState | undefined;
   };
 }
 
@@ -117,12 +121,15 @@ export class SnmpRuntime {
       instances: [],
       groups: [],
       groupState: () => 'init' as const,
+      scripts: [],
+      scriptState: () => undefined,
     };
     return [
       ...globalBindings(kaGlobals(this.model, this.facts.version, this.facts)),
       ...kaVrrpBindings(
         kaSyncGroups(k.groups, k.groupState, this.model, this.facts.realPath),
-        kaInstances(this.model, k.instances, k.groups, this.facts),
+        kaInstances(this.model, k.instances, k.groups, this.facts, k.scripts),
+        kaScripts(k.scripts, k.scriptState, this.facts.realPath),
       ),
     ];
   }

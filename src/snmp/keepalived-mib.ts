@@ -3,9 +3,10 @@
  * as keepalived 2.2.7's core/snmp.c and vrrp/vrrp_snmp.c answer it: the
  * global scalars and e-mail table, the sync group and sync group member
  * tables, the instance table and the address table (VIPs, then excluded
- * ones, per instance), and the vrrpInstanceStateChange and
- * vrrpSyncGroupStateChange notifications. Not yet: the tracked interface /
- * script / file / process / BFD tables, the script table, routes and rules,
+ * ones, per instance), the tracked interface and tracked script tables, the
+ * script table, and the vrrpInstanceStateChange and vrrpSyncGroupStateChange
+ * notifications. Not yet: the tracked file / process / BFD tables and their
+ * objects' tables, routes and rules, static addresses,
  * and SET (keepalived lets a manager change priority and preemption). Pure:
  * rows in, variable bindings out.
  */
@@ -110,6 +111,27 @@ export interface KaInstanceRow {
   /** The multicast group; undefined for a unicast instance. */
   readonly multicast: string | undefined;
   readonly addresses: readonly KaAddressRow[];
+  /** track_interface (not the instance's own) and track_script, with the weight each counts with. */
+  readonly trackedInterfaces: readonly KaTracked[];
+  readonly trackedScripts: readonly KaTracked[];
+}
+
+export interface KaTracked {
+  readonly name: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+}
+
+export interface KaScriptRow {
+  readonly name: string;
+  readonly command: string;
+  readonly intervalS: number;
+  readonly weight: number;
+  readonly reverse: boolean;
+  /** keepalived's vrrpScriptResult: init 1, bad 2, good 3, init failed 5. */
+  readonly result: 1 | 2 | 3 | 5;
+  readonly rise: number;
+  readonly fall: number;
 }
 
 const int = (value: number): Value => ({ type: 'integer', value });
@@ -164,6 +186,7 @@ export function globalBindings(g: KaGlobals): VarBind[] {
 export function vrrpBindings(
   groups: readonly KaSyncGroupRow[],
   instances: readonly KaInstanceRow[],
+  scripts: readonly KaScriptRow[] = [],
 ): VarBind[] {
   const out: VarBind[] = [];
   const put = (sub: number[], value: Value): void =>
@@ -226,6 +249,17 @@ export function vrrpBindings(
       put(col(34), int(net.isIPv6(r.multicast) ? 2 : 1));
       put(col(35), addressValue(r.multicast));
     }
+    r.trackedInterfaces.forEach((t, ti) => {
+      // This table has no index column: the name is column 1.
+      put([4, 1, 1, ii + 1, ti + 1], text(t.name));
+      put([4, 1, 2, ii + 1, ti + 1], int(t.weight));
+      put([4, 1, 3, ii + 1, ti + 1], truth(t.reverse));
+    });
+    r.trackedScripts.forEach((t, ti) => {
+      put([5, 1, 2, ii + 1, ti + 1], text(t.name));
+      put([5, 1, 3, ii + 1, ti + 1], int(t.weight));
+      put([5, 1, 4, ii + 1, ti + 1], truth(t.reverse));
+    });
     r.addresses.forEach((a, ai) => {
       const acol = (n: number): number[] => [6, 1, n, ii + 1, ai + 1];
       put(acol(2), int(a.family === 4 ? 1 : 2));
@@ -240,6 +274,17 @@ export function vrrpBindings(
       put(acol(11), truth(a.advertised));
       if (a.peer !== undefined) put(acol(12), addressValue(a.peer));
     });
+  });
+  scripts.forEach((sc, si) => {
+    const col = (n: number): number[] => [9, 1, n, si + 1];
+    put(col(2), text(sc.name));
+    put(col(3), text(sc.command));
+    put(col(4), int(sc.intervalS));
+    put(col(5), int(sc.weight));
+    put(col(6), int(sc.result));
+    put(col(7), gauge(sc.rise));
+    put(col(8), gauge(sc.fall));
+    put(col(9), truth(sc.reverse));
   });
   return out;
 }

@@ -7,7 +7,12 @@
 import type { NotifyScript } from '../config/access';
 import { bool, flag, str, words } from '../config/access';
 import type { ModelBlock } from '../config/validate';
-import type { SyncGroupConfig, Vip, VrrpInstanceConfig } from '../config/vrrp-config';
+import type {
+  SyncGroupConfig,
+  Vip,
+  VrrpInstanceConfig,
+  VrrpScriptConfig,
+} from '../config/vrrp-config';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { smtpPort } from '../mail/alerts';
 import {
@@ -15,6 +20,7 @@ import {
   type KaAddressRow,
   type KaGlobals,
   type KaInstanceRow,
+  type KaScriptRow,
   type KaState,
   type KaSyncGroupRow,
   scopeCode,
@@ -119,6 +125,7 @@ export function kaInstances(
   running: readonly KaRuntime[],
   groups: readonly SyncGroupConfig[],
   facts: KaFacts,
+  vrrpScripts: readonly VrrpScriptConfig[] = [],
 ): KaInstanceRow[] {
   const sync = syncDaemonConfigOf(model);
   const g = model.global_defs as ModelBlock | undefined;
@@ -170,6 +177,14 @@ export function kaInstances(
         ...ic.vips.map((v) => addressRow(v, ic, set, true, facts)),
         ...ic.excludedVips.map((v) => addressRow(v, ic, set, false, facts)),
       ],
+      // keepalived drops a track_interface of the instance's own interface.
+      trackedInterfaces: ic.trackInterfaces
+        .filter((t) => t.name !== ic.interface)
+        .map((t) => ({ name: t.name, weight: t.weight ?? 0, reverse: t.reverse })),
+      trackedScripts: ic.trackScripts.map((t) => {
+        const sc = vrrpScripts.find((x) => x.name === t.name);
+        return { name: t.name, weight: t.weight ?? sc?.weight ?? 0, reverse: t.reverse };
+      }),
     };
   });
 }
@@ -205,4 +220,39 @@ export function kaSyncGroups(
     trackingWeight: flag(blocks[sg.name], 'sync_group_tracking_weight'),
     members: sg.members,
   }));
+}
+
+/** A vrrp_script's runtime: its last verdict (undefined before the first) and whether it ran. */
+export interface KaScriptState {
+  readonly ok: boolean | undefined;
+  readonly runs: number;
+}
+
+export function kaScripts(
+  scripts: readonly VrrpScriptConfig[],
+  stateOf: (name: string) => KaScriptState | undefined,
+  realPath: (f: string) => string,
+): KaScriptRow[] {
+  return scripts.map((sc) => {
+    const st = stateOf(sc.name);
+    const [first, ...rest] = sc.argv;
+    const result =
+      st === undefined || st.ok === undefined
+        ? 1
+        : st.runs === 0 && sc.initFail
+          ? 5
+          : st.ok
+            ? 3
+            : 2;
+    return {
+      name: sc.name,
+      command: commandText(first?.startsWith('/') ? [realPath(first), ...rest] : sc.argv),
+      intervalS: sc.intervalS,
+      weight: sc.weight,
+      reverse: sc.reverse,
+      result,
+      rise: sc.rise,
+      fall: sc.fall,
+    };
+  });
 }

@@ -9,6 +9,7 @@ import {
   type SyncGroupConfig,
   type VrrpConfig,
   type VrrpInstanceConfig,
+  type VrrpScriptConfig,
 } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
@@ -1002,6 +1003,8 @@ export class VrrpEngine {
     instances: Array<{ cfg: VrrpInstanceConfig; state: string; effectivePriority: number }>;
     groups: readonly SyncGroupConfig[];
     groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
+    scripts: readonly VrrpScriptConfig[];
+    scriptState: (name: string) => { ok: boolean | undefined; runs: number } | undefined;
   } {
     return {
       instances: this.instances.map((i) => {
@@ -1018,6 +1021,11 @@ export class VrrpEngine {
             : s === 'FAULT'
               ? 'fault'
               : 'init';
+      },
+      scripts: this.cfg.scripts,
+      scriptState: (name) => {
+        const t = this.scripts.get(name);
+        return t && { ok: t.ok, runs: t.runs };
       },
     };
   }

@@ -95,6 +95,13 @@ const KA = (dir: string): string => `global_defs {
     smtp_alert_vrrp
     no_email_faults
 }
+vrrp_script chk {
+    script "/bin/true"
+    interval 1
+    weight -10
+    rise 1
+    fall 1
+}
 vrrp_sync_group G1 {
     group {
         VI_1
@@ -140,6 +147,13 @@ vrrp_instance SOLO {
     interface eth0
     virtual_router_id 53
     priority 255
+    track_interface {
+        eth0
+        trk0
+    }
+    track_script {
+        chk weight 0
+    }
     unicast_peer {
         192.0.2.99
     }
@@ -332,8 +346,9 @@ describe('SNMP against keepalived 2.2.7', () => {
     assert.deepEqual(hb.traps, ka.traps);
   });
 
-  it('KEEPALIVED-MIB: the same globals, sync groups, instances, addresses and state notifications', async () => {
+  it('KEEPALIVED-MIB: the same globals, sync groups, instances, addresses, tracking, scripts and state notifications', async () => {
     lab ??= await Lab.create({ hosts: ['lb'] });
+    await lab.addVeth('lb', 'trk0');
     const { ka, hb } = await both(
       lab,
       KA,
@@ -346,6 +361,8 @@ describe('SNMP against keepalived 2.2.7', () => {
     );
     assert.match(ka.walk, /\.5\.2\.1\.1\.2\.1 = STRING: "G1"/);
     assert.match(ka.walk, /\.5\.2\.6\.1\.9\.1\.2 = STRING: "eth0:1"/);
+    assert.match(ka.walk, /\.5\.2\.4\.1\.1\.3\.1 = STRING: "trk0"/, 'not eth0, its own');
+    assert.match(ka.walk, /\.5\.2\.9\.1\.3\.1 = STRING: "'\/usr\/bin\/true'"/);
     // keepalived 2.2.7's vrrp_header_ar_table sets vrrpAddressAdvertising true
     // only while walking the first instance's VIPs: every later instance's
     // VIPs read false(2). halb says true(1) for every VIP, false for the

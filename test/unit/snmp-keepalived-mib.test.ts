@@ -84,6 +84,8 @@ const ROW: KaInstanceRow = {
       peer: undefined,
     },
   ],
+  trackedInterfaces: [{ name: 'eth1', weight: -20, reverse: false }],
+  trackedScripts: [],
 };
 
 describe('KEEPALIVED-MIB', () => {
@@ -114,6 +116,8 @@ describe('KEEPALIVED-MIB', () => {
     assert.ok(v.includes('2.6.1.4.1.1 octets "\0\0\0\0"'), 'broadcast 0.0.0.0 when none');
     assert.ok(v.includes('2.6.1.5.1.1 gauge32 24'));
     assert.ok(!v.some((l) => l.startsWith('2.3.1.17.')), 'no LVS sync interface');
+    assert.ok(v.includes('2.4.1.1.1.1 octets "eth1"'), 'tracked interfaces: the name is column 1');
+    assert.ok(v.includes('2.4.1.2.1.1 integer -20'));
     const v3 = show(vrrpBindings([], [{ ...ROW, version: 3, advertIntervalCs: 50 }]));
     assert.ok(v3.includes('2.3.1.12.1 gauge32 50') && v3.includes('2.3.1.27.1 integer 1'));
   });
