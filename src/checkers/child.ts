@@ -111,5 +111,8 @@ export function runCheckerChild(opts: { logDetail: boolean }): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     // Reloads come on stdin; a hangup sent to the whole group must not kill the checks.
     process.on('SIGHUP', () => undefined);
+    // Nor the data and statistics signals keepalived users send (whose default would kill it).
+    process.on('SIGUSR1', () => undefined);
+    process.on('SIGUSR2', () => undefined);
   });
 }

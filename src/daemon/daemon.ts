@@ -23,7 +23,8 @@ import { startControlServer, type ControlServer } from '../control/server';
 import { socketPath } from '../control/protocol';
 import { buildInfo } from '../core/build-info';
 import type { Logger } from '../core/log';
-import { ledView, type DaemonStatus } from '../core/status';
+import { formatStatus, ledView, type DaemonStatus } from '../core/status';
+import { statsText, tmpFile } from '../vrrp/stats-file';
 import { ledPatternFor } from '../leds/patterns';
 import { startLeds, type DaemonLeds } from '../leds/daemon-leds';
 import type { RunOptions } from '../cli/commands';
@@ -125,6 +126,34 @@ export class Daemon {
     if (now !== this.store.running) {
       this.log.info(`Configuration generation ${now} was saved while starting`);
       this.reload();
+    }
+  }
+
+  /**
+   * SIGUSR2, as keepalived's VRRP process: every instance's counters to
+   * $TMPDIR/keepalived.stats in keepalived's words (vrrp/stats-file.ts).
+   */
+  printStats(): void {
+    this.log.info(`Printing VRRP stats for process(${process.pid}) on signal`);
+    this.writeTmp('keepalived.stats', statsText(this.vrrp?.statsCounters() ?? []));
+  }
+
+  /**
+   * SIGUSR1: keepalived dumps its data structures to $TMPDIR/keepalived.data
+   * (a format it does not keep stable); halb writes its status there, as
+   * `halb status` shows it. Without a handler Node would open its inspector.
+   */
+  printData(): void {
+    this.log.info(`Printing VRRP data for process(${process.pid}) on signal`);
+    this.writeTmp('keepalived.data', formatStatus(this.status()));
+  }
+
+  private writeTmp(name: string, text: string): void {
+    const file = tmpFile(name);
+    try {
+      fs.writeFileSync(file, text, { mode: 0o644 });
+    } catch (err) {
+      this.log.info(`Can't open ${file} (${(err as Error).message})`);
     }
   }
 

@@ -26,6 +26,7 @@ import { Scheduler } from '../platform/scheduling';
 import { realClock } from '../checkers/clock';
 import { LinkDebounce } from './link-debounce';
 import type { SnmpVrrpRow } from '../snmp/vrrpv3-mib';
+import type { StatsCounters } from './stats-file';
 import { Linkbeat, linkbeatInterfaces, type LinkbeatKind } from './io/linkbeat';
 import { interfaceFacts, interfaceIndex, interfaceMac, interfaceMtu } from './io/interface-facts';
 import { rxBufShare } from './rx-buffers';
@@ -996,6 +997,11 @@ export class VrrpEngine {
   /** VRRPv3-MIB's rows (snmp/vrrpv3-mib.ts), with the clock their up times count on. */
   snmpRows(): { rows: SnmpVrrpRow[]; nowMs: number } {
     return { rows: this.instances.map((i) => this.snmpRowOf(i)), nowMs: this.clock() };
+  }
+
+  /** Each instance's counters, for keepalived's statistics file (SIGUSR2). */
+  statsCounters(): StatsCounters[] {
+    return this.instances.map((i) => i.statsCounters());
   }
 
   /** The instances and sync groups as KEEPALIVED-MIB shows them (snmp/keepalived-rows.ts). */

@@ -9,6 +9,7 @@ import type { Vip, VrrpInstanceConfig } from '../config/vrrp-config';
 import type { Logger } from '../core/log';
 import type { InstanceStatus } from '../core/status';
 import type { MasterReason, ProtoErrReason, SnmpVrrpRow } from '../snmp/vrrpv3-mib';
+import type { StatsCounters } from './stats-file';
 import type { Announcer } from './announcer';
 import type { AddressManager } from './io/addresses';
 import type { FirewallVip, VipFirewall } from './io/nft-firewall';
@@ -722,6 +723,30 @@ export class VrrpInstance implements DeadlineOwner {
             ? 3
             : undefined;
     if (code !== undefined) this.protoErr = code;
+  }
+
+  /** The counters keepalived's SIGUSR2 statistics file shows (stats-file.ts). */
+  statsCounters(): StatsCounters {
+    this.takeRepeats();
+    const d = (...reasons: DropReason[]): number =>
+      reasons.reduce((a, r) => a + (this.drops.get(r) ?? 0), 0);
+    return {
+      name: this.cfg.name,
+      advertsReceived: this.stats.advertsReceived,
+      advertsSent: this.stats.advertsSent,
+      becameMaster: this.stats.becameMaster,
+      releasedMaster: this.stats.releasedMaster,
+      lengthErrors: d('bad-length', 'too-short'),
+      ttlErrors: d('ttl'),
+      invalidType: d('bad-type'),
+      intervalErrors: d('interval-mismatch'),
+      addressListErrors: d('address-list'),
+      invalidAuthType: d('bad-auth-type'),
+      authTypeMismatch: d('auth-type-mismatch'),
+      authFailures: d('auth-failure'),
+      priorityZeroReceived: this.stats.priorityZeroReceived,
+      priorityZeroSent: this.stats.priorityZeroSent,
+    };
   }
 
   /** The instance's row of VRRPv3-MIB, but for what the interface says (the engine adds it). */

@@ -51,6 +51,9 @@ async function supervise(
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     process.on('SIGHUP', () => sup.signal('SIGHUP'));
+    // keepalived's parent passes its data and statistics signals on; by default they would kill this.
+    process.on('SIGUSR1', () => sup.signal('SIGUSR1'));
+    process.on('SIGUSR2', () => sup.signal('SIGUSR2'));
   });
 }
 
@@ -98,5 +101,7 @@ export async function runCommand(
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     process.on('SIGHUP', () => daemon.reload());
+    process.on('SIGUSR1', () => daemon.printData());
+    process.on('SIGUSR2', () => daemon.printStats());
   });
 }

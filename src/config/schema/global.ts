@@ -99,7 +99,10 @@ const PROCESSES: KeywordSpec[] = [
   impl('random_seed', int(0, UINT_MAX), {
     note: "${_RANDOM} from glibc's random() seeded with it, as keepalived",
   }),
-  kw('tmp_config_directory', WORD),
+  kw('tmp_config_directory', WORD, {
+    noop: true,
+    note: 'halb reads the files where they are and keeps no copy of them',
+  }),
   kw('config_save_dir', WORD),
   kw('data_use_instance', BOOL),
   impl('reload_check_config', OPT_WORD, {

@@ -12,7 +12,10 @@ import { VRRP_ROOT_KEYWORDS } from './vrrp';
 export const ROOT: BlockSpec = {
   name: 'root',
   keywords: [
-    kw('include', words(1), { repeatable: true, note: 'FILE or glob, relative to this file' }),
+    impl('include', words(1), {
+      repeatable: true,
+      note: 'read by the preprocessor (preprocess.ts, include-check.ts)',
+    }),
     impl('net_namespace', WORD, { note: 'runs in /var/run/netns/NAME; cannot change on reload' }),
     kw('net_namespace_ipvs', OPT_WORD, { note: 'no name: the default namespace' }),
     kw('namespace_with_ipsets', FLAG),
