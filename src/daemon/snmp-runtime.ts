@@ -34,9 +34,10 @@ import {
   type KaRuntime,
   kaScripts,
   type KaScriptState,
+  kaStaticAddresses,
   kaSyncGroups,
 } from '../snmp/keepalived-rows';
-import type { SyncGroupConfig, VrrpScriptConfig } from '../config/vrrp-config';
+import type { SyncGroupConfig, Vip, VrrpScriptConfig } from '../config/vrrp-config';
 
 export interface SnmpSource {
   rows(): { rows: SnmpVrrpRow[]; nowMs: number };
@@ -47,6 +48,7 @@ export interface SnmpSource {
     groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
     scripts: readonly VrrpScriptConfig[];
     scriptState: (name: string) => KaScriptState | undefined;
+    statics: readonly Vip[];
   };
 }
 
@@ -123,6 +125,7 @@ export class SnmpRuntime {
       groupState: () => 'init' as const,
       scripts: [],
       scriptState: () => undefined,
+      statics: [],
     };
     return [
       ...globalBindings(kaGlobals(this.model, this.facts.version, this.facts)),
@@ -130,6 +133,7 @@ export class SnmpRuntime {
         kaSyncGroups(k.groups, k.groupState, this.model, this.facts.realPath),
         kaInstances(this.model, k.instances, k.groups, this.facts, k.scripts),
         kaScripts(k.scripts, k.scriptState, this.facts.realPath),
+        kaStaticAddresses(k.statics, this.facts),
       ),
     ];
   }

@@ -5,8 +5,9 @@
  * tables, the instance table and the address table (VIPs, then excluded
  * ones, per instance), the tracked interface and tracked script tables, the
  * script table, and the vrrpInstanceStateChange and vrrpSyncGroupStateChange
- * notifications. Not yet: the tracked file / process / BFD tables and their
- * objects' tables, routes and rules, static addresses,
+ * notifications, static_ipaddress as instance 0 of the address table. Not yet:
+ * the tracked file / process / BFD tables and their objects' tables, routes
+ * and rules,
  * and SET (keepalived lets a manager change priority and preemption). Pure:
  * rows in, variable bindings out.
  */
@@ -187,6 +188,7 @@ export function vrrpBindings(
   groups: readonly KaSyncGroupRow[],
   instances: readonly KaInstanceRow[],
   scripts: readonly KaScriptRow[] = [],
+  staticAddresses: readonly KaAddressRow[] = [],
 ): VarBind[] {
   const out: VarBind[] = [];
   const put = (sub: number[], value: Value): void =>
@@ -194,6 +196,22 @@ export function vrrpBindings(
   const opt = (sub: number[], s: string | undefined): void => {
     if (s !== undefined) put(sub, text(s));
   };
+  /** An address row under (instance, address); instance 0 holds static_ipaddress. */
+  const address = (a: KaAddressRow, ii: number, ai: number): void => {
+    const acol = (n: number): number[] => [6, 1, n, ii, ai];
+    put(acol(2), int(a.family === 4 ? 1 : 2));
+    put(acol(3), addressValue(a.address));
+    if (a.family === 4) put(acol(4), addressValue(a.broadcast ?? '0.0.0.0'));
+    put(acol(5), gauge(a.prefix));
+    put(acol(6), int(a.scope));
+    put(acol(7), int(a.ifIndex));
+    put(acol(8), text(a.ifName));
+    opt(acol(9), a.label);
+    put(acol(10), truth(a.set));
+    put(acol(11), truth(a.advertised));
+    if (a.peer !== undefined) put(acol(12), addressValue(a.peer));
+  };
+  staticAddresses.forEach((a, ai) => address(a, 0, ai + 1));
   groups.forEach((g, gi) => {
     const col = (n: number): number[] => [1, 1, n, gi + 1];
     put(col(2), text(g.name));
@@ -260,20 +278,7 @@ export function vrrpBindings(
       put([5, 1, 3, ii + 1, ti + 1], int(t.weight));
       put([5, 1, 4, ii + 1, ti + 1], truth(t.reverse));
     });
-    r.addresses.forEach((a, ai) => {
-      const acol = (n: number): number[] => [6, 1, n, ii + 1, ai + 1];
-      put(acol(2), int(a.family === 4 ? 1 : 2));
-      put(acol(3), addressValue(a.address));
-      if (a.family === 4) put(acol(4), addressValue(a.broadcast ?? '0.0.0.0'));
-      put(acol(5), gauge(a.prefix));
-      put(acol(6), int(a.scope));
-      put(acol(7), int(a.ifIndex));
-      put(acol(8), text(a.ifName));
-      opt(acol(9), a.label);
-      put(acol(10), truth(a.set));
-      put(acol(11), truth(a.advertised));
-      if (a.peer !== undefined) put(acol(12), addressValue(a.peer));
-    });
+    r.addresses.forEach((a, ai) => address(a, ii + 1, ai + 1));
   });
   scripts.forEach((sc, si) => {
     const col = (n: number): number[] => [9, 1, n, si + 1];

@@ -99,7 +99,7 @@ function scripts<K extends string>(
 
 function addressRow(
   v: Vip,
-  ic: VrrpInstanceConfig,
+  ic: Pick<VrrpInstanceConfig, 'interface'>,
   set: boolean,
   adv: boolean,
   facts: KaFacts,
@@ -255,4 +255,12 @@ export function kaScripts(
       fall: sc.fall,
     };
   });
+}
+
+/**
+ * static_ipaddress, instance 0 of keepalived's address table: set while
+ * halb runs, never "advertised" (keepalived's walk leaves the flag 0 there).
+ */
+export function kaStaticAddresses(addresses: readonly Vip[], facts: KaFacts): KaAddressRow[] {
+  return addresses.map((v) => addressRow(v, { interface: undefined }, true, false, facts));
 }

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import {
   extraIfVips,
   type SyncGroupConfig,
+  type Vip,
   type VrrpConfig,
   type VrrpInstanceConfig,
   type VrrpScriptConfig,
@@ -1011,6 +1012,7 @@ export class VrrpEngine {
     groupState: (name: string) => 'init' | 'backup' | 'master' | 'fault';
     scripts: readonly VrrpScriptConfig[];
     scriptState: (name: string) => { ok: boolean | undefined; runs: number } | undefined;
+    statics: readonly Vip[];
   } {
     return {
       instances: this.instances.map((i) => {
@@ -1033,6 +1035,7 @@ export class VrrpEngine {
         const t = this.scripts.get(name);
         return t && { ok: t.ok, runs: t.runs };
       },
+      statics: this.cfg.statics.addresses,
     };
   }
 

@@ -95,6 +95,10 @@ const KA = (dir: string): string => `global_defs {
     smtp_alert_vrrp
     no_email_faults
 }
+static_ipaddress {
+    192.0.2.120/32 dev eth0
+    2001:db8::120/128 dev eth0
+}
 vrrp_script chk {
     script "/bin/true"
     interval 1
@@ -363,6 +367,7 @@ describe('SNMP against keepalived 2.2.7', () => {
     assert.match(ka.walk, /\.5\.2\.6\.1\.9\.1\.2 = STRING: "eth0:1"/);
     assert.match(ka.walk, /\.5\.2\.4\.1\.1\.3\.1 = STRING: "trk0"/, 'not eth0, its own');
     assert.match(ka.walk, /\.5\.2\.9\.1\.3\.1 = STRING: "'\/usr\/bin\/true'"/);
+    assert.match(ka.walk, /\.5\.2\.6\.1\.3\.0\.1 = Hex-STRING: C0 00 02 78/, 'static_ipaddress');
     // keepalived 2.2.7's vrrp_header_ar_table sets vrrpAddressAdvertising true
     // only while walking the first instance's VIPs: every later instance's
     // VIPs read false(2). halb says true(1) for every VIP, false for the
