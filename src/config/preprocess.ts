@@ -224,13 +224,13 @@ function include(ctx: Ctx, file: string, kind: string, pattern: string, at: Posi
   const checks = ctx.includeCheck | includeType(kind);
   const say = (f: Finding): void => {
     const on = (checks & f.check) !== 0;
-    const why = includeType(kind) & f.check ? kind : ctx.opts.allConfig ? '-e' : 'include_check';
-    diag(
-      ctx,
-      at,
-      on ? 'error' : 'warning',
-      `${kind}: ${f.message}${on ? ` (an error with ${why}; fix the path, or use 'include' to allow it)` : ''}`,
-    );
+    const own = (includeType(kind) & f.check) !== 0;
+    const why = own
+      ? `an error with ${kind}; fix the path, or use 'include' to allow it`
+      : ctx.opts.allConfig
+        ? 'an error with -e; fix the path, or run without -e'
+        : 'an error with include_check; fix the path, or relax include_check';
+    diag(ctx, at, on ? 'error' : 'warning', `${kind}: ${f.message}${on ? ` (${why})` : ''}`);
   };
   const abs = path.isAbsolute(pattern) ? pattern : path.join(path.dirname(file), pattern);
   const glob = globLikeGlibc(abs);

@@ -42,18 +42,17 @@ export interface KaGlobals {
 
 export type KaState = 'init' | 'backup' | 'master' | 'fault';
 
+/** The notify scripts of an instance or sync group, as keepalived's cmd_str_r writes them. */
+export type KaScripts = Partial<
+  Record<'master' | 'backup' | 'fault' | 'stop' | 'any' | 'deleted' | 'masterRxLowerPri', string>
+>;
+
 export interface KaSyncGroupRow {
   readonly name: string;
   readonly state: KaState;
   readonly smtpAlert: boolean;
   readonly notifyExec: boolean;
-  readonly scripts: {
-    readonly master?: string;
-    readonly backup?: string;
-    readonly fault?: string;
-    readonly any?: string;
-    readonly stop?: string;
-  };
+  readonly scripts: KaScripts;
   readonly trackingWeight: boolean;
   readonly members: readonly string[];
 }
@@ -96,15 +95,7 @@ export interface KaInstanceRow {
   readonly garpDelayS: number;
   readonly smtpAlert: boolean;
   readonly notifyExec: boolean;
-  readonly scripts: {
-    readonly master?: string;
-    readonly backup?: string;
-    readonly fault?: string;
-    readonly stop?: string;
-    readonly deleted?: string;
-    readonly masterRxLowerPri?: string;
-    readonly any?: string;
-  };
+  readonly scripts: KaScripts;
   readonly accept: boolean;
   readonly promoteSecondaries: boolean;
   readonly linkbeat: boolean;

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Appliance, reach, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
+import { masterInstance } from '../rigs/vrrp-conf';
 
 /** keepalived's 'YYYY-MM-DD HH:MM:SSZ', whole seconds. */
 function utcStamp(t: number): string {
@@ -39,19 +40,10 @@ describe('scheduled reloads', () => {
     reload_time_file ${timeFile}
     reload_file ${busyFile}
 }
-vrrp_instance VI_1 {
-    interface eth0
-    virtual_router_id 51
-    priority 255
-    advert_int 1
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-`,
+${masterInstance()}`,
     );
     a.start();
-    await reach([a], ['master'], 'the owner is master', 20000);
+    await reach([a], ['master'], 'VI_1 is master', 20000);
     assert.ok(!fs.existsSync(busyFile), 'the reload_file left from before the start is removed');
     const events: string[] = [];
     watcher = fs.watch(dir, (ev, name) => {

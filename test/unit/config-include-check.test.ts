@@ -136,7 +136,7 @@ describe('include_check while reading', () => {
       run('include none1.conf\nglobal_defs {\n include_check match\n}\ninclude none2.conf\n'),
       [
         "main.conf:1:1: warning: include: no config file 'none1.conf'",
-        "main.conf:5:1: error: include: no config file 'none2.conf' (an error with include_check; fix the path, or use 'include' to allow it)",
+        "main.conf:5:1: error: include: no config file 'none2.conf' (an error with include_check; fix the path, or relax include_check)",
       ],
     );
   });
