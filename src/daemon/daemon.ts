@@ -360,7 +360,7 @@ export class Daemon {
       this.snmp.transition(name, to);
       this.compactAfterTransitions();
     });
-    this.vrrp.onNotify((kind, name, state) => this.snmp.notified(kind, name, state));
+    this.vrrp.onNotify((kind, name, state, ic) => this.snmp.notified(kind, name, state, ic));
     this.vrrp.start();
   }
 

@@ -30,6 +30,7 @@ import {
 import {
   type KaFacts,
   kaGlobals,
+  kaInitialState,
   kaInstances,
   type KaRuntime,
   kaScripts,
@@ -37,7 +38,12 @@ import {
   kaStaticAddresses,
   kaSyncGroups,
 } from '../snmp/keepalived-rows';
-import type { SyncGroupConfig, Vip, VrrpScriptConfig } from '../config/vrrp-config';
+import type {
+  SyncGroupConfig,
+  Vip,
+  VrrpInstanceConfig,
+  VrrpScriptConfig,
+} from '../config/vrrp-config';
 
 export interface SnmpSource {
   rows(): { rows: SnmpVrrpRow[]; nowMs: number };
@@ -143,18 +149,19 @@ export class SnmpRuntime {
    * DELETED): KEEPALIVED-MIB's vrrpInstanceStateChange / vrrpSyncGroupStateChange
    * (enable_snmp_vrrp and enable_traps), sent where keepalived sends them.
    */
-  notified(kind: 'INSTANCE' | 'GROUP', name: string, state: string): void {
+  notified(
+    kind: 'INSTANCE' | 'GROUP',
+    name: string,
+    state: string,
+    instance?: VrrpInstanceConfig,
+  ): void {
     if (!this.ka || !this.traps || !this.agent) return;
     const routerId = kaGlobals(this.model, this.facts.version, this.facts).routerId ?? '';
-    if (kind === 'GROUP') {
-      this.agent.notify(groupStateTrap(name, state, routerId));
-      return;
-    }
-    const row = this.source()
-      ?.ka()
-      .instances.find((i) => i.cfg.name === name);
-    const initial = row && (row.cfg.initialState === 'MASTER' || row.cfg.priority === 255);
-    this.agent.notify(instanceStateTrap(name, state, initial ? 'master' : 'backup', routerId));
+    this.agent.notify(
+      kind === 'GROUP' || !instance
+        ? groupStateTrap(name, state, routerId)
+        : instanceStateTrap(name, state, kaInitialState(instance), routerId),
+    );
   }
 
   /** An instance changed state: vrrpv3NewMaster when it became MASTER (enable_traps). */

@@ -78,10 +78,21 @@ const STATE: Record<string, KaState> = {
   fault: 'fault',
 };
 
+/** keepalived's configured_state: MASTER for `state MASTER` and for an address owner. */
+export function kaInitialState(ic: VrrpInstanceConfig): KaState {
+  return ic.initialState === 'MASTER' || ic.priority === 255 ? 'master' : 'backup';
+}
+
 export interface KaRuntime {
   readonly cfg: VrrpInstanceConfig;
   readonly state: string;
   readonly effectivePriority: number;
+}
+
+/** A command as keepalived shows it: its program by real path, each word quoted. */
+function resolvedCommand(argv: readonly string[], realPath: (f: string) => string): string {
+  const [first, ...rest] = argv;
+  return commandText(first?.startsWith('/') ? [realPath(first), ...rest] : argv);
 }
 
 function scripts<K extends string>(
@@ -91,8 +102,7 @@ function scripts<K extends string>(
   const out: Partial<Record<K, string>> = {};
   for (const [k, s] of Object.entries(n) as Array<[K, NotifyScript | undefined]>) {
     if (!s) continue;
-    const [first, ...rest] = s.argv;
-    out[k] = commandText(first?.startsWith('/') ? [realPath(first), ...rest] : s.argv);
+    out[k] = resolvedCommand(s.argv, realPath);
   }
   return out;
 }
@@ -138,8 +148,7 @@ export function kaInstances(
       name: ic.name,
       vrid: ic.vrid,
       state: s,
-      // keepalived makes an address owner's configured state MASTER.
-      initialState: ic.initialState === 'MASTER' || ic.priority === 255 ? 'master' : 'backup',
+      initialState: kaInitialState(ic),
       wantedState: s,
       basePriority: ic.priority,
       effectivePriority,
@@ -235,7 +244,6 @@ export function kaScripts(
 ): KaScriptRow[] {
   return scripts.map((sc) => {
     const st = stateOf(sc.name);
-    const [first, ...rest] = sc.argv;
     const result =
       st === undefined || st.ok === undefined
         ? 1
@@ -246,7 +254,7 @@ export function kaScripts(
             : 2;
     return {
       name: sc.name,
-      command: commandText(first?.startsWith('/') ? [realPath(first), ...rest] : sc.argv),
+      command: resolvedCommand(sc.argv, realPath),
       intervalS: sc.intervalS,
       weight: sc.weight,
       reverse: sc.reverse,

@@ -57,6 +57,13 @@ const NO_PEER = 'unicast without any peers (unicast_fault_no_peer)';
 /** How often sockets that could not be made again on an interface are tried again. */
 export const REOPEN_RETRY_MS = 1000;
 
+type NotifyListener = (
+  kind: 'INSTANCE' | 'GROUP',
+  name: string,
+  state: string,
+  instance?: VrrpInstanceConfig,
+) => void;
+
 export class VrrpEngine {
   private readonly sockets = new Map<string, VrrpSocket>();
   /** auth_type AH: one pair of sockets per interface (io/ah-socket.ts), and each instance's transport. */
@@ -767,7 +774,7 @@ export class VrrpEngine {
       indexOf,
       fifo: (line) => this.fifo?.write(line),
       notified: (state) => {
-        for (const l of this.notifyListeners) l('INSTANCE', ic.name, state);
+        for (const l of this.notifyListeners) l('INSTANCE', ic.name, state, ic);
       },
       ...(ic.accept ? {} : { firewall: this.firewall() }),
       runScript: (argv, user) => {
@@ -972,12 +979,13 @@ export class VrrpEngine {
     if (to === 'master' || to === 'backup') for (const o of others) o.sync(to, why);
   }
 
-  private readonly notifyListeners: Array<
-    (kind: 'INSTANCE' | 'GROUP', name: string, state: string) => void
-  > = [];
+  private readonly notifyListeners: NotifyListener[] = [];
 
-  /** Each instance and sync group notification, as the notify FIFO gets them (KEEPALIVED-MIB's traps). */
-  onNotify(l: (kind: 'INSTANCE' | 'GROUP', name: string, state: string) => void): void {
+  /**
+   * Each instance and sync group notification, as the notify FIFO gets them
+   * (KEEPALIVED-MIB's traps); an instance's comes with its config.
+   */
+  onNotify(l: NotifyListener): void {
     this.notifyListeners.push(l);
   }
 

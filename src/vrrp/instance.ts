@@ -725,11 +725,15 @@ export class VrrpInstance implements DeadlineOwner {
     if (code !== undefined) this.protoErr = code;
   }
 
+  /** Packets dropped for these reasons (the repeats taken first by the caller). */
+  private dropped(...reasons: DropReason[]): number {
+    return reasons.reduce((a, r) => a + (this.drops.get(r) ?? 0), 0);
+  }
+
   /** The counters keepalived's SIGUSR2 statistics file shows (stats-file.ts). */
   statsCounters(): StatsCounters {
     this.takeRepeats();
-    const d = (...reasons: DropReason[]): number =>
-      reasons.reduce((a, r) => a + (this.drops.get(r) ?? 0), 0);
+    const d = (...reasons: DropReason[]): number => this.dropped(...reasons);
     return {
       name: this.cfg.name,
       advertsReceived: this.stats.advertsReceived,
@@ -751,10 +755,9 @@ export class VrrpInstance implements DeadlineOwner {
 
   /** The instance's row of VRRPv3-MIB, but for what the interface says (the engine adds it). */
   snmpRow(ifIndex: number, mac: Buffer): SnmpVrrpRow {
-    this.takeRepeats();
     const c = this.cfg;
-    const d = (...reasons: DropReason[]): number =>
-      reasons.reduce((a, r) => a + (this.drops.get(r) ?? 0), 0);
+    // The counters keepalived's statistics file shows, plus what RFC 6527 adds.
+    const s = this.statsCounters();
     return {
       ifIndex,
       vrid: c.vrid,
@@ -772,23 +775,23 @@ export class VrrpInstance implements DeadlineOwner {
       accept: c.accept,
       startedAtMs: this.startedAt,
       stats: {
-        becameMaster: this.stats.becameMaster,
+        becameMaster: s.becameMaster,
         masterReason: this.masterReason,
-        advertsReceived: this.stats.advertsReceived,
-        intervalErrors: d('interval-mismatch'),
-        ttlErrors: d('ttl'),
+        advertsReceived: s.advertsReceived,
+        intervalErrors: s.intervalErrors,
+        ttlErrors: s.ttlErrors,
         protoErrReason: this.protoErr,
-        priorityZeroReceived: this.stats.priorityZeroReceived,
-        priorityZeroSent: this.stats.priorityZeroSent,
-        invalidType: d('bad-type'),
-        addressListErrors: d('address-list'),
-        lengthErrors: d('bad-length', 'too-short'),
-        checksumErrors: d('bad-checksum'),
-        versionErrors: d('bad-version', 'version-mismatch'),
+        priorityZeroReceived: s.priorityZeroReceived,
+        priorityZeroSent: s.priorityZeroSent,
+        invalidType: s.invalidType,
+        addressListErrors: s.addressListErrors,
+        lengthErrors: s.lengthErrors,
+        checksumErrors: this.dropped('bad-checksum'),
+        versionErrors: this.dropped('bad-version', 'version-mismatch'),
         vridErrors: 0,
-        authFailures: d('auth-failure'),
-        invalidAuthType: d('bad-auth-type'),
-        authTypeMismatch: d('auth-type-mismatch'),
+        authFailures: s.authFailures,
+        invalidAuthType: s.invalidAuthType,
+        authTypeMismatch: s.authTypeMismatch,
       },
     };
   }
