@@ -3,7 +3,8 @@
  * `halb config save --confirm-within S`. Once a second it reads the pending
  * file (a `halb config confirm` marks it confirmed) and the daemon's status
  * (peer contact), steps the machine, carries out a rollback, and records the
- * outcome in the pending file for `halb config pending` to show.
+ * outcome in the pending file for `halb config pending` to show. While the
+ * apply is pending only the CLI writes that file; the watcher writes it once.
  */
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
@@ -116,10 +117,13 @@ export async function watchConfirm(opts: {
           log.error(`config store: rollback reload: ${outcome.error}`);
       }
     }
-    const latest = readPending(sfs, runtimeDir) ?? cur;
-    writePending(sfs, runtimeDir, { ...latest, state: describe(state) });
     if (state.kind === 'pending') await clock.sleep(opts.pollMs ?? 1000);
   }
+  // Written once, when decided: a write while pending could undo a confirm
+  // or a supersede that another process made since this loop read the file.
+  const latest = readPending(sfs, runtimeDir);
+  if (latest?.generation === rec.generation && latest.state === 'pending')
+    writePending(sfs, runtimeDir, { ...latest, state: describe(state) });
   store.clearUnconfirmed();
   if (state.kind === 'confirmed')
     log.info(`config store: generation ${rec.generation} ${describe(state)}`);

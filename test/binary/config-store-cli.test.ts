@@ -142,6 +142,23 @@ describe('halb config with a running daemon', () => {
     assert.equal(r.code, 1, 'nothing left to confirm');
   });
 
+  it('commit-confirm: with the watcher gone, confirm decides by itself', async () => {
+    const file = path.join(d.root, 'orphaned.conf');
+    fs.writeFileSync(file, conf('orphaned'));
+    let r = await config('save', file, '--confirm-within', '600');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const pending = JSON.parse(
+      fs.readFileSync(path.join(d.runtimeDir, 'config-pending.json'), 'utf8'),
+    ) as { watcherPid: number };
+    process.kill(pending.watcherPid, 'SIGKILL'); // the watcher this save started
+    await waitGone(pending.watcherPid);
+    r = await config('confirm');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /confirmed \(user\); the watcher was gone/);
+    r = await config('confirm');
+    assert.equal(r.code, 1, 'nothing left to confirm');
+  });
+
   it('factory reset brings the defaults back to the daemon', async () => {
     const r = await config('factory-reset');
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -151,3 +168,15 @@ describe('halb config with a running daemon', () => {
     assert.deepEqual(st.configStore, { running: null, attempted: null, fallback: null });
   });
 });
+
+async function waitGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`process ${pid} is still there`);
+}

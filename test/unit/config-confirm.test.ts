@@ -6,6 +6,7 @@ import type { DaemonStatus } from '../../src/core/status';
 import { applyBody } from '../../src/store/apply';
 import { startConfirm, stepConfirm, type ConfirmState } from '../../src/store/confirm-machine';
 import {
+  PENDING_FILE,
   readPending,
   supersedePending,
   watchConfirm,
@@ -13,7 +14,7 @@ import {
 } from '../../src/store/confirm-watcher';
 import type { Clock, DaemonLink } from '../../src/store/daemon-link';
 import { inContact, NO_CONTACT_YET, observe } from '../../src/store/peer-contact';
-import { nodeStoreFs } from '../../src/store/store-fs';
+import { nodeStoreFs, type StoreFs } from '../../src/store/store-fs';
 import { fallbackFlag, headerGenerationOf } from '../../src/store/running-view';
 import { UNCONFIRMED_MARKER } from '../../src/store/config-store';
 import { createLogger } from '../../src/core/log';
@@ -170,8 +171,9 @@ describe('commit-confirm watcher', () => {
     store: ReturnType<StoreDir['open']>,
     link: DaemonLink,
     clock: Clock,
+    sfs = nodeStoreFs(),
   ): ReturnType<typeof watchConfirm> =>
-    watchConfirm({ store, sfs: nodeStoreFs(), link, clock, log: quiet, runtimeDir: d.runtimeDir });
+    watchConfirm({ store, sfs, link, clock, log: quiet, runtimeDir: d.runtimeDir });
 
   async function pendingApply(): Promise<{
     daemon: FakeDaemon;
@@ -231,6 +233,31 @@ describe('commit-confirm watcher', () => {
     assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'user' });
     assert.equal(clock.t, 3000, 'decided at the first poll after the confirmation');
     assert.equal(store.read().body, conf('after'));
+  });
+
+  it('loses no confirmation that lands while the watcher writes the pending file', async () => {
+    const { daemon, clock, store } = await pendingApply();
+    let confirmed = false;
+    const confirm = (): void => {
+      if (confirmed) return;
+      confirmed = true;
+      const rec = readPending(nodeStoreFs(), d.runtimeDir);
+      if (rec) writePending(nodeStoreFs(), d.runtimeDir, { ...rec, confirmRequested: true });
+    };
+    // `halb config confirm` runs between the watcher's last read and its write.
+    const racing: StoreFs = {
+      ...nodeStoreFs(),
+      writeDurable(file, data, mode) {
+        if (file.includes(PENDING_FILE)) confirm();
+        nodeStoreFs().writeDurable(file, data, mode);
+      },
+    };
+    clock.onSleep = (t) => {
+      if (t === 3000) confirm();
+    };
+    const state = await watch(store, daemon, clock, racing);
+    assert.deepEqual(state, { kind: 'confirmed', generation: 3, by: 'user' });
+    assert.equal(readPending(nodeStoreFs(), d.runtimeDir)?.state, 'confirmed (user)');
   });
 
   it('a restart before the apply is decided rolls it back at boot (recover)', async () => {

@@ -96,12 +96,20 @@ export async function configCommand(
         return 1;
       }
       writePending(sfs, o.runtimeDir, { ...rec, confirmRequested: true });
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 15000;
       for (;;) {
+        const watcherGone = !alive(readPending(sfs, o.runtimeDir)?.watcherPid ?? null);
         const now = readPending(sfs, o.runtimeDir);
         if (now && now.state !== 'pending') {
           out(`generation ${now.generation}: ${now.state}`);
           return now.state.startsWith('confirmed') ? 0 : 1;
+        }
+        if (now && watcherGone) {
+          // Nobody is left to roll back: the confirmation is the decision.
+          store.clearUnconfirmed();
+          writePending(sfs, o.runtimeDir, { ...now, state: 'confirmed (user)' });
+          out(`generation ${now.generation}: confirmed (user); the watcher was gone`);
+          return 0;
         }
         if (Date.now() > deadline) {
           err('halb: confirmation recorded; the watcher has not answered yet');
@@ -190,6 +198,17 @@ async function save(
     `config store: confirm with 'halb config confirm' within ${o.confirmWithinS} s (watcher pid ${child.pid})`,
   );
   return 0;
+}
+
+/** A watcher not yet recorded (null) counts as alive: `save` records it after the spawn. */
+function alive(pid: number | null): boolean {
+  if (pid === null) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function reloaded(r: Awaited<ReturnType<typeof reloadAndWait>>, out: Out, err: Out): number {
