@@ -26,6 +26,7 @@ napi_value halb_tcp_probe(napi_env env, napi_callback_info info);
 napi_value halb_errno_error(napi_env env, const char *what, int err);
 napi_value halb_proc_events_open(napi_env env, napi_callback_info info);
 napi_value halb_trim_mappings(napi_env env, napi_callback_info info);
+napi_value halb_malloc_trim(napi_env env, napi_callback_info info);
 napi_value halb_lock_file_mappings(napi_env env, napi_callback_info info);
 napi_value halb_link_probe(napi_env env, napi_callback_info info);
 napi_value halb_if_hw_addr(napi_env env, napi_callback_info info);

@@ -253,6 +253,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dieWithParent", NULL, die_with_parent, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setProcessName", NULL, set_process_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"trimMappings", NULL, halb_trim_mappings, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mallocTrim", NULL, halb_malloc_trim, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setRealtime", NULL, set_realtime, NULL, NULL, NULL, napi_enumerable, NULL},
       {"linkProbe", NULL, halb_link_probe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ifHwAddr", NULL, halb_if_hw_addr, NULL, NULL, NULL, napi_enumerable, NULL},

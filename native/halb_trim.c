@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include "halb_net.h"
@@ -68,5 +69,18 @@ napi_value halb_trim_mappings(napi_env env, napi_callback_info info) {
   trim(&cur, &total);
   fclose(f);
   napi_create_int64(env, total, &out);
+  return out;
+}
+
+/*
+ * mallocTrim(): glibc's malloc_trim(0), after a heap compaction: the free
+ * pages inside every malloc arena go back to the kernel (a reload's burst
+ * leaves megabytes of them that malloc keeps for reuse). Returns whether any
+ * memory was released.
+ */
+napi_value halb_malloc_trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_get_boolean(env, malloc_trim(0) != 0, &out);
   return out;
 }

@@ -33,6 +33,7 @@ $CXX -O2 -std=c++17 -Wall -shared -fPIC -fexceptions -DNAPI_CPP_EXCEPTIONS -DNOD
 cp "$addons/netlink.node" "build/native/$ARCH/netlink.node"
 cp node_modules/@serialport/bindings-cpp/prebuilds/$NODE_DIR/$SP_GLOB "$addons/serialport.node"
 
+rm -rf build/sea/chunks
 node scripts/bundle.mjs build/sea/halb.js
 cat > "build/sea/sea-config-$ARCH.json" <<JSON
 {
@@ -44,7 +45,7 @@ cat > "build/sea/sea-config-$ARCH.json" <<JSON
   "assets": {
     "addons/netlink.node": "$addons/netlink.node",
     "addons/serialport.node": "$addons/serialport.node",
-    "addons/halb_sys.node": "$addons/halb_sys.node"
+    "addons/halb_sys.node": "$addons/halb_sys.node"$(for c in build/sea/chunks/*.js; do printf ',\n    "chunks/%s": "%s"' "$(basename "$c")" "$c"; done)
   }
 }
 JSON

@@ -5,6 +5,7 @@
  * A child that dies is started again after a delay that grows while it keeps
  * dying (keepalived's "Healthcheck child process(N) died: Respawning").
  */
+import { withOneMallocArena } from '../platform/malloc-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { baseSchedulingEnv, resetChildRtLimit } from '../platform/scheduling';
 import type { Logger } from '../core/log';
@@ -119,7 +120,7 @@ export class CheckerSupervisor {
       stdio: ['pipe', 'pipe', this.opts.childLog ? 'pipe' : 'inherit'],
       // halb's own command line, even when this executable answers to 'keepalived'.
       argv0: 'halb',
-      env: childEnv(this.opts.env ?? process.env),
+      env: withOneMallocArena(childEnv(this.opts.env ?? process.env)),
     });
     this.child = child;
     resetChildRtLimit(child.pid);

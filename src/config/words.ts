@@ -100,7 +100,7 @@ export function forEachWord(
     // Most words are plain: sliced at once, not built a character at a time.
     while (i < line.length && !endsWord(line.charCodeAt(i)) && !needsCare(line.charCodeAt(i))) i++;
     if (i >= line.length || endsWord(line.charCodeAt(i))) {
-      onWord(line.slice(start, i), start, false);
+      onWord(own(line.slice(start, i)), start, false);
       continue;
     }
     let text = line.slice(start, i);
@@ -134,6 +134,17 @@ export function forEachWord(
       text += ch;
       i++;
     }
-    onWord(text, start, quoted);
+    onWord(own(text), start, quoted);
   }
+}
+
+/**
+ * A word that holds no reference to the file it came from. V8 makes a slice of
+ * 13 characters or more a view into its parent (the line, and through it the
+ * whole file's text), so an address kept by a running instance would keep
+ * every config file it was read from; a cons string (a word built from
+ * quoted parts) keeps its parts. Flattening a fresh cons copies.
+ */
+export function own(word: string): string {
+  return word.length < 13 ? word : (' ' + word).slice(1);
 }

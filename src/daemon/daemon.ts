@@ -5,6 +5,7 @@
  * in a child process (`halb checkers`) under a CheckerSupervisor, whose
  * HealthTable and change events are what the IPVS reconciler consumes.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
@@ -64,6 +65,7 @@ export class Daemon {
   private readonly startedAt = new Date();
   private stopped = false;
   private vrrp: VrrpEngine | undefined;
+  /** A digest of the running VRRP config (the JSON is 250 KB for 250 instances: not kept). */
   private vrrpKey = '';
   private lvs: LvsRuntime | undefined;
   private sync: LvsSync | undefined;
@@ -350,7 +352,7 @@ export class Daemon {
     const cfg = vrrpConfig(config.model);
     // Blocked: no key, so that the next reload decides again.
     const blocked = this.announceBlocked(cfg.instances.length);
-    this.vrrpKey = blocked ? '' : JSON.stringify(cfg);
+    this.vrrpKey = blocked ? '' : digestOf(cfg);
     // static_* alone start the VRRP side too (keepalived starts its VRRP process for them).
     if ((cfg.instances.length === 0 && !hasStatics(cfg.statics)) || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
@@ -452,7 +454,7 @@ export class Daemon {
    */
   private async reconfigureVrrp(config: LoadedConfig): Promise<void> {
     const next = vrrpConfig(config.model);
-    const key = JSON.stringify(next);
+    const key = digestOf(next);
     if (key === this.vrrpKey) return;
     if (this.announceBlocked(next.instances.length)) {
       await this.vrrp?.stop();
@@ -544,6 +546,10 @@ function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of config?.statements ?? []) counts[s.keyword] = (counts[s.keyword] ?? 0) + 1;
   return counts;
+}
+
+function digestOf(x: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(x)).digest('base64');
 }
 
 function writePidFile(file: string): void {

@@ -22,6 +22,8 @@ export interface HalbSys {
   addresses(): InterfaceAddress[];
   /** MADV_DONTNEED on path's read-only, unmodified mappings; the kB that were mapped there. */
   trimMappings(path: string): number;
+  /** glibc's malloc_trim(0): every arena's free pages back to the kernel; whether any went. */
+  mallocTrim(): boolean;
   uname(): { sysname: string; release: string; machine: string };
   /** A raw socket for `protocol`, bound to the interface, TTL/hop limit 255, TOS 0xc0. */
   rawOpen(family: 4 | 6, protocol: number, ifindex: number, ifname: string): number;

@@ -17,10 +17,11 @@
  * always, the VRRP daemon only while every instance's advert_int is 1 s or
  * more (a compaction takes 7-23 ms on the host, tens of milliseconds on a slow
  * board: at advert_int 0.05 that would eat into the three intervals a backup
- * waits).
+ * waits). Each compaction ends with malloc_trim(0): see trimMalloc.
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { halbSys } from './halb-sys';
 
 type Gc = (options?: { type: string; execution: string; flavor: string }) => void;
 let gc: Gc | undefined;
@@ -48,6 +49,20 @@ export function compactHeap(): void {
     base = v8.getHeapStatistics().total_heap_size;
   } catch {
     /* an engine without it: nothing to give back this way */
+  }
+  trimMalloc();
+}
+
+/**
+ * What the collection freed outside V8's heap (buffers, netlink messages,
+ * addon allocations) sits in malloc's free lists; a reload's burst leaves
+ * megabytes there. Give the free pages back.
+ */
+function trimMalloc(): void {
+  try {
+    halbSys().mallocTrim();
+  } catch {
+    /* no addon (a unit test): nothing to trim */
   }
 }
 

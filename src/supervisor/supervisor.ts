@@ -7,6 +7,7 @@
  * reboots the box. Its view (children, restarts, watchdog) is written to
  * RUNTIME/supervisor.json for `halb status`.
  */
+import { withOneMallocArena } from '../platform/malloc-env';
 import { compactPeriodically } from '../platform/heap';
 import { trimSoon } from '../platform/trim';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -133,7 +134,11 @@ export class Supervisor {
     const [prog, ...args] = c.spec.argv;
     const proc = spawn(prog as string, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
-      env: { ...process.env, HALB_HEARTBEAT_FD: '3', HALB_SUPERVISOR_PID: String(process.pid) },
+      env: withOneMallocArena({
+        ...process.env,
+        HALB_HEARTBEAT_FD: '3',
+        HALB_SUPERVISOR_PID: String(process.pid),
+      }),
     });
     c.proc = proc;
     c.startedAt = Date.now();

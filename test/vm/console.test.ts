@@ -69,6 +69,13 @@ describe('serial console setup menu (qemu-x86_64)', () => {
     await vm.waitFor(`eth0: added ${BOX}`, 20000);
   });
 
+  it("the status page shows the box's own facts (systeminformation, a chunk of its own)", async () => {
+    await menu('1');
+    await vm.waitFor(/cpu: .*, \d+ cores, load \d+%/, 30000, 'the CPU line');
+    await vm.waitFor(/memory: \d+ MiB used of \d+ MiB/, 10000, 'the memory line');
+    await vm.waitFor(/nic eth0 +up /, 10000, 'the NIC line');
+  });
+
   it('the HA wizard refuses a bad VRID, priority and VIP, and Ctrl-C saves nothing', async () => {
     const before = await header();
     await menu('3');
