@@ -90,6 +90,15 @@ async function main(): Promise<number> {
   }
 }
 
+// A reader that went away (`halb status | head -1`) ends nothing: the rest of
+// the output is dropped. Node ignores SIGPIPE, and the EPIPE error event had
+// no listener, which ended the process with a stack trace (and a daemon whose
+// log pipe closed).
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
 main().then(
   (code) => {
     process.exitCode = code;

@@ -95,6 +95,17 @@ virtual_server 192.0.2.10 80 {
     assert.ok(st.isFile() && (st.mode & 0o111) !== 0);
   });
 
+  it('a reader that goes away early ends no command with a stack trace', async () => {
+    // `true` has gone (the pipe closed) long before halb, a Node process, writes.
+    const r = await run([
+      'bash',
+      '-c',
+      `${binaryPath('x64')} version | true; exit \${PIPESTATUS[0]}`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|\n +at /);
+  });
+
   it('speaks keepalived through a link named keepalived', async () => {
     const link = path.join(dir, 'keepalived');
     fs.symlinkSync(binaryPath('x64'), link);
