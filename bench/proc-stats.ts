@@ -25,6 +25,25 @@ export function cpuTicks(pids: number[]): number {
   }, 0);
 }
 
+/**
+ * The CPU time of the processes' threads in nanoseconds (schedstat's first
+ * field, summed over /proc/PID/task): the same work as cpuTicks at the
+ * scheduler's resolution, not the 10 ms tick's (0.3 % of a core over 30 s is
+ * 9 ticks). Threads that end between two reads are lost: read long-lived ones.
+ */
+export function cpuNs(pids: number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    try {
+      for (const t of fs.readdirSync(`/proc/${pid}/task`))
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ns;
+}
+
 export function memoryKb(pids: number[]): {
   pssKb: number;
   rssKb: number;
