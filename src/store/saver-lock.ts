@@ -12,7 +12,8 @@ export const LOCK_FILE = 'config-save.lock';
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number): void => void Atomics.wait(pause, 0, 0, ms);
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, another user's). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -51,7 +52,7 @@ export function withSaverLock<T>(runtimeDir: string, fn: () => T, waitMs = 10000
         throw e;
       }
       const holder = Number(held.trim() || NaN);
-      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+      if (Number.isInteger(holder) && holder !== process.pid && pidAlive(holder)) {
         if (Date.now() > deadline)
           throw new SaverBusy(`another save (pid ${holder}) is under way; try again`);
         sleepSync(20);

@@ -353,10 +353,18 @@ describe('live traffic through IPVS, NAT and DR (qemu-x86_64)', () => {
       table,
       (x) => dest(x, NAT_VIP, 'rs2')?.endsWith(' 2') === true,
     );
-    // It went back in once, when its check passed, not at the reload.
-    const log = since(m);
+    // It went back in once, when its check passed, not at the reload. The
+    // kernel's table can show it before the daemon's line has crossed the
+    // serial console: wait for the line.
+    const programmedLine = `add-dest ${NAT_VIP}:80 (TCP) real server ${t.ip('rs2')}:80`;
+    const log = await until(
+      'the add-dest line',
+      30000,
+      async () => since(m),
+      (x) => x.includes(programmedLine),
+    );
     const added = log.indexOf(`Adding service ${rs2} to VS [${NAT_VIP}]:tcp:80`);
-    const programmed = log.indexOf(`add-dest ${NAT_VIP}:80 (TCP) real server ${t.ip('rs2')}:80`);
+    const programmed = log.indexOf(programmedLine);
     assert.ok(added >= 0 && programmed > added, log);
     assert.ok(!log.includes(`Removing service ${rs2}`), log);
   });

@@ -19,6 +19,7 @@ import {
   watchConfirm,
   writePending,
 } from '../../store/confirm-watcher';
+import { pidAlive } from '../../store/saver-lock';
 import { nodeStoreFs } from '../../store/store-fs';
 import type { ConfigOptions } from '../commands';
 
@@ -98,8 +99,11 @@ export async function configCommand(
       writePending(sfs, o.runtimeDir, { ...rec, confirmRequested: true });
       const deadline = Date.now() + 15000;
       for (;;) {
-        const watcherGone = !alive(readPending(sfs, o.runtimeDir)?.watcherPid ?? null);
-        const now = readPending(sfs, o.runtimeDir);
+        let now = readPending(sfs, o.runtimeDir);
+        // A watcher not yet recorded (null) counts as alive: `save` records it after the spawn.
+        const watcherGone = now?.watcherPid != null && !pidAlive(now.watcherPid);
+        // Read again once it is gone: it may have decided just before it ended.
+        if (watcherGone) now = readPending(sfs, o.runtimeDir);
         if (now && now.state !== 'pending') {
           out(`generation ${now.generation}: ${now.state}`);
           return now.state.startsWith('confirmed') ? 0 : 1;
@@ -198,17 +202,6 @@ async function save(
     `config store: confirm with 'halb config confirm' within ${o.confirmWithinS} s (watcher pid ${child.pid})`,
   );
   return 0;
-}
-
-/** A watcher not yet recorded (null) counts as alive: `save` records it after the spawn. */
-function alive(pid: number | null): boolean {
-  if (pid === null) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function reloaded(r: Awaited<ReturnType<typeof reloadAndWait>>, out: Out, err: Out): number {
