@@ -101,7 +101,8 @@ export async function configCommand(
       for (;;) {
         let now = readPending(sfs, o.runtimeDir);
         // A watcher not yet recorded (null) counts as alive: `save` records it after the spawn.
-        const watcherGone = now?.watcherPid != null && !pidAlive(now.watcherPid);
+        const pid = now?.watcherPid ?? null;
+        const watcherGone = pid !== null && !pidAlive(pid);
         // Read again once it is gone: it may have decided just before it ended.
         if (watcherGone) now = readPending(sfs, o.runtimeDir);
         if (now && now.state !== 'pending') {
