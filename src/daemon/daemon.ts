@@ -5,7 +5,6 @@
  * in a child process (`halb checkers`) under a CheckerSupervisor, whose
  * HealthTable and change events are what the IPVS reconciler consumes.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
@@ -50,6 +49,7 @@ import { trimSoon } from '../platform/trim';
 import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
 import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
+import { sha256 } from '../store/generation';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -352,7 +352,7 @@ export class Daemon {
     const cfg = vrrpConfig(config.model);
     // Blocked: no key, so that the next reload decides again.
     const blocked = this.announceBlocked(cfg.instances.length);
-    this.vrrpKey = blocked ? '' : digestOf(cfg);
+    this.vrrpKey = blocked ? '' : sha256(JSON.stringify(cfg));
     // static_* alone start the VRRP side too (keepalived starts its VRRP process for them).
     if ((cfg.instances.length === 0 && !hasStatics(cfg.statics)) || blocked) return;
     this.vrrp = new VrrpEngine(cfg, this.log, this.startedAtMs);
@@ -454,7 +454,7 @@ export class Daemon {
    */
   private async reconfigureVrrp(config: LoadedConfig): Promise<void> {
     const next = vrrpConfig(config.model);
-    const key = digestOf(next);
+    const key = sha256(JSON.stringify(next));
     if (key === this.vrrpKey) return;
     if (this.announceBlocked(next.instances.length)) {
       await this.vrrp?.stop();
@@ -546,10 +546,6 @@ function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of config?.statements ?? []) counts[s.keyword] = (counts[s.keyword] ?? 0) + 1;
   return counts;
-}
-
-function digestOf(x: unknown): string {
-  return crypto.createHash('sha256').update(JSON.stringify(x)).digest('base64');
 }
 
 function writePidFile(file: string): void {

@@ -26,11 +26,13 @@ export interface AddonLoad {
 interface SeaApi {
   isSea(): boolean;
   getRawAsset(key: string): ArrayBuffer;
+  getAsset(key: string, encoding: string): string;
 }
 
 const loaded = new Map<AddonName, { exports: unknown; load: AddonLoad }>();
 
-function seaApi(): SeaApi | undefined {
+/** node:sea when this process is the single executable, else undefined. */
+export function seaApi(): SeaApi | undefined {
   try {
     // node:sea exists from Node 20.12; older Node or a non-SEA run has no assets.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,12 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { loadAddon, type AddonName } from './native-addons';
-
-interface SeaAssets {
-  isSea(): boolean;
-  getAsset(key: string, encoding: string): string;
-}
+import { loadAddon, seaApi, type AddonName } from './native-addons';
 
 /** What a chunk may require beyond Node's built-in modules. */
 const PROVIDED: Record<string, () => unknown> = {
@@ -28,14 +23,10 @@ const PROVIDED: Record<string, () => unknown> = {
 
 const loaded = new Map<string, Record<string, unknown>>();
 
+/** The chunk's source: a SEA asset, or (not a single executable) the file beside the bundle. */
 function chunkSource(name: string): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sea = require('node:sea') as SeaAssets;
-    if (sea.isSea()) return sea.getAsset(`chunks/${name}.js`, 'utf8');
-  } catch {
-    /* not a single executable: the file beside the bundle */
-  }
+  const sea = seaApi();
+  if (sea) return sea.getAsset(`chunks/${name}.js`, 'utf8');
   return fs.readFileSync(path.join(__dirname, 'chunks', `${name}.js`), 'latin1');
 }
 
