@@ -14,18 +14,27 @@ import { runBench, writeResults } from './report';
 import { cpuNs, cpuTicks, memoryKb, tree } from './proc-stats';
 import { ratio } from './stats';
 
-const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10000);
+/**
+ * Long enough to hold the periodic work of both sides (halb compacts its heap
+ * when it has grown by 1 MB, every few minutes at 250 instances: platform/heap.ts).
+ */
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 120000);
 const TICK_HZ = 100;
 /** Which instance counts to run, e.g. BENCH_INSTANCES=250 for a long window on the big one only. */
 const COUNTS = (process.env.BENCH_INSTANCES ?? '1,50,250').split(',').map(Number);
 /**
- * Both sides settle this long after the masters are up, before the window:
- * past halb's one-time start-up work (a fresh Node process's first garbage
- * collections, and the compaction and trim of start-up pages 20 s after the
- * start, platform/trim.ts), so that the window measures the steady state. With
- * 15 s that work fell inside the window and added a fifth to the backup's CPU.
+ * Both sides settle this long after the masters are up, before the window,
+ * so that it measures the steady state and not the start: a fresh Node
+ * process's first garbage collections, V8 compiling the hot functions on its
+ * worker threads, and halb's compaction and trim of start-up pages 20 s after
+ * the start (platform/trim.ts). Measured in 15 s steps from the start (250
+ * backup instances, session 17): halb's worker threads used 100-200 ms a
+ * minute for the first 50-60 s and almost nothing after; keepalived's
+ * process took about 45 s to come down to its steady rate. With 30 s that
+ * start-up work fell inside the window and made halb's backup look 1.2-1.5
+ * times keepalived's.
  */
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 30000);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 90000);
 
 function config(n: number, prio: number): string {
   const out: string[] = [];
