@@ -13,7 +13,10 @@ export interface RunOptions {
   readonly check: boolean;
   /** BFD sessions run (keepalived -B / --no_bfd: not). */
   readonly bfd: boolean;
+  /** -p: the main pid file (else config/instance-naming.ts decides). */
   readonly pidFile: string | undefined;
+  /** Called as keepalived: a pid file even when neither -p nor the config names one. */
+  readonly keepalivedPidFile: boolean;
   readonly runtimeDir: string;
   readonly boardFile: string | undefined;
   readonly dontRespawn: boolean;

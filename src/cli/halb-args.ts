@@ -105,6 +105,7 @@ export function parseHalbArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
           check: onlyCheck || !onlyVrrp,
           bfd: o.noBfd !== true,
           pidFile: str(o.pid),
+          keepalivedPidFile: false,
           runtimeDir: str(o.runtimeDir) ?? defaultRuntime,
           boardFile: str(o.board),
           dontRespawn: o.dontRespawn === true,

@@ -8,6 +8,8 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
   detail(message: string): void;
+  /** A new ident for the lines after this one (keepalived's instance names: config/instance-naming.ts). */
+  rename?(ident: string): void;
 }
 
 export type Sink = (line: string) => void;
@@ -28,9 +30,10 @@ export function createLogger(opts: {
   now?: () => Date;
 }): Logger {
   const now = opts.now ?? (() => new Date());
+  let ident = opts.ident;
   const emit = (message: string): void => {
     const stamp = ctime(now());
-    opts.sink(`${stamp}: ${opts.ident}: ${message}`);
+    opts.sink(`${stamp}: ${ident}: ${message}`);
   };
   return {
     info: emit,
@@ -38,6 +41,9 @@ export function createLogger(opts: {
     error: (m) => emit(`ERROR - ${m}`),
     detail: (m) => {
       if (opts.detail) emit(m);
+    },
+    rename: (name) => {
+      ident = name;
     },
   };
 }

@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
-import * as path from 'node:path';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
 import { flag, num } from '../config/access';
@@ -50,6 +49,14 @@ import { syncDaemonConfigOf } from '../ipvs/globals';
 import { resolveSyncPlan } from '../ipvs/sync-plan';
 import { dataVolatile, fallbackFlag, headerGenerationOf, mayAnnounce } from '../store/running-view';
 import { sha256 } from '../store/generation';
+import {
+  dumpFileName,
+  instanceIdent,
+  instanceNaming,
+  pidFilePath,
+  type InstanceNaming,
+} from '../config/instance-naming';
+import { PidFile, runStateDir } from './pid-file';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -102,6 +109,12 @@ export class Daemon {
       );
     }
     this.netNamespace = enterNetNamespace(first.model, this.log);
+    this.naming = instanceNaming(first.model);
+    const ident = instanceIdent('halb', this.naming);
+    if (ident !== undefined && this.log.rename) {
+      this.log.info(`Changing syslog ident to ${ident}`);
+      this.log.rename(ident);
+    }
     this.config = first;
     this.generation = 1;
     this.store.running = this.store.attempted;
@@ -116,7 +129,7 @@ export class Daemon {
     this.startCheckers(first);
     this.fifoScripts.apply(first.model.global_defs as ModelBlock | undefined);
     this.scheduleReloads(first);
-    if (this.opts.pidFile) writePidFile(this.opts.pidFile);
+    this.writePidFile();
     this.leds = await startLeds(this.board, this.log, () => this.status());
     this.log.info(`Control socket ${this.control.path}`);
     this.log.info('Startup complete');
@@ -147,11 +160,34 @@ export class Daemon {
    */
   printData(): void {
     this.log.info(`Printing VRRP data for process(${process.pid}) on signal`);
-    this.writeTmp('keepalived.data', formatStatus(this.status()));
+    this.writeTmp('keepalived.data', formatStatus(this.status()), true);
   }
 
-  private writeTmp(name: string, text: string): void {
-    const file = tmpFile(name);
+  private writePidFile(): void {
+    const file = pidFilePath(
+      this.naming,
+      this.opts.pidFile,
+      this.opts.keepalivedPidFile,
+      runStateDir(),
+    );
+    this.pidFile = new PidFile(file);
+    try {
+      this.pidFile.write();
+    } catch (err) {
+      // As keepalived, which stops when it cannot write its pid file.
+      throw new Error(
+        `cannot write the pid file ${file}: ${(err as Error).message}; give another with -p`,
+      );
+    }
+  }
+
+  private removePidFile(): void {
+    this.pidFile?.remove();
+  }
+
+  /** `named`: data_use_instance applies (to keepalived.data, not to keepalived.stats). */
+  private writeTmp(name: string, text: string, named = false): void {
+    const file = tmpFile(named ? dumpFileName(name, this.naming, this.config?.model ?? {}) : name);
     try {
       fs.writeFileSync(file, text, { mode: 0o644 });
     } catch (err) {
@@ -286,7 +322,7 @@ export class Daemon {
     await this.leds?.dispose();
     await this.control?.dispose();
     this.fifoScripts.stop();
-    if (this.opts.pidFile) fs.rmSync(this.opts.pidFile, { force: true });
+    this.removePidFile();
     this.log.info(`Stopped halb v${buildInfo().version}`);
   }
 
@@ -391,6 +427,9 @@ export class Daemon {
 
   /** net_namespace as the daemon started ('' for the namespace it was started in). */
   private netNamespace = '';
+  /** keepalived's instance / use_pid_dir / net_namespace names, fixed at start. */
+  private naming: InstanceNaming = instanceNaming({});
+  private pidFile: PidFile | undefined;
 
   private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
 
@@ -546,13 +585,6 @@ function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of config?.statements ?? []) counts[s.keyword] = (counts[s.keyword] ?? 0) + 1;
   return counts;
-}
-
-function writePidFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${process.pid}\n`);
-  fs.renameSync(tmp, file);
 }
 
 function memoryKb(): NonNullable<DaemonStatus['memory']> {

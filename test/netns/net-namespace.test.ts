@@ -3,18 +3,24 @@
  * daemon moves into another (the one named in the config, as `ip netns add`
  * made it) before it opens anything: same PID, its checker process there too,
  * the instance MASTER with its VIP in that namespace and not in the one it
- * was started in.
+ * was started in. As keepalived, the namespace's name puts the pid file in
+ * RUNSTATEDIR/keepalived/ (HALB_RUNSTATEDIR: the lab's directory, not the
+ * host's /run) and into the log ident.
  */
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Appliance, until } from '../rigs/appliance';
 import { Lab } from '../rigs/netns-lab';
 import { masterInstance } from '../rigs/vrrp-conf';
 
 describe('net_namespace', () => {
   let lab: Lab | undefined;
+  const runStateDir = process.env.HALB_RUNSTATEDIR;
   after(async () => {
+    if (runStateDir === undefined) delete process.env.HALB_RUNSTATEDIR;
+    else process.env.HALB_RUNSTATEDIR = runStateDir;
     await lab?.dispose();
   });
 
@@ -35,6 +41,7 @@ ${masterInstance()}virtual_server 192.0.2.100 80 {
 }
 `,
     );
+    process.env.HALB_RUNSTATEDIR = path.join(lab.dir, 'run');
     const proc = app.start();
     await proc.waitFor(`Entering network namespace ${target}`, 10000);
     await proc.waitFor(`Running in network namespace ${target}`, 10000);
@@ -66,5 +73,10 @@ ${masterInstance()}virtual_server 192.0.2.100 80 {
       (v) => v,
     );
     assert.equal(await vip('x'), false, 'not where it was started');
+    assert.equal(
+      fs.readFileSync(path.join(lab.dir, 'run', 'keepalived', 'keepalived.pid'), 'utf8'),
+      `${pid}\n`,
+    );
+    assert.match(proc.output, new RegExp(`Changing syslog ident to halb_${target}`));
   });
 });

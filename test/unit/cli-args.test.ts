@@ -68,7 +68,8 @@ describe('keepalived command line', () => {
     assert.equal(c.options.foreground, false);
     assert.equal(c.options.vrrp, true);
     assert.equal(c.options.check, false);
-    assert.equal(c.options.pidFile, '/run/keepalived.pid');
+    assert.equal(c.options.pidFile, undefined);
+    assert.equal(c.options.keepalivedPidFile, true);
     assert.equal(c.options.configFile, '/etc/keepalived/keepalived.conf');
     const n = parseKeepalivedArgs(['-nlD', '-C', '-p', '/run/x.pid', '-S', '7', '-G']);
     assert.equal(n.kind === 'run' && n.options.foreground, true);

@@ -104,7 +104,7 @@ const PROCESSES: KeywordSpec[] = [
     note: 'halb reads the files where they are and keeps no copy of them',
   }),
   kw('config_save_dir', WORD),
-  kw('data_use_instance', BOOL),
+  impl('data_use_instance', BOOL, { note: 'SIGUSR1 writes keepalived.NAME.data' }),
   impl('reload_check_config', OPT_WORD, {
     note: "[LOGFILE]: a reload's check goes there (halb checks every reload, with or without it)",
   }),

@@ -19,8 +19,10 @@ export const ROOT: BlockSpec = {
     impl('net_namespace', WORD, { note: 'runs in /var/run/netns/NAME; cannot change on reload' }),
     kw('net_namespace_ipvs', OPT_WORD, { note: 'no name: the default namespace' }),
     kw('namespace_with_ipsets', FLAG),
-    kw('use_pid_dir', FLAG),
-    kw('instance', WORD),
+    impl('use_pid_dir', FLAG, { note: 'pid file in /run/keepalived/ (config/instance-naming.ts)' }),
+    impl('instance', WORD, {
+      note: 'pid file keepalived_NAME.pid, log ident _NAME; read at start only',
+    }),
     impl('child_wait_time', int(0, UINT_MAX), {
       unit: 'seconds',
       default: 5,
