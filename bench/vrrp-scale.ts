@@ -15,8 +15,10 @@ import { cpuNs, cpuTicks, memoryKb, tree } from './proc-stats';
 import { ratio } from './stats';
 
 /**
- * Long enough to hold the periodic work of both sides (halb compacts its heap
- * when it has grown by 1 MB, every few minutes at 250 instances: platform/heap.ts).
+ * Long enough to hold the occasional work of both sides, not only their
+ * per-advert work: in 4 minutes of halb's backup one 15 s step (of 16) had
+ * its worker threads busy again, about 40 ms in all (a heap compaction,
+ * platform/heap.ts, or one of V8's own collections).
  */
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 120000);
 const TICK_HZ = 100;

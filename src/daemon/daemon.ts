@@ -181,10 +181,6 @@ export class Daemon {
     }
   }
 
-  private removePidFile(): void {
-    this.pidFile?.remove();
-  }
-
   /** `named`: data_use_instance applies (to keepalived.data, not to keepalived.stats). */
   private writeTmp(name: string, text: string, named = false): void {
     const file = tmpFile(named ? dumpFileName(name, this.naming, this.config?.model ?? {}) : name);
@@ -322,7 +318,7 @@ export class Daemon {
     await this.leds?.dispose();
     await this.control?.dispose();
     this.fifoScripts.stop();
-    this.removePidFile();
+    this.pidFile?.remove();
     this.log.info(`Stopped halb v${buildInfo().version}`);
   }
 

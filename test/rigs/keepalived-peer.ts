@@ -43,13 +43,22 @@ export class KeepalivedPeer {
   }
 
   /**
-   * Kills keepalived as a crash would: its VRRP child first (it would otherwise
-   * get SIGTERM from the parent's death and leave gracefully), then the parent.
+   * Kills keepalived as a crash would: its children first (they would
+   * otherwise get SIGTERM from the parent's death and leave gracefully: the BFD
+   * child sends Down), then the parent. The parent is stopped first: a running
+   * one restarts a killed child at once, and under load the new child lived
+   * long enough to see the parent die and leave gracefully (CI, session 17:
+   * halb's BFD session went Down on keepalived's word instead of expiring).
    */
   async kill(signal: NodeJS.Signals): Promise<void> {
     const pid = this.proc?.pid;
     if (pid === undefined) return;
     if (signal === 'SIGKILL') {
+      try {
+        process.kill(pid, 'SIGSTOP');
+      } catch {
+        /* gone */
+      }
       const r = await this.lab.exec(this.host, ['pgrep', '-P', String(pid)]);
       for (const child of r.stdout.split('\n').filter(Boolean)) {
         try {
