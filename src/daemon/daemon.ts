@@ -57,6 +57,7 @@ import {
   type InstanceNaming,
 } from '../config/instance-naming';
 import { PidFile, runStateDir } from './pid-file';
+import { setProcEventsBufferSize } from '../vrrp/io/proc-events';
 import type { Role } from '../leds/patterns';
 
 export class ConfigRefused extends Error {
@@ -413,6 +414,7 @@ export class Daemon {
       Math.max(0, ...cmd.filter((n): n is number => n !== undefined)),
       num(g, 'vrrp_netlink_monitor_rcv_bufs'),
     );
+    setProcEventsBufferSize(num(g, 'process_monitor_rcv_bufs'));
     const p = processSettings(config.model);
     if (p.umask !== undefined) process.umask(p.umask);
     if (!this.opts.vrrp) return;

@@ -10,7 +10,13 @@ import { ROOT } from '../../src/config/schema/root';
 import { parseTree } from '../../src/config/tree';
 import { resolve } from '../../src/config/validate';
 import { vrrpConfig, type TrackProcessConfig } from '../../src/config/vrrp-config';
-import { decodeProcBatch, type ProcEvent } from '../../src/vrrp/io/proc-events';
+import {
+  decodeProcBatch,
+  procEventsBufferSize,
+  PROC_RCVBUF,
+  setProcEventsBufferSize,
+  type ProcEvent,
+} from '../../src/vrrp/io/proc-events';
 import {
   ProcessTracker,
   processMatches,
@@ -233,5 +239,25 @@ describe('process event decoding', () => {
       { kind: 'exit', pid: 200, tgid: 200 },
       { kind: 'overrun' },
     ]);
+  });
+});
+
+describe('process_monitor_rcv_bufs', () => {
+  it("takes the larger of the config's size and halb's own 4 MiB", () => {
+    try {
+      setProcEventsBufferSize(16777216);
+      assert.equal(procEventsBufferSize(), 16777216);
+      setProcEventsBufferSize(65536);
+      assert.equal(procEventsBufferSize(), PROC_RCVBUF);
+      setProcEventsBufferSize(0xffffffff);
+      assert.equal(
+        procEventsBufferSize(),
+        0x3fffffff,
+        "the largest whose double (the kernel's bookkeeping) still fits an int",
+      );
+    } finally {
+      setProcEventsBufferSize(undefined);
+    }
+    assert.equal(procEventsBufferSize(), 4 * 1024 * 1024);
   });
 });

@@ -182,15 +182,13 @@ const NETLINK_BUFS: KeywordSpec[] = [
   'lvs_netlink_cmd',
   'lvs_netlink_monitor',
 ].flatMap((p) => {
-  // process_monitor's socket is the addon's (4 MB, forced); the others are netlink-guard's.
-  const mine = p === 'process_monitor' ? kw : impl;
-  const note = 'bytes; halb takes the larger of this and its own 1 MiB, always forced';
+  // process_monitor's socket is the addon's (vrrp/io/proc-events.ts); the others are netlink-guard's.
+  const own = p === 'process_monitor' ? '4 MiB' : '1 MiB';
+  const note = `bytes; halb takes the larger of this and its own ${own}, always forced`;
   return [
-    mine(`${p}_rcv_bufs`, RCV_BUFS, { note }),
+    impl(`${p}_rcv_bufs`, RCV_BUFS, { note }),
     // What it asks for (SO_RCVBUFFORCE, past rmem_max) is what halb always does.
-    p === 'process_monitor'
-      ? kw(`${p}_rcv_bufs_force`, BOOL)
-      : kw(`${p}_rcv_bufs_force`, BOOL, { noop: true, note: 'halb always forces' }),
+    kw(`${p}_rcv_bufs_force`, BOOL, { noop: true, note: 'halb always forces' }),
   ];
 });
 

@@ -67,6 +67,24 @@ export function decodeProcBatch(batch: Buffer, littleEndian: boolean): ProcEvent
   return out;
 }
 
+/** The process-event socket's receive buffer unless the config asks for more: a fork storm must not overrun it. */
+export const PROC_RCVBUF = 4 * 1024 * 1024;
+let rcvbuf = PROC_RCVBUF;
+
+/**
+ * keepalived's `process_monitor_rcv_bufs`: sockets opened from now on get
+ * the larger of it and PROC_RCVBUF, always forced past rmem_max (so
+ * `process_monitor_rcv_bufs_force` changes nothing here), as for halb's
+ * netlink sockets (platform/netlink-guard.ts).
+ */
+export function setProcEventsBufferSize(bytes: number | undefined): void {
+  rcvbuf = Math.min(Math.max(PROC_RCVBUF, bytes ?? 0), 0x3fffffff);
+}
+
+export function procEventsBufferSize(): number {
+  return rcvbuf;
+}
+
 export class ProcEvents {
   private readonly sys: HalbSys;
   private readonly fd: number;
@@ -76,10 +94,7 @@ export class ProcEvents {
   constructor(onEvents: (events: readonly ProcEvent[]) => void) {
     this.sys = halbSys();
     // The connector exists in the initial network namespace only (HALB_INIT_NETNS: its file).
-    this.fd = this.sys.procEventsOpen(
-      4 * 1024 * 1024,
-      process.env.HALB_INIT_NETNS ?? '/proc/1/ns/net',
-    );
+    this.fd = this.sys.procEventsOpen(rcvbuf, process.env.HALB_INIT_NETNS ?? '/proc/1/ns/net');
     const le = os.endianness() === 'LE';
     this.watcher = this.sys.recvStart(this.fd, 0, (buf, length) => {
       if (!this.stopped) onEvents(decodeProcBatch(buf.subarray(0, length), le));
