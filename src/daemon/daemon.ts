@@ -57,6 +57,7 @@ import {
   type InstanceNaming,
 } from '../config/instance-naming';
 import { PidFile, runStateDir } from './pid-file';
+import { ConfigSaver } from './config-save';
 import { setProcEventsBufferSize } from '../vrrp/io/proc-events';
 import type { Role } from '../leds/patterns';
 
@@ -210,12 +211,16 @@ export class Daemon {
       this.log.error(
         `net_namespace cannot change at a reload (running in '${this.netNamespace || 'the default'}', the config says '${ns || 'the default'}'): restart halb`,
       );
+    this.configSaver.save(saveDir(this.config), 'pre', () => formatStatus(this.status()));
     this.config = next;
     this.generation++;
     this.store.running = this.store.attempted;
     this.applyGlobalSettings(next);
     this.configureBfd(next);
-    void this.reconfigureVrrp(next).then(() => this.configureSync(next));
+    void this.reconfigureVrrp(next).then(() => {
+      this.configureSync(next);
+      this.configSaver.save(saveDir(next), 'post', () => formatStatus(this.status()));
+    });
     this.reconfigureCheckers(next);
     this.fifoScripts.apply(next.model.global_defs as ModelBlock | undefined);
     this.scheduleReloads(next);
@@ -428,6 +433,10 @@ export class Daemon {
   /** keepalived's instance / use_pid_dir / net_namespace names, fixed at start. */
   private naming: InstanceNaming = instanceNaming({});
   private pidFile: PidFile | undefined;
+  private readonly configSaver = new ConfigSaver({
+    info: (m) => this.log.info(m),
+    error: (m) => this.log.error(m),
+  });
 
   private readonly localIgmp = new LocalIgmp({ info: (m) => this.log.info(m) });
 
@@ -578,6 +587,12 @@ export class Daemon {
 
 /** How long the VRRP transitions must have been quiet before the heap is compacted after them. */
 const QUIET_AFTER_TRANSITIONS_MS = 15000;
+
+/** global_defs config_save_dir of a config. */
+function saveDir(config: LoadedConfig | undefined): string | undefined {
+  const dir = (config?.model.global_defs as ModelBlock | undefined)?.config_save_dir;
+  return typeof dir === 'string' ? dir : undefined;
+}
 
 function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -103,7 +103,7 @@ const PROCESSES: KeywordSpec[] = [
     noop: true,
     note: 'halb reads the files where they are and keeps no copy of them',
   }),
-  kw('config_save_dir', WORD),
+  impl('config_save_dir', WORD, { note: 'keepalived_vrrp.PID.N.pre/.post around each reload' }),
   impl('data_use_instance', BOOL, { note: 'SIGUSR1 writes keepalived.NAME.data' }),
   impl('reload_check_config', OPT_WORD, {
     note: "[LOGFILE]: a reload's check goes there (halb checks every reload, with or without it)",
