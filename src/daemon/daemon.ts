@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import { loadBoard, DEFAULT_BOARD_FILE, type Board } from '../board/board';
 import { formatDiagnostic, hasErrors } from '../config/diagnostics';
-import { flag, num } from '../config/access';
+import { flag, num, str } from '../config/access';
 import { setNetlinkBufferSizes } from '../platform/netlink-guard';
 import { LocalIgmp } from '../vrrp/io/local-igmp';
 import { SnmpRuntime } from './snmp-runtime';
@@ -433,6 +433,7 @@ export class Daemon {
   /** keepalived's instance / use_pid_dir / net_namespace names, fixed at start. */
   private naming: InstanceNaming = instanceNaming({});
   private pidFile: PidFile | undefined;
+  // A proxy: the fields are set before the constructor's log parameter is.
   private readonly configSaver = new ConfigSaver({
     info: (m) => this.log.info(m),
     error: (m) => this.log.error(m),
@@ -590,8 +591,7 @@ const QUIET_AFTER_TRANSITIONS_MS = 15000;
 
 /** global_defs config_save_dir of a config. */
 function saveDir(config: LoadedConfig | undefined): string | undefined {
-  const dir = (config?.model.global_defs as ModelBlock | undefined)?.config_save_dir;
-  return typeof dir === 'string' ? dir : undefined;
+  return str(config?.model.global_defs as ModelBlock | undefined, 'config_save_dir');
 }
 
 function countBlocks(config: LoadedConfig | undefined): Record<string, number> {
