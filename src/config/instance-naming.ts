@@ -13,7 +13,7 @@
  * The instance name is read at start only: keepalived ignores it on a reload.
  * Pure: the run-state directory (/run) comes from the caller.
  */
-import { bool } from './access';
+import { bool, str } from './access';
 import type { ModelBlock } from './validate';
 
 export interface InstanceNaming {
@@ -24,12 +24,8 @@ export interface InstanceNaming {
 }
 
 export function instanceNaming(root: ModelBlock): InstanceNaming {
-  const word = (k: string): string | undefined => {
-    const v = root[k];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const instance = word('instance');
-  const netns = word('net_namespace');
+  const instance = str(root, 'instance');
+  const netns = str(root, 'net_namespace');
   return {
     instance,
     netns,
@@ -53,18 +49,23 @@ export function pidFilePath(
   return keepalivedDefault ? `${runDir}/keepalived.pid` : undefined;
 }
 
+/** NAMESPACE_NAME, NAMESPACE or NAME, as keepalived joins them; undefined when there are none. */
+function names(n: InstanceNaming): string | undefined {
+  const given = [n.netns, n.instance].filter((x) => x !== undefined);
+  return given.length > 0 ? given.join('_') : undefined;
+}
+
 /** The log ident with the namespace and instance names, or undefined when there are none. */
 export function instanceIdent(base: string, n: InstanceNaming): string | undefined {
-  if (n.instance === undefined && n.netns === undefined) return undefined;
-  return [base, n.netns, n.instance].filter((x) => x !== undefined).join('_');
+  const suffix = names(n);
+  return suffix === undefined ? undefined : `${base}_${suffix}`;
 }
 
 /** keepalived.data -> keepalived.NAME.data when data_use_instance is on and there is a name. */
 export function dumpFileName(file: string, n: InstanceNaming, root: ModelBlock): string {
   const g = root.global_defs as ModelBlock | undefined;
-  const on = bool(g, 'data_use_instance', false);
-  if (!on || (n.instance === undefined && n.netns === undefined)) return file;
+  const suffix = names(n);
+  if (!bool(g, 'data_use_instance', false) || suffix === undefined) return file;
   const dot = file.lastIndexOf('.');
-  const names = [n.netns, n.instance].filter((x) => x !== undefined).join('_');
-  return `${file.slice(0, dot)}.${names}${file.slice(dot)}`;
+  return `${file.slice(0, dot)}.${suffix}${file.slice(dot)}`;
 }
